@@ -1,0 +1,206 @@
+package nn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Param is one parameter tensor of a layer together with its gradient.
+type Param struct {
+	// Name identifies the tensor: "W" and "b" for a Dense layer; Network
+	// appends the 1-based layer number s ("W1", "b2", …).
+	Name string
+	// Value is the parameter itself: W is n_out×n_in, b is n_out×1.
+	Value *mat.Dense
+	// Grad is ∂E/∂Value, the same shape as Value, written by Backward.
+	Grad *mat.Dense
+}
+
+// Layer is one differentiable stage of a network, acting on a batch with one
+// example per row. A student's own layer implements it to be trained by
+// Network and checked by package gradcheck.
+type Layer interface {
+	// Forward maps x (B×n_in) to the layer's output (B×n_out), caching what
+	// Backward needs. The result is owned by the layer (see the package doc).
+	Forward(x *mat.Dense) *mat.Dense
+	// Backward takes g = ∂E/∂output (B×n_out) for the batch of the last
+	// Forward, overwrites the gradient of every parameter and returns
+	// ∂E/∂x (B×n_in), owned by the layer.
+	Backward(g *mat.Dense) *mat.Dense
+	// Params lists the layer's parameters and gradients in a fixed order.
+	Params() []Param
+}
+
+// Dense is a fully connected layer a = φ(W·a_prev + b) with W ∈ ℝ^(n_out×n_in)
+// and b ∈ ℝ^(n_out). On a batch (rows = examples):
+//
+//	U = X·Wᵀ   (B×n_in)·(n_in×n_out) → B×n_out
+//	V = U + 1bᵀ
+//	A = φ(V)
+//
+// After Forward and Backward its cached values (X, U, V, A, Delta) and the
+// gradients DW, DB can be read: they are the per-layer values of the
+// derivation for the last batch.
+type Dense struct {
+	W   *mat.Dense // weights, n_out×n_in
+	B   *mat.Dense // bias, n_out×1
+	DW  *mat.Dense // ∂E/∂W, n_out×n_in, written by Backward
+	DB  *mat.Dense // ∂E/∂b, n_out×1, written by Backward
+	Act Activation // φ
+
+	x, u, v, a, delta, gx *mat.Dense
+	wT, deltaT            transposed // cached Wᵀ and δᵀ views
+}
+
+// transposed caches m.T(): calling T() boxes a new value on every call, and
+// a training step must not allocate.
+type transposed struct {
+	of *mat.Dense
+	t  mat.Matrix
+}
+
+// get returns mᵀ, reusing the cached view while m is the same matrix.
+func (c *transposed) get(m *mat.Dense) mat.Matrix {
+	if c.of != m {
+		c.of, c.t = m, m.T()
+	}
+	return c.t
+}
+
+// NewDense returns an n_in → n_out layer with zero weights and bias and the
+// activation act. It panics if a size is not positive or act is nil.
+func NewDense(nIn, nOut int, act Activation) *Dense {
+	if nIn <= 0 || nOut <= 0 {
+		panic(fmt.Sprintf("nn: NewDense: sizes must be positive, got n_in=%d, n_out=%d", nIn, nOut))
+	}
+	if act == nil {
+		panic("nn: NewDense: nil activation")
+	}
+	d := &Dense{
+		W:   mat.NewDense(nOut, nIn, nil),
+		B:   mat.NewDense(nOut, 1, nil),
+		DW:  mat.NewDense(nOut, nIn, nil),
+		DB:  mat.NewDense(nOut, 1, nil),
+		Act: act,
+	}
+	return d
+}
+
+// Dims returns n_in and n_out.
+func (d *Dense) Dims() (nIn, nOut int) {
+	nOut, nIn = d.W.Dims()
+	return nIn, nOut
+}
+
+// Activation returns φ.
+func (d *Dense) Activation() Activation { return d.Act }
+
+// X returns the input a⁽ˢ⁻¹⁾ of the last Forward (B×n_in; the caller's matrix).
+func (d *Dense) X() *mat.Dense { return d.x }
+
+// U returns u = X·Wᵀ of the last Forward (B×n_out).
+func (d *Dense) U() *mat.Dense { return d.u }
+
+// V returns v = u + b of the last Forward (B×n_out).
+func (d *Dense) V() *mat.Dense { return d.v }
+
+// A returns a = φ(v) of the last Forward (B×n_out).
+func (d *Dense) A() *mat.Dense { return d.a }
+
+// Delta returns δ = ∂E/∂v of the last Backward (B×n_out).
+func (d *Dense) Delta() *mat.Dense { return d.delta }
+
+// Params returns W and b with their gradients.
+func (d *Dense) Params() []Param {
+	return []Param{{Name: "W", Value: d.W, Grad: d.DW}, {Name: "b", Value: d.B, Grad: d.DB}}
+}
+
+// Forward computes U = X·Wᵀ, V = U + 1bᵀ and A = φ(V) for x (B×n_in) and
+// returns A (B×n_out). It panics if x does not have n_in columns.
+func (d *Dense) Forward(x *mat.Dense) *mat.Dense {
+	nIn, nOut := d.Dims()
+	bsz, c := x.Dims()
+	if c != nIn {
+		panic(fmt.Sprintf("nn: Dense.Forward: input x is %s but W is %s (want B×%d)", shape(x), shape(d.W), nIn))
+	}
+	d.x = x
+	u := reuse(&d.u, bsz, nOut)
+	v := reuse(&d.v, bsz, nOut)
+	a := reuse(&d.a, bsz, nOut)
+	u.Mul(x, d.wT.get(d.W))
+	ru, rv, rb := u.RawMatrix(), v.RawMatrix(), d.B.RawMatrix()
+	for i := range bsz {
+		ui, vi := ru.Data[i*ru.Stride:i*ru.Stride+nOut], rv.Data[i*rv.Stride:i*rv.Stride+nOut]
+		for j := range vi {
+			vi[j] = ui[j] + rb.Data[j*rb.Stride]
+		}
+	}
+	d.Act.Forward(a, v)
+	return a
+}
+
+// Backward takes g = ∂E/∂a (B×n_out), computes δ = ∂E/∂v through the
+// activation (δ = φ′(v) ⊙ g for an element-wise φ), then the gradients and
+// returns ∂E/∂x = δ·W (B×n_in). See BackwardDelta.
+func (d *Dense) Backward(g *mat.Dense) *mat.Dense {
+	d.checkBatch("Backward", "g", g)
+	delta := reuse(&d.delta, g.RawMatrix().Rows, g.RawMatrix().Cols)
+	d.Act.Backward(delta, d.v, d.a, g)
+	return d.backward(delta, true)
+}
+
+// BackwardDelta starts the backward pass from δ = ∂E/∂v (B×n_out) itself,
+// as for the softmax output layer where δ⁽ʰ⁾ = (a − y)/N is known directly.
+// It writes
+//
+//	∂E/∂W = δᵀ·X   (n_out×B)·(B×n_in) → n_out×n_in
+//	∂E/∂b = δᵀ·1   column sums of δ   → n_out×1
+//
+// and, if inputGrad, returns ∂E/∂x = δ·W ((B×n_out)·(n_out×n_in) → B×n_in);
+// otherwise it returns nil and skips that product (the first layer's input
+// gradient is never needed in training). δ is copied into the layer.
+func (d *Dense) BackwardDelta(delta *mat.Dense, inputGrad bool) *mat.Dense {
+	d.checkBatch("BackwardDelta", "delta", delta)
+	own := reuse(&d.delta, delta.RawMatrix().Rows, delta.RawMatrix().Cols)
+	if own != delta {
+		own.Copy(delta)
+	}
+	return d.backward(own, inputGrad)
+}
+
+// backwardNoInput is Backward without the input gradient (for the first layer).
+func (d *Dense) backwardNoInput(g *mat.Dense) {
+	d.checkBatch("Backward", "g", g)
+	delta := reuse(&d.delta, g.RawMatrix().Rows, g.RawMatrix().Cols)
+	d.Act.Backward(delta, d.v, d.a, g)
+	d.backward(delta, false)
+}
+
+func (d *Dense) checkBatch(op, name string, m *mat.Dense) {
+	if d.v == nil {
+		panic(fmt.Sprintf("nn: Dense.%s called before Forward", op))
+	}
+	sameShape("Dense", op, name, m, "v (from Forward)", d.v)
+}
+
+func (d *Dense) backward(delta *mat.Dense, inputGrad bool) *mat.Dense {
+	d.DW.Mul(d.deltaT.get(delta), d.x)
+	db := d.DB.RawMatrix()
+	rd := delta.RawMatrix()
+	for j := 0; j < rd.Cols; j++ {
+		db.Data[j*db.Stride] = 0
+	}
+	for i := 0; i < rd.Rows; i++ {
+		row := rd.Data[i*rd.Stride : i*rd.Stride+rd.Cols]
+		for j, x := range row {
+			db.Data[j*db.Stride] += x
+		}
+	}
+	if !inputGrad {
+		return nil
+	}
+	gx := reuse(&d.gx, rd.Rows, d.W.RawMatrix().Cols)
+	gx.Mul(delta, d.W)
+	return gx
+}

@@ -1,0 +1,70 @@
+// Package nn is a small, fully connected neural network (multi-layer
+// perceptron) written so that every intermediate value of the forward and
+// backward pass can be read: it is the engine behind the backprop lessons and
+// the reference that graders check students' gradients against.
+//
+// # Notation
+//
+// The package follows the derivation used throughout the project. Layer s
+// (s = 1 … h, counted from the input) has weights W⁽ˢ⁾ ∈ ℝ^(n_out×n_in), bias
+// b⁽ˢ⁾ ∈ ℝ^(n_out) and activation φ⁽ˢ⁾; a⁽⁰⁾ = x is the input:
+//
+//	u⁽ˢ⁾ = W⁽ˢ⁾ a⁽ˢ⁻¹⁾          (n_out)
+//	v⁽ˢ⁾ = u⁽ˢ⁾ + b⁽ˢ⁾          (n_out)
+//	a⁽ˢ⁾ = φ⁽ˢ⁾(v⁽ˢ⁾)           (n_out)
+//
+// The output layer h uses softmax, a_i = e^{v_i} / Σ_k e^{v_k} (computed with
+// the maximum subtracted, so large logits cannot overflow), and the loss is
+// the mean cross-entropy over a batch of N examples with one-hot targets y:
+//
+//	E = −(1/N) Σ_n Σ_j y_j ln a_j
+//
+// Backpropagation computes δ⁽ˢ⁾ = ∂E/∂v⁽ˢ⁾ from the output down:
+//
+//	δ⁽ʰ⁾   = (a⁽ʰ⁾ − y) / N                      (softmax + cross-entropy)
+//	δ⁽ˢ⁻¹⁾ = φ′(v⁽ˢ⁻¹⁾) ⊙ (W⁽ˢ⁾ᵀ δ⁽ˢ⁾)           (hidden layers)
+//	∂E/∂W⁽ˢ⁾ = δ⁽ˢ⁾ a⁽ˢ⁻¹⁾ᵀ,   ∂E/∂b⁽ˢ⁾ = δ⁽ˢ⁾
+//
+// summed over the batch. ReLU′(0) is taken as 0 (a convention: ReLU has no
+// derivative at its kink).
+//
+// # Batches: one example per row
+//
+// In code a batch of B examples is a B×n matrix with one example per row (the
+// habit of gonum and numpy), so every vector above becomes a row and the
+// equations are transposed:
+//
+//	U = A_prev · Wᵀ            (B×n_in)·(n_in×n_out) → B×n_out
+//	V = U + 1 bᵀ               bᵀ added to every row
+//	A = φ(V)                   element by element (softmax: row by row)
+//	Δ_h = (A − Y) / B          Y is the B×n_out one-hot matrix
+//	Δ_prev = φ′(V_prev) ⊙ (Δ · W)   (B×n_out)·(n_out×n_in) → B×n_in
+//	∂E/∂W = Δᵀ · A_prev        (n_out×B)·(B×n_in) → n_out×n_in
+//	∂E/∂b = Δᵀ · 1             column sums of Δ → n_out
+//
+// gonum's Mul(a, w.T()) reads Wᵀ without copying it.
+//
+// # Ownership and mutation
+//
+// A layer owns the matrices it returns from Forward and Backward and the
+// values it caches (x, u, v, a, δ): they stay valid until the next call of
+// the same method and are overwritten by it. Copy them (mat.DenseCopyOf) to
+// keep them. Backward overwrites the parameter gradients; it never
+// accumulates. Bias vectors are stored as n_out×1 column matrices so that
+// every parameter is a *mat.Dense.
+//
+// # Errors and panics
+//
+// Shape mismatches are programmer errors and panic with both shapes in the
+// message. Data problems (a malformed saved network) and numerical problems
+// (training diverged to NaN or ±Inf) are returned as errors.
+//
+// # Determinism
+//
+// Initialisation and shuffling draw from math/rand/v2's PCG seeded from the
+// Seed fields, so the same configuration, data and seed give the same
+// weights bit for bit on the same platform.
+//
+// nn does no I/O of its own beyond Save/Load on an io.Writer/io.Reader and
+// knows nothing of notebooks, charts or files.
+package nn
