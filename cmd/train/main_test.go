@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/backprop-lab/backprop/nn"
+)
+
+// runCLI runs the command in-process and returns its exit code and outputs.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb, false)
+	return code, out.String(), errb.String()
+}
+
+func TestBadFlagsExitTwoWithClearError(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-s", "96,-3"}, "-s/--hidden-layer-sizes"},
+		{[]string{"-s", "96,abc"}, `"abc" is not a whole number`},
+		{[]string{"-b", "0"}, "-b/--batch-size 0"},
+		{[]string{"-l", "-0.1"}, "-l/--learning-rate"},
+		{[]string{"-m", "0"}, "-m/--max-iter"},
+		{[]string{"-d", "/no/such/dir"}, "/no/such/dir"},
+		{[]string{"--dataset", "cifar"}, "--dataset"},
+		{[]string{"--activation", "softmax"}, "--activation"},
+		{[]string{"--init", "zeros"}, "--init"},
+		{[]string{"--no-such-flag"}, "no-such-flag"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func TestHelpExplainsEveryFlag(t *testing.T) {
+	code, _, stderr := runCLI(t, "--help")
+	if code != exitOK {
+		t.Fatalf("--help exit %d", code)
+	}
+	for _, f := range []string{"-d, --dir", "-s, --hidden-layer-sizes", "-l, --learning-rate", "-m, --max-iter",
+		"-b, --batch-size", "-c, --save-learning-curve", "--seed", "--dataset", "--download", "Training accuracy"} {
+		if !strings.Contains(stderr, f) {
+			t.Errorf("--help does not mention %q", f)
+		}
+	}
+}
+
+var accRE = regexp.MustCompile(`(?m)^(Training|Test) accuracy: ([0-9.]+)%$`)
+
+// accuracies returns the final training and test accuracy printed by run.
+func accuracies(t *testing.T, stdout string) (train, test float64) {
+	t.Helper()
+	m := accRE.FindAllStringSubmatch(stdout, -1)
+	if len(m) != 2 || m[0][1] != "Training" || m[1][1] != "Test" {
+		t.Fatalf("output lacks the final accuracy lines:\n%s", stdout)
+	}
+	train, _ = strconv.ParseFloat(m[0][2], 64)
+	test, _ = strconv.ParseFloat(m[1][2], 64)
+	return train, test
+}
+
+func TestEmbeddedSubsetRunSaysSoAndLearns(t *testing.T) {
+	dir := t.TempDir()
+	curve := filepath.Join(dir, "curve.png")
+	model := filepath.Join(dir, "net.bpnn")
+	code, stdout, stderr := runCLI(t, "--dataset", "embedded", "-m", "2", "-s", "32", "-l", "0.1", "-b", "100",
+		"-c", "--learning-curve-file", curve, "-o", model)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "embedded") {
+		t.Errorf("output does not say the embedded subset is used:\n%s", stdout)
+	}
+	if n := strings.Count(stdout, "Epoch "); n != 2 {
+		t.Errorf("%d epoch lines, want 2:\n%s", n, stdout)
+	}
+	_, test := accuracies(t, stdout)
+	// Two epochs on 10 000 digits reach ≈ 90%; 80% leaves room for seeds
+	// while still failing a network that does not learn (10% is chance).
+	if test < 80 {
+		t.Errorf("test accuracy %.2f%% after 2 epochs, want ≥ 80%%", test)
+	}
+	png, err := os.ReadFile(curve)
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("learning curve not a PNG: %v", err)
+	}
+	net, err := nn.LoadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := joinInts(net.Sizes(), "-"); got != "784-32-10" {
+		t.Errorf("saved network %s, want 784-32-10", got)
+	}
+}
+
+func TestNoHiddenLayer(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "--dataset", "embedded", "-m", "1", "-s", "", "-b", "500", "-l", "0.5")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Network: 784-10 ") {
+		t.Errorf("want a 784-10 network:\n%s", stdout)
+	}
+}
+
+// dataDir returns the full MNIST directory for the acceptance test: env
+// BACKPROP_DATA_DIR (the shared data root) or ../../../shared/data.
+func dataDir(t *testing.T) string {
+	t.Helper()
+	root := os.Getenv("BACKPROP_DATA_DIR")
+	if root == "" {
+		root = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	dir := filepath.Join(root, "mnist")
+	if _, err := os.Stat(filepath.Join(dir, "train-images-idx3-ubyte.gz")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("full MNIST not found at %s (set BACKPROP_DATA_DIR): %v", dir, err)
+		}
+		t.Skipf("full MNIST not found at %s; set BACKPROP_DATA_DIR to the data root to run this test", dir)
+	}
+	return dir
+}
+
+// TestLabREADMERun is the acceptance run: the lab's README command reaches
+// the lab's accuracy (lab: 99.28% train / 97.58% test).
+func TestLabREADMERun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 epochs on the full MNIST; skipped with -short")
+	}
+	dir := dataDir(t)
+	code, stdout, stderr := runCLI(t, "-m", "50", "-s", "96", "-l", "0.1", "-b", "200", "-d", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	train, test := accuracies(t, stdout)
+	t.Logf("train %.2f%%, test %.2f%%", train, test)
+	if train < 99.0 || test < 97.5 {
+		t.Errorf("train %.2f%% / test %.2f%%, want ≥ 99.0%% / ≥ 97.5%%", train, test)
+	}
+}
+
+// TestTwoHiddenLayers: -s 128,64 reaches ≥ 97.5% test as well.
+func TestTwoHiddenLayers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 epochs on the full MNIST; skipped with -short")
+	}
+	dir := dataDir(t)
+	code, stdout, stderr := runCLI(t, "-m", "50", "-s", "128,64", "-l", "0.1", "-b", "200", "-d", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, test := accuracies(t, stdout)
+	t.Logf("test %.2f%%", test)
+	if test < 97.5 {
+		t.Errorf("test %.2f%%, want ≥ 97.5%%", test)
+	}
+}
