@@ -1,0 +1,59 @@
+package nn_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/nn"
+)
+
+// fullMNIST loads the full training set from $BACKPROP_DATA_DIR/mnist (the
+// shared data root) or ../../shared/data/mnist, or skips the benchmark.
+func fullMNIST(b *testing.B) *mnist.Set {
+	b.Helper()
+	root := os.Getenv("BACKPROP_DATA_DIR")
+	if root == "" {
+		root = filepath.Join("..", "..", "shared", "data")
+	}
+	train, _, err := mnist.LoadDataset(mnist.MNIST, filepath.Join(root, "mnist"))
+	if err != nil {
+		b.Skipf("full MNIST not available (set BACKPROP_DATA_DIR): %v", err)
+	}
+	return train
+}
+
+// epochFLOPs counts the floating-point operations of the three matrix
+// products per layer in one epoch (forward X·Wᵀ, ∂E/∂W = δᵀ·X and the input
+// gradient δ·W, which layer 1 skips): 2·n·n_in·n_out each.
+func epochFLOPs(n int, sizes []int) float64 {
+	var f float64
+	for s := 1; s < len(sizes); s++ {
+		products := 3.0
+		if s == 1 {
+			products = 2
+		}
+		f += products * 2 * float64(n) * float64(sizes[s-1]) * float64(sizes[s])
+	}
+	return f
+}
+
+// BenchmarkEpoch trains the lab's 784-96-10 network for one epoch over the
+// 60 000 MNIST training images (batch 200, learning rate 0.1): the figure
+// that cmd/benchpeers compares with numpy and PyTorch.
+func BenchmarkEpoch(b *testing.B) {
+	train := fullMNIST(b)
+	sizes := []int{784, 96, 10}
+	net := nn.MustNew(nn.Config{Sizes: sizes, Seed: 1})
+	sgd := nn.SGD{LearningRate: 0.1, BatchSize: 200, Epochs: 1, Seed: 1}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := sgd.Train(net, train); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perEpoch := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(perEpoch, "s/epoch")
+	b.ReportMetric(epochFLOPs(train.Len(), sizes)/perEpoch/1e9, "GFLOP/s")
+}
