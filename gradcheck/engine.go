@@ -474,20 +474,29 @@ func (e *engine) summarise(t *tensor) TensorResult {
 		checked = append(checked, *t.direction)
 	}
 	tr.Checked = len(checked)
-	sort.SliceStable(checked, func(i, j int) bool { return worse(checked[i], checked[j]) })
+	// Keep the TopK worst by insertion (k is small; no sort of 75 k
+	// elements), and the worst of all even when TopK is 0.
+	keep := max(e.o.TopK, 1)
+	var top []Element
 	for _, el := range checked {
 		tr.MaxRelErr = max(tr.MaxRelErr, el.RelErr)
-	}
-	if len(checked) > 0 {
-		tr.Worst = checked[0]
-		tr.Status = checked[0].Status
-		for _, el := range checked {
-			tr.Status = max(tr.Status, el.Status)
+		if len(top) == keep && !worse(el, top[keep-1]) {
+			continue
 		}
+		i := sort.Search(len(top), func(i int) bool { return worse(el, top[i]) })
+		if len(top) < keep {
+			top = append(top, Element{})
+		}
+		copy(top[i+1:], top[i:])
+		top[i] = el
+	}
+	if len(top) > 0 {
+		tr.Worst = top[0]
+		tr.Status = top[0].Status
 	} else {
 		tr.Status = StatusKink
 	}
-	tr.Top = append([]Element(nil), checked[:min(e.o.TopK, len(checked))]...)
+	tr.Top = top[:min(e.o.TopK, len(top))]
 	return tr
 }
 
