@@ -67,11 +67,20 @@ func checkNetwork(net *nn.Network, x *mat.Dense, labels []int, o *Options, fast 
 	return r
 }
 
-// networkName is "network 784-96-10" for Dense networks.
+// networkName is "network 784-96-10", read from the shapes of each
+// layer's first parameter (W, n_out×n_in) when every layer has one.
 func networkName(net *nn.Network) string {
-	sizes := net.Sizes()
-	if sizes == nil {
-		return fmt.Sprintf("network of %d layers", len(net.Layers))
+	var sizes []int
+	for _, l := range net.Layers {
+		ps := l.Params()
+		if len(ps) == 0 {
+			return fmt.Sprintf("network of %d layers", len(net.Layers))
+		}
+		r, c := ps[0].Value.Dims()
+		if sizes == nil {
+			sizes = append(sizes, c)
+		}
+		sizes = append(sizes, r)
 	}
 	parts := make([]string, len(sizes))
 	for i, s := range sizes {

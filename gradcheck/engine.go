@@ -299,6 +299,10 @@ func (e *engine) element(w worker, p, k int) Element {
 		e.slopeJump(w, a, first) && !small.kink && e.slopeJump(w, a, small) {
 		best.Status = StatusKink
 	}
+	if best.Status == StatusFailed {
+		// Wrong at every step: show the values at the configured h.
+		best = e.judge(w, a, first)
+	}
 	best.Row, best.Col = row, col
 	return best
 }

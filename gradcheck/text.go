@@ -75,7 +75,7 @@ func (r *Report) Text() string {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  element\tanalytic\tnumeric\trel err\tabs err\th\tstatus\t")
 		for _, el := range t.Top {
-			fmt.Fprintf(tw, "  (%d, %d)\t%.6g\t%.6g\t%.2g\t%.2g\t%g\t%s\t\n",
+			fmt.Fprintf(tw, "  (%d, %d)\t%.6g\t%.6g\t%.2g\t%.2g\t%.3g\t%s\t\n",
 				el.Row, el.Col, el.Analytic, el.Numeric, el.RelErr, el.AbsErr, el.Step, el.Status)
 		}
 		tw.Flush()
