@@ -107,9 +107,11 @@ type fakeTB struct {
 	errors, logs []string
 }
 
-func (f *fakeTB) Helper()                         {}
-func (f *fakeTB) Errorf(format string, a ...any) { f.errors = append(f.errors, fmt.Sprintf(format, a...)) }
-func (f *fakeTB) Logf(format string, a ...any)   { f.logs = append(f.logs, fmt.Sprintf(format, a...)) }
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Errorf(format string, a ...any) {
+	f.errors = append(f.errors, fmt.Sprintf(format, a...))
+}
+func (f *fakeTB) Logf(format string, a ...any) { f.logs = append(f.logs, fmt.Sprintf(format, a...)) }
 
 func TestAssertMessagesAreShortAndPointed(t *testing.T) {
 	cases := map[string]struct {
