@@ -3,6 +3,7 @@ package gradcheck
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"testing"
@@ -368,6 +369,11 @@ func correctCases() []gradCase {
 			return &nn.Network{Layers: []nn.Layer{scaledInput{1e-10}, randomNet(24, nn.Tanh, 6, 5, 3).Layers[0], randomNet(24, nn.Tanh, 6, 5, 3).Layers[1]}}
 		}),
 		netCase("a large layer (spot check)", relu(25, 300, 40, 3)),
+		// The lab's bug is harmless with one hidden layer: the input
+		// gradient it gets wrong is never used.
+		netCase("lab bug with one hidden layer (harmless)", func() *nn.Network {
+			return wrap(relu(29, 6, 5, 3)(), 1, func(d *nn.Dense) nn.Layer { return labBug{d} })
+		}),
 		layerCase("layer: tiny gradients (saturated sigmoid, ≈1e-10)", func() nn.Layer {
 			d := randomNet(26, nn.ReLU, 6, 5, 3).Dense(1)
 			d.Act = nn.Sigmoid
@@ -546,4 +552,49 @@ func TestCorrectGradientsNeverFail(t *testing.T) {
 		}
 	}
 	t.Logf("correct cases: %d false alarms, %d suspicious, out of %d (%d elements kink-skipped)", alarms, suspicious, total, kinks)
+}
+
+// TestNoFalseAlarmsOnRandomNetworks checks many random correct networks —
+// the lab's zero-bias initialisation with sparse, MNIST-like inputs
+// included — and requires that none fails.
+func TestNoFalseAlarmsOnRandomNetworks(t *testing.T) {
+	acts := []nn.Elementwise{nn.ReLU, nn.ReLU, nn.Tanh, nn.Sigmoid}
+	alarms, suspicious, total, kinks := 0, 0, 0, 0
+	for seed := uint64(1); seed <= 40; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		act := acts[seed%4]
+		sizes := []int{2 + rng.IntN(8)}
+		for range 1 + rng.IntN(3) {
+			sizes = append(sizes, 2+rng.IntN(7))
+		}
+		sizes = append(sizes, 2+rng.IntN(5))
+		cfg := nn.Config{Sizes: sizes, Hidden: act, Init: nn.Uniform(0.2 + rng.Float64()), Seed: seed}
+		net := nn.MustNew(cfg) // zero biases
+		if seed%4 != 0 {
+			randomBiases(net, seed)
+		}
+		b := 1 + rng.IntN(9)
+		x, labels := randData(seed, b, sizes[0], sizes[len(sizes)-1])
+		if seed%2 == 0 { // sparse non-negative inputs, like MNIST pixels
+			for i, raw := 0, x.RawMatrix().Data; i < len(raw); i++ {
+				raw[i] = max(raw[i], 0)
+			}
+		}
+		for _, m := range []Mode{Auto, Directional} {
+			total++
+			r := CheckNetwork(net, x, labels, &Options{Mode: m, Seed: seed})
+			for _, tr := range r.Tensors {
+				kinks += tr.KinkSkipped
+			}
+			if !r.OK() {
+				alarms++
+				t.Errorf("seed %d %v %s: false alarm\n%s", seed, sizes, m, r)
+			}
+			if r.Status() == StatusSuspicious {
+				suspicious++
+				t.Logf("seed %d %v %s: suspicious\n%s", seed, sizes, m, r)
+			}
+		}
+	}
+	t.Logf("random correct networks: %d false alarms, %d suspicious, out of %d checks (%d elements kink-skipped)", alarms, suspicious, total, kinks)
 }

@@ -68,10 +68,11 @@ type Options struct {
 
 	// RTol and ATol are the absolute test |a − n| ≤ atol + RTol·|n|,
 	// where atol = ATol + the rounding-noise floor of the central
-	// difference, 16·ε·F/h with F the largest |loss| of the evaluations
-	// (RTol 1e-5, the numpy default; ATol 0: the noise floor already
-	// scales with the loss, so a fixed floor would only hide wrong
-	// gradients of small functions).
+	// difference, 16·ε·F/h, F the size of the loss's terms (Func.Scale;
+	// |loss| by default). Defaults: RTol 1e-5 (numpy's; it only matters if
+	// raised, since any element it passes has a relative error ≤ 5e-6
+	// anyway) and ATol 0: the noise floor already scales with the loss, and
+	// a fixed floor would hide the wrong gradients of a small function.
 	RTol, ATol float64
 
 	// GoodRel, SuspiciousRel and WrongRel are the relative-error
