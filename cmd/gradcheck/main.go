@@ -66,6 +66,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/grade"
 )
 
@@ -161,6 +162,7 @@ func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool,
 package main
 
 import (
+	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/grade"
 	"github.com/backprop-lab/backprop/nn"
 	student %q
@@ -179,7 +181,7 @@ func main() {
 	bin := filepath.Join(tmp, "check")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
 	build.Dir = tmp
-	build.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"), "GOWORK=off")
+	build.Env = append(os.Environ(), "GOFLAGS="+goflags(os.Getenv("GOFLAGS")), "GOWORK=off")
 	if out, err := build.CombinedOutput(); err != nil {
 		return 1, reportBuildFailure(c, dir, out, err, stdout)
 	}
@@ -196,6 +198,19 @@ func main() {
 	return 1, fmt.Errorf("running the check: %v", err)
 }
 
+// goflags returns the GOFLAGS of the build: the caller's, with -mod=mod
+// instead of any -mod setting (the generated go.mod lacks the indirect
+// requirements until the go command adds them).
+func goflags(env string) string {
+	var out []string
+	for _, f := range strings.Fields(env) {
+		if !strings.HasPrefix(f, "-mod=") {
+			out = append(out, f)
+		}
+	}
+	return strings.Join(append(out, "-mod=mod"), " ")
+}
+
 // reportBuildFailure prints why the student's package did not build: as
 // text, or as a failed Gradescope test.
 func reportBuildFailure(c grade.Config, dir string, out []byte, err error, stdout io.Writer) error {
@@ -205,14 +220,9 @@ func reportBuildFailure(c grade.Config, dir string, out []byte, err error, stdou
 		fmt.Fprintf(stdout, "gradcheck: %s\nFAIL\n", msg)
 		return nil
 	}
-	fmt.Fprintf(stdout, `{
-  "score": 0,
-  "output": "the submission does not build",
-  "tests": [
-    {"name": "build", "score": 0, "max_score": %g, "status": "failed", "output": %q, "visibility": "visible"}
-  ]
-}
-`, c.Points, msg)
+	g := &gradcheck.GradescopeResults{Output: "the submission does not build", Tests: []gradcheck.GradescopeTest{
+		{Name: "build", MaxScore: c.Points, Status: "failed", Output: msg, Visibility: "visible"}}}
+	stdout.Write(g.JSON())
 	return nil
 }
 

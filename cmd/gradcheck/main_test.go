@@ -10,7 +10,7 @@ import (
 // These tests build and run the generated check program with the go
 // command, offline (GOPROXY=off): everything comes from the module cache.
 
-func gradcheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Setenv("GOPROXY", "off")
 	var out, errOut bytes.Buffer
@@ -19,7 +19,7 @@ func gradcheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestCorrectLayerPasses(t *testing.T) {
-	code, out, errOut := gradcheck(t, "testdata/correct")
+	code, out, errOut := runCmd(t, "testdata/correct")
 	if code != 0 || !strings.HasSuffix(out, "PASS\n") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -31,7 +31,7 @@ func TestCorrectLayerPasses(t *testing.T) {
 }
 
 func TestLabBugFailsAndIsPinned(t *testing.T) {
-	code, out, errOut := gradcheck(t, "-backprop", "../..", "testdata/labbug")
+	code, out, errOut := runCmd(t, "-backprop", "../..", "testdata/labbug")
 	if code != 1 || !strings.HasSuffix(out, "FAIL\n") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -48,7 +48,7 @@ func TestLabBugFailsAndIsPinned(t *testing.T) {
 }
 
 func TestGradescopeJSON(t *testing.T) {
-	code, out, errOut := gradcheck(t, "-json", "-points", "2", "-mode", "directional", "testdata/labbug")
+	code, out, errOut := runCmd(t, "-json", "-points", "2", "-mode", "directional", "testdata/labbug")
 	if code != 1 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -77,7 +77,7 @@ func TestGradescopeJSON(t *testing.T) {
 }
 
 func TestMissingConstructorIsAFailedBuild(t *testing.T) {
-	code, out, _ := gradcheck(t, "-layer", "Missing", "-json", "testdata/correct")
+	code, out, _ := runCmd(t, "-layer", "Missing", "-json", "testdata/correct")
 	if code != 1 || !strings.Contains(out, `"name": "build"`) || !strings.Contains(out, "Missing") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -96,8 +96,17 @@ func TestUsageErrors(t *testing.T) {
 		{"-mode", "sideways", "testdata/correct"},
 		{"testdata/correct", "testdata/labbug"},
 	} {
-		if code, out, errOut := gradcheck(t, args...); code != 2 {
+		if code, out, errOut := runCmd(t, args...); code != 2 {
 			t.Errorf("%q: exit %d, want 2\n%s%s", args, code, out, errOut)
 		}
+	}
+}
+
+func TestGoflagsReplacesMod(t *testing.T) {
+	if got := goflags("-buildvcs=false -mod=readonly"); got != "-buildvcs=false -mod=mod" {
+		t.Errorf("goflags = %q", got)
+	}
+	if got := goflags(""); got != "-mod=mod" {
+		t.Errorf("goflags = %q", got)
 	}
 }
