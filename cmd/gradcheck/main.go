@@ -162,7 +162,6 @@ func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool,
 package main
 
 import (
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/grade"
 	"github.com/backprop-lab/backprop/nn"
 	student %q
