@@ -1,0 +1,5 @@
+module example.com/student
+
+go 1.26
+
+require github.com/backprop-lab/backprop v0.0.0-00010101000000-000000000000

@@ -1,0 +1,117 @@
+// Package gradcheck verifies analytic gradients against central finite
+// differences in float64: graders use it to decide whether a student's
+// backward pass is right, learners to see that each derived formula is. It
+// is built never to call a correct gradient wrong, never to call a wrong
+// gradient right, and always to say where a wrong gradient is wrong.
+//
+// # What it checks
+//
+//   - Check: any scalar function f(θ) of named parameter tensors (a Func:
+//     []nn.Param whose Grad holds the caller's gradient, and a Loss closure).
+//   - CheckNetwork: every parameter tensor W1, b1, W2, … of an nn.Network
+//     on a batch, for the mean cross-entropy.
+//   - CheckLayer: any Layer — nn.Layer, the interface of nn.Dense and of a
+//     student's own layer (Forward, Backward, Params) — with a fixed,
+//     seeded random upstream gradient G: L(x, θ) = Σ G ⊙ Forward(x), whose
+//     gradients are what Backward(G) returns. Its parameters are checked,
+//     and so is ∂L/∂x (the matrix Backward returns, a vector-Jacobian
+//     product), reported as the pseudo-parameter "x".
+//
+// # How
+//
+// Each element θ_k is perturbed in place (and restored bit for bit) and
+// the numeric derivative is gonum's fd.Derivative with the fd.Central
+// formula, always passed explicitly (fd's default is the forward
+// difference):
+//
+//	n = (f(θ + h·e_k) − f(θ − h·e_k)) / 2h,   h = Options.Step = 1e-5
+//
+// whose error is h²·|f‴|/6 (truncation) + ≈ε·F/h (rounding; ε = 2.2e-16, F
+// the size of the loss's terms, Func.Scale). The analytic value a and n
+// are compared with both metrics:
+//
+//	relative error  r = |a − n| / max(|a| + |n|, tiny)    (a = n = 0 gives 0: a pass)
+//	absolute test   |a − n| ≤ atol + rtol·|n|,  atol = ATol + 16·ε·F/h (the noise floor)
+//
+// and classified:
+//
+//	r ≤ 1e-7 (or within the absolute test)     good
+//	1e-7 < r ≤ 1e-4                            ok (acceptable)
+//	1e-4 < r ≤ 1e-2                            suspicious: reported, never failed
+//	r > 1e-2 and the absolute test fails       wrong, if so at every step tried
+//
+// An element that is not clean at h is measured again at h/10, 10h and
+// 100h and keeps its best verdict: a correct gradient is off at h only
+// through rounding (cured by a larger step) or truncation (a smaller one),
+// while a wrong one is off by the same amount at every step. The noise floor
+// lets gradients at the float64 noise level (1e-10 in an O(1) loss) pass;
+// it scales with the loss, so the gradients of a function that is itself
+// tiny are still checked by their relative error.
+//
+// Kinks. Where θ ± h straddles a kink (ReLU at v = 0) the central difference
+// says nothing about the one-sided convention ReLU′(0) = 0. For nn.Dense
+// layers (and anything embedding one) the sign pattern of every ReLU unit's
+// v is compared at θ − h, θ and θ + h; a layer of another kind may
+// implement Kinker, and a Func may supply Kinks. Such elements are counted
+// as kink-skipped, never failed. Zero-bias networks have exact kinks (an
+// example whose previous layer is entirely inactive has v = 0 exactly):
+// they are classified as kinks too. When no fingerprint is available, a
+// would-be failure whose second difference f(θ+h) − 2f(θ) + f(θ−h) shows a
+// jump in slope at both h and h/10 is taken for a kink.
+//
+// Which elements. Mode Auto (the default) checks tensors of up to MaxFull
+// (4096) elements in full, and every vector (a bias) in full whatever its
+// size; larger matrices get a seeded, stratified spot check of Samples
+// (1024) elements: every row gets ⌊Samples/rows⌋ or ⌈…⌉ of them and the
+// columns are covered evenly, so a bug confined to one unit is still seen.
+// Mode Full checks everything. Mode Directional compares one random unit
+// direction d per tensor, (f(θ+hd) − f(θ−hd))/2h against ⟨∇f, d⟩ — two
+// evaluations per tensor — and checks element by element, to localise it,
+// any tensor whose direction is not clean. The seed is in every report.
+//
+// For learners, StepSweep shows the error against h (truncation on the
+// right, rounding on the left, central against forward differences), and
+// TaylorTest is an h-free test: along a random direction the remainder
+// |f(θ+hd) − f(θ) − h⟨∇f, d⟩| shrinks as h² for a right gradient and as h
+// for a wrong one. Both return their data as slices, for plotting, and
+// render as text.
+//
+// # Reports
+//
+// A Report holds, per tensor, the counts checked, failed, suspicious and
+// kink-skipped, the largest relative error, the worst element (row, col)
+// with its analytic and numeric values, and the TopK worst. It renders as
+// a text table (String), as self-contained HTML for notebooks (HTML), as
+// Gradescope's results.json (Gradescope: one test per tensor, points per
+// tensor configurable), and as short student-friendly sentences with a
+// hint (TensorResult.Message, Assert).
+//
+// # Quick start for graders
+//
+// In a grader's test, one line per check:
+//
+//	func TestStudentLayer(t *testing.T) {
+//		x := mat.NewDense(4, 6, nil) // fill with data
+//		gradcheck.AssertLayer(t, student.NewLayer(6, 5), x, nil)
+//	}
+//
+// which fails with, for example,
+//
+//	gradient with respect to the input x (the matrix Backward returns) is wrong:
+//	worst at (0, 0): analytic -1.213, numeric 0.3513 (relative error 1); 23 of 24
+//	checked elements are wrong. Hint: ∂L/∂x = δ·W with δ = φ′(v) ⊙ g; …
+//
+// In CI, without writing Go: go run ./cmd/gradcheck [-json] DIR checks the
+// layer built by DIR's exported func NewLayer(nIn, nOut int) L and exits
+// non-zero if a gradient is wrong (see cmd/gradcheck and package grade).
+//
+// # Conventions
+//
+// Parameters are perturbed in place and restored bit for bit; Grad
+// matrices are only read (CheckNetwork and CheckLayer first run the
+// backward pass that fills them). CheckNetwork on a network of *nn.Dense
+// and CheckLayer on an *nn.Dense work on copies, concurrently
+// (Options.Workers); anything else is checked in place on one goroutine.
+// Programmer errors (a nil or misshapen gradient, duplicate names) panic;
+// a panic of the checked code reaches the caller.
+package gradcheck

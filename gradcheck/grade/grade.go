@@ -1,0 +1,269 @@
+// Package grade checks a student's layer the way cmd/gradcheck does: the
+// student's package exports a constructor
+//
+//	func NewLayer(nIn, nOut int) L   // L implements nn.Layer (gradcheck.Layer)
+//
+// and grade checks (1) one layer built by it, including the input gradient
+// ∂L/∂x its Backward returns, and (2) a network whose hidden layers are
+// built by it, topped by an nn.Dense softmax layer, where a wrong input
+// gradient shows up as wrong W⁽¹⁾, b⁽¹⁾ (the lab's bug). cmd/gradcheck
+// generates a three-line main program that calls Main with the student's
+// constructor; a grader may as well call Run from a program or test of
+// their own.
+package grade
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Config says what to check and how to print it.
+type Config struct {
+	// Name is the constructor's name, for the report ("NewLayer").
+	Name string
+	// In, Out and Batch are n_in, n_out and B of the layer check.
+	In, Out, Batch int
+	// Hidden are the hidden widths of the network check (empty: no network
+	// check); its input width is In and its softmax layer has Classes units.
+	Hidden  []int
+	Classes int
+	// Seed seeds the data, the random parameters and the check.
+	Seed uint64
+	// Mode is the check's mode.
+	Mode gradcheck.Mode
+	// Randomize overwrites every parameter the constructor made with seeded
+	// values in [−1, 1), so that a zero-initialised layer is not checked at
+	// the degenerate point θ = 0.
+	Randomize bool
+	// JSON prints Gradescope's results.json instead of the text tables.
+	JSON bool
+	// Points is the score of each tensor's test in the JSON.
+	Points float64
+}
+
+// DefaultConfig is the configuration of cmd/gradcheck without flags: a
+// 6 → 5 layer on a batch of 4, and a 6-5-4-3 network (two hidden layers,
+// so that the lab's bug shows).
+func DefaultConfig() Config {
+	return Config{Name: "NewLayer", In: 6, Out: 5, Batch: 4, Hidden: []int{5, 4}, Classes: 3, Randomize: true, Points: 1}
+}
+
+// RegisterFlags defines c's flags on fs, with c's values as defaults.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Name, "layer", c.Name, "name of the student's constructor `func(nIn, nOut int) L`, L an nn.Layer")
+	fs.IntVar(&c.In, "in", c.In, "n_in of the checked layer and of the network")
+	fs.IntVar(&c.Out, "out", c.Out, "n_out of the checked layer")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size B")
+	fs.Func("hidden", "hidden widths of the network check, e.g. 5,4 (\"\" for no network check)", func(s string) error {
+		h, err := parseSizes(s)
+		c.Hidden = h
+		return err
+	})
+	fs.IntVar(&c.Classes, "classes", c.Classes, "classes (softmax units) of the network check")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the data, parameters and spot checks")
+	fs.Func("mode", "check mode: auto, full or directional (default auto)", func(s string) error {
+		m, err := gradcheck.ParseMode(s)
+		c.Mode = m
+		return err
+	})
+	fs.BoolVar(&c.Randomize, "randomize", c.Randomize, "overwrite the constructor's parameters with seeded values in [-1, 1)")
+	fs.BoolVar(&c.JSON, "json", c.JSON, "print Gradescope's results.json instead of tables")
+	fs.Float64Var(&c.Points, "points", c.Points, "points per parameter tensor in the JSON")
+}
+
+// Args returns the command-line arguments that make RegisterFlags produce c.
+func (c Config) Args() []string {
+	h := make([]string, len(c.Hidden))
+	for i, x := range c.Hidden {
+		h[i] = strconv.Itoa(x)
+	}
+	return []string{"-layer=" + c.Name, "-in=" + strconv.Itoa(c.In), "-out=" + strconv.Itoa(c.Out),
+		"-batch=" + strconv.Itoa(c.Batch), "-hidden=" + strings.Join(h, ","), "-classes=" + strconv.Itoa(c.Classes),
+		"-seed=" + strconv.FormatUint(c.Seed, 10), "-mode=" + c.Mode.String(), "-randomize=" + strconv.FormatBool(c.Randomize),
+		"-json=" + strconv.FormatBool(c.JSON), "-points=" + strconv.FormatFloat(c.Points, 'g', -1, 64)}
+}
+
+func parseSizes(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad width %q in %q: want positive integers separated by commas", f, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// validate reports a configuration error.
+func (c Config) validate() error {
+	if c.In <= 0 || c.Out <= 0 || c.Batch <= 0 || c.Classes <= 0 {
+		return fmt.Errorf("sizes must be positive: -in %d -out %d -batch %d -classes %d", c.In, c.Out, c.Batch, c.Classes)
+	}
+	return nil
+}
+
+// Result is the outcome of one check: a report, or the panic that stopped
+// the student's code.
+type Result struct {
+	// Check names the check ("layer NewLayer(6, 5)").
+	Check  string
+	Report *gradcheck.Report
+	// Panic is the student's panic with its stack, if the check panicked.
+	Panic string
+}
+
+// OK reports whether the check ran and passed.
+func (r Result) OK() bool { return r.Panic == "" && r.Report.OK() }
+
+// Run performs the layer check and, if c.Hidden is set, the network check.
+func Run(c Config, newLayer func(nIn, nOut int) nn.Layer) []Result {
+	rng := rand.New(rand.NewPCG(c.Seed, 0x6772616465)) // "grade"
+	o := &gradcheck.Options{Mode: c.Mode, Seed: c.Seed}
+	out := []Result{guard(fmt.Sprintf("layer %s(%d, %d)", c.Name, c.In, c.Out), func() *gradcheck.Report {
+		l := build(newLayer, c.In, c.Out, c.Name)
+		if c.Randomize {
+			randomize(l, rng)
+		}
+		return gradcheck.CheckLayer(l, uniform(rng, c.Batch, c.In), o)
+	})}
+	if len(c.Hidden) > 0 {
+		sizes := append(append([]int{c.In}, c.Hidden...), c.Classes)
+		name := strings.Trim(strings.ReplaceAll(fmt.Sprint(sizes), " ", "-"), "[]")
+		out = append(out, guard(fmt.Sprintf("network %s (hidden layers by %s)", name, c.Name), func() *gradcheck.Report {
+			net := &nn.Network{}
+			for i := 0; i+1 < len(sizes)-1; i++ {
+				net.Layers = append(net.Layers, build(newLayer, sizes[i], sizes[i+1], c.Name))
+			}
+			net.Layers = append(net.Layers, nn.NewDense(sizes[len(sizes)-2], c.Classes, nn.Softmax))
+			for _, l := range net.Layers {
+				if c.Randomize {
+					randomize(l, rng)
+				}
+			}
+			if !c.Randomize { // our softmax layer is zero: give it weights
+				randomize(net.Layers[len(net.Layers)-1], rng)
+			}
+			x := uniform(rng, c.Batch, c.In)
+			labels := make([]int, c.Batch)
+			for i := range labels {
+				labels[i] = rng.IntN(c.Classes)
+			}
+			return gradcheck.CheckNetwork(net, x, labels, o)
+		}))
+	}
+	return out
+}
+
+// build calls the student's constructor and checks what it returns.
+func build(newLayer func(nIn, nOut int) nn.Layer, nIn, nOut int, name string) nn.Layer {
+	l := newLayer(nIn, nOut)
+	if l == nil {
+		panic(fmt.Sprintf("%s(%d, %d) returned nil", name, nIn, nOut))
+	}
+	return l
+}
+
+// guard runs check, turning a panic of the student's code into a Result.
+func guard(name string, check func() *gradcheck.Report) (res Result) {
+	res.Check = name
+	defer func() {
+		if r := recover(); r != nil {
+			res.Report = nil
+			res.Panic = fmt.Sprintf("%v\n\n%s", r, firstLines(string(debug.Stack()), 24))
+		}
+	}()
+	res.Report = check()
+	res.Report.Name = name
+	return res
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+func randomize(l nn.Layer, rng *rand.Rand) {
+	for _, p := range l.Params() {
+		r, c := p.Value.Dims()
+		for i := range r {
+			for j := range c {
+				p.Value.Set(i, j, 2*rng.Float64()-1)
+			}
+		}
+	}
+}
+
+func uniform(rng *rand.Rand, r, c int) *mat.Dense {
+	m := mat.NewDense(r, c, nil)
+	for i, raw := 0, m.RawMatrix().Data; i < len(raw); i++ {
+		raw[i] = 2*rng.Float64() - 1
+	}
+	return m
+}
+
+// Write prints the results as text tables (or, with c.JSON, as
+// Gradescope's results.json) and reports whether every check passed.
+func Write(w io.Writer, c Config, results []Result) bool {
+	ok := true
+	g := &gradcheck.GradescopeResults{}
+	for _, r := range results {
+		ok = ok && r.OK()
+		if r.Panic != "" {
+			if c.JSON {
+				g.Add(&gradcheck.GradescopeResults{Tests: []gradcheck.GradescopeTest{{
+					Name: r.Check + ": runs", MaxScore: c.Points, Status: "failed", Visibility: "visible",
+					Output: "your code panicked, so no gradient could be checked: " + r.Panic}}})
+			} else {
+				fmt.Fprintf(w, "gradcheck %s: PANIC (no gradient could be checked)\n%s\n\n", r.Check, r.Panic)
+			}
+			continue
+		}
+		if c.JSON {
+			g.Add(r.Report.Gradescope(&gradcheck.GradescopeOptions{Default: c.Points}))
+		} else {
+			fmt.Fprintf(w, "%s\n", r.Report)
+		}
+	}
+	if c.JSON {
+		w.Write(g.JSON())
+	} else if ok {
+		fmt.Fprintln(w, "PASS")
+	} else {
+		fmt.Fprintln(w, "FAIL")
+	}
+	return ok
+}
+
+// Main is the main function of the program cmd/gradcheck generates: it
+// parses the command line into a Config (DefaultConfig, then flags), runs
+// the checks on newLayer, prints them and exits with 0 if they passed, 1
+// if not, 2 on a usage error.
+func Main(newLayer func(nIn, nOut int) nn.Layer) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet(os.Args[0], flag.ContinueOnError)
+	c.RegisterFlags(fs)
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(2)
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "gradcheck:", err)
+		os.Exit(2)
+	}
+	if !Write(os.Stdout, c, Run(c, newLayer)) {
+		os.Exit(1)
+	}
+}
