@@ -240,6 +240,9 @@ type frameResult struct {
 }
 
 func TestChartsDrawInBrowser(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("-short: skipping the browser test (it runs Chromium for several seconds)")
+	}
 	bin := chromium()
 	if bin == "" {
 		skipOrFail(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")

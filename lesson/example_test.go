@@ -352,6 +352,26 @@ func ExampleSaveHTML() {
 	}
 }
 
+// StandaloneHTML returns a whole page, library inlined, for saving or serving.
+func ExampleStandaloneHTML() {
+	page, err := lesson.StandaloneHTML("activations", lesson.ActivationCurves(nn.ReLU))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.HasPrefix(page, "<!DOCTYPE html>"))
+}
+
+// What a live redraw shows: a progress line and the charts so far.
+func ExampleLivePlot_HTML() {
+	live := lesson.NewLivePlot()
+	live.OnBatch(nn.Step{Epoch: 1, Epochs: 5, Batch: 3, Batches: 300, Loss: 1.25})
+	h := live.HTML()
+	fmt.Println(h[strings.Index(h, "epoch"):strings.Index(h, "</div>")])
+	// Output:
+	// epoch 1/5 · batch 3/300 · batch loss 1.25
+}
+
 // Outside a notebook a LivePlot only records; in GoNB it redraws a
 // transient output while training and Done shows the final charts.
 func ExampleNewLivePlot() {
