@@ -135,6 +135,9 @@ func TestChartEscapesText(t *testing.T) {
 	if !strings.Contains(c.Option(), "2 not finite") {
 		t.Errorf("non-finite values not reported: %s", c.Option())
 	}
+	if o := Histogram("h", []float64{math.NaN()}, 3).Option(); !strings.Contains(o, "no finite values, 1 not finite") || strings.Contains(o, "NaN") {
+		t.Errorf("histogram of no finite values: %s", o)
+	}
 	// NaN in a series becomes ECharts' missing value.
 	if o := LearningCurve([]float64{1, math.NaN()}).Option(); !strings.Contains(o, `[2,"-"]`) {
 		t.Errorf("NaN loss not encoded as missing: %s", o)

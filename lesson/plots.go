@@ -3,6 +3,7 @@ package lesson
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/backprop-lab/backprop/nn"
@@ -184,29 +185,26 @@ func Histogram(title string, values []float64, bins int) *Chart {
 	if bins < 1 {
 		panic(fmt.Sprintf("lesson: Histogram %q: %d bins", title, bins))
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	var bad int
-	var sum float64
+	var fin []float64
 	for _, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			bad++
-			continue
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			fin = append(fin, v)
 		}
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-		sum += v
 	}
-	n := len(values) - bad
+	n, bad := len(fin), len(values)-len(fin)
+	var lo, hi, sum float64
+	if n > 0 {
+		lo, hi = slices.Min(fin), slices.Max(fin)
+	}
 	counts := make([]int, bins)
 	width := (hi - lo) / float64(bins)
-	for _, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			continue
-		}
+	for _, v := range fin {
 		i := bins - 1
 		if width > 0 {
 			i = min(int((v-lo)/width), bins-1)
 		}
 		counts[i]++
+		sum += v
 	}
 	cats := make([]string, bins)
 	data := make([]opts.BarData, bins)
@@ -263,6 +261,14 @@ func GradientHistograms(t *Trace, bins int) []*Chart {
 	return out
 }
 
+// className returns names[c], or c as a number when there is no name.
+func className(names []string, c int) string {
+	if c >= 0 && c < len(names) {
+		return names[c]
+	}
+	return fmt.Sprint(c)
+}
+
 // SoftmaxBars plots one example's output probabilities as bars: the true
 // class (label, or −1 if unknown) in green, a wrong prediction in red.
 // classNames may be nil (classes are then numbered).
@@ -273,12 +279,7 @@ func SoftmaxBars(probs []float64, label int, classNames []string) *Chart {
 			pred = i
 		}
 	}
-	name := func(i int) string {
-		if i < len(classNames) {
-			return classNames[i]
-		}
-		return fmt.Sprint(i)
-	}
+	name := func(i int) string { return className(classNames, i) }
 	cats := make([]string, len(probs))
 	data := make([]opts.BarData, len(probs))
 	for i, p := range probs {
@@ -383,12 +384,7 @@ func Misclassified(images [][]byte, rows, cols int, labels, predicted []int, cla
 	if len(labels) != len(images) || len(predicted) != len(images) {
 		panic(fmt.Sprintf("lesson: Misclassified: %d images, %d labels, %d predictions", len(images), len(labels), len(predicted)))
 	}
-	name := func(c int) string {
-		if c >= 0 && c < len(classNames) {
-			return classNames[c]
-		}
-		return fmt.Sprint(c)
-	}
+	name := func(c int) string { return className(classNames, c) }
 	var out []*Chart
 	for i := range images {
 		if len(out) == limit {
@@ -433,10 +429,7 @@ func ConfusionMatrix(counts [][]int, classNames []string) *Chart {
 	k := len(counts)
 	names := make([]string, k)
 	for i := range names {
-		names[i] = fmt.Sprint(i)
-		if i < len(classNames) {
-			names[i] = classNames[i]
-		}
+		names[i] = className(classNames, i)
 	}
 	var data []opts.HeatMapData
 	var total, right, peak int

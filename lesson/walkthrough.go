@@ -3,6 +3,7 @@ package lesson
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,7 +66,7 @@ func (t *Trace) Walkthrough() string {
 			s, s, s, colVec(row(l.U)), colVec(col(l.B)), colVec(row(l.V))))
 		v, a := row(l.V), row(l.A)
 		if l.Act == nn.Softmax.Name() {
-			m := slicesMax(v)
+			m := slices.Max(v)
 			e := make([]float64, len(v))
 			var sum float64
 			for j := range v {
@@ -133,14 +134,6 @@ func (t *Trace) Walkthrough() string {
 // row returns row 0 of m; col returns column 0.
 func row(m *mat.Dense) []float64 { return mat.Row(nil, 0, m) }
 func col(m *mat.Dense) []float64 { return mat.Col(nil, 0, m) }
-
-func slicesMax(xs []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x)
-	}
-	return m
-}
 
 // tex formats x for hand computation: at most 4 decimals, no trailing zeros.
 func tex(x float64) string {
