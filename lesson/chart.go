@@ -1,0 +1,223 @@
+package lesson
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/backprop-lab/backprop/lesson/assets"
+)
+
+// Chart is one ECharts chart: an option built with go-echarts, rendered by
+// HTML as a small, self-contained fragment that draws once the ECharts
+// library is on the page (see ChartsInitHTML).
+type Chart struct {
+	Title         string
+	Width, Height int    // CSS pixels
+	option        []byte // the ECharts option, JSON (HTML-escaped: safe inside <script>)
+	slot          string // live plots: the chart this one replaces in the browser
+}
+
+// optioner is what lesson needs from a go-echarts chart.
+type optioner interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// newChart renders the option of a go-echarts chart. It panics if the option
+// cannot be encoded (a NaN that escaped sanitising is a bug here).
+func newChart(title string, w, h int, c optioner) *Chart {
+	c.Validate()
+	opt, err := json.Marshal(c.JSON()) // escapes <, > and &, so "</script>" cannot occur
+	if err != nil {
+		panic(fmt.Sprintf("lesson: chart %q: %v", title, err))
+	}
+	// Inline go-echarts' JavaScript functions (opts.FuncOpts) as code, as
+	// its own renderer does. Their text went through the JSON encoder, so
+	// they must not contain quotes, <, > or &.
+	opt = funcMarker.ReplaceAll(opt, nil)
+	return &Chart{Title: title, Width: w, Height: h, option: opt}
+}
+
+// funcMarker is go-echarts' marker around JavaScript functions (render.pat).
+var funcMarker = regexp.MustCompile(`(__f__")|("__f__)|(__f__)`)
+
+// ID returns the chart's deterministic id, derived from its content: the
+// same chart always renders to the same HTML.
+func (c *Chart) ID() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d×%d\x00%s\x00", c.Width, c.Height, c.Title)
+	h.Write(c.option)
+	return "bp-" + hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// Option returns the chart's ECharts option: JSON, except for the few
+// JavaScript functions (axis label formatters) inlined as code.
+func (c *Chart) Option() string { return string(c.option) }
+
+// chartScript draws one chart. It finds its div by data-bp-chart (claiming
+// the first unclaimed one, so the same chart can appear twice on a page),
+// waits for window.echarts (the setup output may come later or be parsed
+// after this one) and replaces the fallback text with the chart. Jupyter
+// runs output scripts before or after the output is attached to the page
+// (classic Notebook: before), so both lookups are retried. A chart with a
+// slot (a live plot) disposes of the chart it replaces in that slot.
+const chartScript = `<script type="text/javascript">
+(function () {
+  var id = %s, slot = %s, option = %s, el = null, tries = 0;
+  (function draw() {
+    if (!el) {
+      var els = document.querySelectorAll('div[data-bp-chart="' + id + '"]');
+      for (var i = 0; i < els.length && !el; i++) {
+        if (!els[i].hasAttribute("data-bp-claimed")) el = els[i];
+      }
+      if (el) el.setAttribute("data-bp-claimed", "");
+    }
+    if (el && window.echarts) {
+      el.innerHTML = "";
+      var chart = window.echarts.init(el, null, {renderer: "canvas"});
+      chart.setOption(option);
+      el.setAttribute("data-bp-drawn", "");
+      if (slot) {
+        var slots = window.__bpSlots = window.__bpSlots || {};
+        if (slots[slot] && !slots[slot].isDisposed()) slots[slot].dispose();
+        slots[slot] = chart;
+      }
+      return;
+    }
+    if (++tries < 200) { setTimeout(draw, 50); return; }
+    var fb = el && el.querySelector(".bp-fallback");
+    if (fb) fb.textContent += " (gave up waiting after 10 s)";
+  })();
+})();
+</script>`
+
+// HTML returns the chart as an HTML fragment: a fixed-size div holding a
+// visible fallback message, and a script that draws the chart into it. It
+// contains no library and no URL.
+func (c *Chart) HTML() string {
+	return fmt.Sprintf(`<div class="bp-chart" data-bp-chart="%s" style="width:%dpx;height:%dpx;">`+
+		`<div class="bp-fallback" style="font:12px sans-serif;color:#a33;padding:6px;border:1px dashed #c99;box-sizing:border-box;max-height:100%%;overflow:auto;">`+
+		`Chart “%s” is not drawn: ECharts is not loaded on this page. Run the setup cell (lesson.DisplayChartsInit()) first; `+
+		`in a saved notebook, re-run the cells (Jupyter does not run scripts of untrusted outputs).</div></div>`+"\n"+
+		chartScript, c.ID(), c.Width, c.Height, html.EscapeString(c.Title), jsString(c.ID()), jsString(c.slot), c.option)
+}
+
+// jsString quotes s as a JavaScript string literal that is safe in a <script>.
+func jsString(s string) string {
+	b, _ := json.Marshal(s) // escapes <, > and &
+	return string(b)
+}
+
+// ChartsHTML lays charts out side by side, wrapping to new rows as needed.
+func ChartsHTML(charts ...*Chart) string {
+	var b strings.Builder
+	b.WriteString(`<div class="bp-charts" style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start;">` + "\n")
+	for _, c := range charts {
+		b.WriteString(c.HTML())
+		b.WriteString("\n")
+	}
+	b.WriteString("</div>")
+	return b.String()
+}
+
+// libraryScript wraps the ECharts UMD bundle in a script that defines
+// window.echarts whether or not an AMD loader is on the page: with RequireJS
+// (classic Notebook) the bundle would see define.amd and register an
+// anonymous AMD module instead of the global, so define is hidden while it
+// runs and restored afterwards. A page that already has window.echarts does
+// not parse the library again.
+func libraryScript(lib []byte) (string, error) {
+	lower := bytes.ToLower(lib)
+	for _, bad := range []string{"</script", "<!--", "<script"} {
+		if bytes.Contains(lower, []byte(bad)) {
+			return "", fmt.Errorf("lesson: the ECharts library contains %q and cannot be inlined in a <script>", bad)
+		}
+	}
+	return `<script type="text/javascript">
+(function () {
+  if (window.echarts) return;
+  var amd = window.define;
+  if (amd) window.define = undefined; // make the UMD bundle set window.echarts, not an AMD module
+  try {
+` + string(lib) + `
+  } finally {
+    if (amd) window.define = amd;
+  }
+})();
+</script>`, nil
+}
+
+// initStatus reports, in the setup output, whether the library loaded: the
+// text is replaced by the script; if scripts do not run it stays.
+const initStatus = `<div class="bp-echarts-init" style="font:12px sans-serif;color:#555;">Charts: ECharts %s (Apache-2.0) ` +
+	`<span data-bp-init="">is <b>not</b> loaded: the scripts of this output did not run (re-run this cell; Jupyter does not run scripts of untrusted outputs).</span></div>
+<script type="text/javascript">
+(function () {
+  var tries = 0;
+  (function mark() {
+    var spans = document.querySelectorAll("span[data-bp-init]");
+    if (spans.length && window.echarts) {
+      for (var i = 0; i < spans.length; i++) spans[i].textContent = "is loaded (version " + window.echarts.version + ").";
+      return;
+    }
+    if (++tries < 100) setTimeout(mark, 50);
+  })();
+})();
+</script>`
+
+// ChartsInitHTML returns the setup output for a notebook: the ECharts library
+// inlined in a script (about 1 MB), so that window.echarts exists for every
+// chart on the page afterwards, offline, with or without RequireJS, and in an
+// exported HTML file. The library comes from assets.Locate
+// ($BACKPROP_ECHARTS or the fetch cache); the error names the fetch command
+// when it is missing.
+func ChartsInitHTML() (string, error) {
+	lib, err := assets.Read()
+	if err != nil {
+		return "", err
+	}
+	return initHTML(lib)
+}
+
+func initHTML(lib []byte) (string, error) {
+	script, err := libraryScript(lib)
+	if err != nil {
+		return "", err
+	}
+	return script + "\n" + fmt.Sprintf(initStatus, assets.ECharts.Version), nil
+}
+
+// StandaloneHTML returns a complete HTML page showing charts, with the
+// ECharts library inlined: it works opened from a file, with no network.
+func StandaloneHTML(title string, charts ...*Chart) (string, error) {
+	lib, err := assets.Read()
+	if err != nil {
+		return "", err
+	}
+	return standalonePage(lib, title, ChartsHTML(charts...))
+}
+
+func standalonePage(lib []byte, title, body string) (string, error) {
+	script, err := libraryScript(lib)
+	if err != nil {
+		return "", err
+	}
+	return "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>" + html.EscapeString(title) + "</title>\n" +
+		script + "\n</head>\n<body>\n" + body + "\n</body>\n</html>\n", nil
+}
+
+// SaveHTML writes StandaloneHTML(title, charts...) to path.
+func SaveHTML(path, title string, charts ...*Chart) error {
+	page, err := StandaloneHTML(title, charts...)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(page), 0o644)
+}
