@@ -74,9 +74,16 @@ func CheckStructure(raw []byte) []string {
 	return probs
 }
 
-// label names cell i for messages: its 1-based number and first line.
+// label names cell i for messages: its 1-based number and first line (of
+// the main body in a "%%" cell).
 func (c *Cell) label(i int) string {
-	first, _, _ := strings.Cut(strings.TrimSpace(string(c.Source)), "\n")
+	first := ""
+	for _, l := range strings.Split(string(c.Source), "\n") {
+		if l = strings.TrimSpace(l); l != "" && l != "%%" {
+			first = l
+			break
+		}
+	}
 	if len(first) > 50 {
 		first = first[:47] + "..."
 	}
@@ -130,23 +137,23 @@ func CheckExecuted(nb *Notebook) []string {
 			add("%s was not executed", c.label(i))
 		}
 		mustFail := c.HasTag(RaisesException)
-		failed := false
+		raised, printed := false, false
 		var text strings.Builder
 		for _, o := range c.Outputs {
 			s := o.String()
 			text.WriteString(s)
-			switch {
-			case o.OutputType == "error":
-				failed = true
-				if !mustFail {
-					add("%s failed:\n%s", c.label(i), indent(s))
-				}
-			case o.OutputType == "stream" && !mustFail && (strings.Contains(s, "panic:") || strings.Contains(s, "exit status")):
-				add("%s printed a failure on %s:\n%s", c.label(i), o.Name, indent(s))
+			switch o.OutputType {
+			case "error":
+				raised = true
+			case "stream":
+				printed = printed || strings.Contains(s, "panic:") || strings.Contains(s, "exit status")
 			}
 		}
-		if mustFail && !failed {
+		switch {
+		case mustFail && !raised:
 			add("%s is tagged %s but raised no error", c.label(i), RaisesException)
+		case !mustFail && (raised || printed):
+			add("%s failed:\n%s", c.label(i), indent(text.String()))
 		}
 		for _, p := range c.Metadata.Backprop.patterns() {
 			if !matches(p, text.String()) {

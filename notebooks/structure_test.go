@@ -184,12 +184,12 @@ func TestCheckExecuted(t *testing.T) {
 		{"clean", executed(`"E = 0\\.5", "accuracy \\*\\*9\\d\\.\\d%"`, title, ok, md, panics), nil},
 		{"missing key result", executed(`"E = 0\\.5", "Test accuracy"`, title, ok), []string{`no output matches "Test accuracy"`}},
 		{"no expectations", executed(``, title, ok), []string{"declares no key results"}},
-		{"error outside raises-exception", executed(`"E"`, ok, untaggedPanic), []string{"cell 2 (%%) failed"}},
-		{"failed shell line", executed(`"E"`, ok, shellFail), []string{"cell 2 (!false) printed a failure on stderr"}},
-		{"panic text on stdout", executed(`"E"`, ok, goPanic), []string{"printed a failure on stdout"}},
+		{"error outside raises-exception", executed(`"E"`, ok, untaggedPanic), []string{"cell 2 (net.Forward(wrong)) failed"}},
+		{"failed shell line", executed(`"E"`, ok, shellFail), []string{"cell 2 (!false) failed:\n\t| exit status 1"}},
+		{"panic text on stdout", executed(`"E"`, ok, goPanic), []string{"cell 2 (go f()) failed:\n\t| panic: boom"}},
 		{"raises-exception without error", executed(`"E"`, ok, noFail), []string{"tagged raises-exception but raised no error"}},
 		{"not executed", executed(`"E"`, ok, notRun), []string{"was not executed"}},
-		{"cell expectation", executed(`"E"`, ok, strings.Replace(panics, "input x is 1×3", "input x is 2×3", 1)), []string{`cell 2 (%%): no output matches "1×3 but W is 3×2"`}},
+		{"cell expectation", executed(`"E"`, ok, strings.Replace(panics, "input x is 1×3", "input x is 2×3", 1)), []string{`cell 2 (net.Forward(wrong)): no output matches "1×3 but W is 3×2"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			nb, err := Parse(tc.nb)
