@@ -55,7 +55,7 @@ COPY --chown="${NB_UID}:${NB_GID}" . .
 # no network for the notebooks); any failing cell or missing key result fails
 # the build.
 RUN CI=1 ARTIFACTS_DIR=/tmp/backprop-run go test -count=1 -timeout=60m -run='^TestNotebooks$' -v ./notebooks/ \
- && rm -rf /tmp/backprop-run
+ && rm -rf /tmp/backprop-run "${GOPATH}/backprop-notebook-tools"
 
 # JupyterLab opens on the notebooks. docker-stacks' entry point replaces the
 # base image's (which starts JupyterLab as root through su and ignores the
