@@ -25,10 +25,14 @@ ENV BACKPROP_DIR=/opt/backprop \
     GOCACHE=/opt/go/cache \
     PATH=/opt/go/bin:${PATH}
 
+# The base image's own gonb kernel (under $HOME) would shadow ours, and its
+# ~/.profile exports its GOPATH to login shells (JupyterLab's terminals): the
+# line appended last wins.
 USER root
 RUN mkdir -p "${BACKPROP_DIR}" "${GOPATH}" \
  && chown "${NB_UID}:${NB_GID}" "${BACKPROP_DIR}" "${GOPATH}" \
- && rm -rf "/home/${NB_USER}/.local/share/jupyter/kernels/gonb"
+ && rm -rf "/home/${NB_USER}/.local/share/jupyter/kernels/gonb" \
+ && echo "export GOPATH=${GOPATH} GOCACHE=${GOCACHE} PATH=${PATH}" >> "/home/${NB_USER}/.profile"
 USER ${NB_UID}
 WORKDIR ${BACKPROP_DIR}
 
