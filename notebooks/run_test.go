@@ -161,6 +161,7 @@ func (k *kernel) execute(t *testing.T, path string) {
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
 		"--output-dir", k.artefacts, abs)
 	cmd.Env = k.env
+	cmd.Dir = t.TempDir() // the setup cell must not depend on where Jupyter starts
 	// Kill the kernel and the cell programs with nbconvert on timeout.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
