@@ -1,0 +1,59 @@
+// Package notebooks holds the lesson notebooks (*.ipynb, run by the GoNB
+// Jupyter kernel) and the machinery that keeps them honest: a reader for
+// nbformat 4, the output stripper behind cmd/nbstrip, and the checks that
+// the tests apply to every notebook, before and after execution.
+//
+// # Conventions for a notebook
+//
+//  1. The first cell is exactly [SetupCell]. It points GoNB's scratch module
+//     at this repository (a go.mod replace plus a require), so cells import
+//     github.com/backprop-lab/backprop/... from any working directory,
+//     headless or live.
+//
+//  2. The second cell is markdown: a "# " title and a "What you will be able
+//     to do" list.
+//
+//  3. Every import is required by the repository's go.mod: GoNB resolves
+//     imports from the module cache only (the tests run the kernel with
+//     GOPROXY=off), so go.mod is the one source of versions.
+//
+//  4. The notebook declares its key results as regular expressions (Go
+//     syntax) in its metadata, and may pin some to a cell:
+//
+//     "metadata": {"backprop": {"expect": ["E = 0\\.6781", "accuracy .*%"]}}
+//
+//     Notebook-level patterns must each match somewhere in the text of all
+//     outputs (streams, text/plain, text/markdown, text/html, errors);
+//     cell-level ones, in a code cell's metadata, only in that cell's
+//     outputs. A notebook without patterns fails the tests.
+//
+//  5. A cell meant to fail (a panic shown on purpose) is tagged
+//     "raises-exception": it must produce an error. Any other cell must
+//     not, nor print "panic:" or "exit status" (a failed "!" shell line is
+//     not a cell error, only that text on stderr).
+//
+//  6. A cell that calls gonbui.Display* ends with gonbui.Sync(): GoNB can
+//     drop display data when the cell's program exits quickly.
+//
+//  7. Notebooks are committed without outputs: outputs empty, execution
+//     counts null, kernel-written metadata (language_info, per-cell
+//     execution times) removed, in nbformat's own layout (keys sorted,
+//     one-space indent). Run
+//
+//     go run ./notebooks/cmd/nbstrip
+//
+//     after editing; the tests fail on a notebook that is not stripped.
+//     The executed copies with outputs are written by the tests to
+//     notebooks/out/ (or $ARTIFACTS_DIR/notebooks) for inspection.
+//
+// # Running
+//
+// go test ./notebooks/ checks the structure of every notebook and the
+// Dockerfile without Jupyter. With Jupyter's headless tooling installed
+// (Debian: jupyter-nbconvert python3-nbclient jupyter-client) it also builds
+// GoNB and goimports from the versions pinned in go.mod, installs the kernel
+// into a temporary Jupyter data directory and executes every notebook with
+// jupyter nbconvert. Without that tooling the execution test is skipped,
+// unless the environment variable CI is set, where it fails. bench.sh
+// prints the wall time of the suite, cold and warm.
+package notebooks
