@@ -50,9 +50,11 @@ RUN go build -o "${GOPATH}/bin/" github.com/janpfeifer/gonb golang.org/x/tools/c
 
 COPY --chown="${NB_UID}:${NB_GID}" . .
 
-# echarts assets for offline charts. Placeholder until package lesson lands
-# with its command:
-# RUN go run ./lesson/cmd/fetch-echarts
+# ECharts 5.6.0 for the offline charts, fetched from the npm registry and
+# checksum-verified (it is not part of the repository); the lessons find it
+# through BACKPROP_ECHARTS.
+ENV BACKPROP_ECHARTS=/opt/go/echarts-5.6.0/echarts.min.js
+RUN go run ./lesson/cmd/fetch-echarts -dir /opt/go/echarts-5.6.0
 
 # Smoke test and warm build cache: execute every notebook once with the same
 # harness as CI (jupyter nbconvert on a GoNB kernel built from go.mod's pins,
