@@ -131,3 +131,46 @@ func BackwardShapes(t *Trace) string {
 	}
 	return b.String()
 }
+
+// ZeroGradientText explains the exact zeros of ∂E/∂W⁽ˢ⁾ = Δ⁽ˢ⁾ᵀA⁽ˢ⁻¹⁾ for
+// a trace: how many entries are 0, how many whole columns are 0 because
+// input j is 0 in every example of the batch (a blank MNIST pixel), and how
+// many whole rows because δᵢ is 0 in every example (a unit inactive for the
+// whole batch).
+func ZeroGradientText(t *Trace, s int) string {
+	l := t.Layer(s)
+	in := t.Input(s)
+	nOut, nIn := l.DW.Dims()
+	zeros := 0
+	for i := range nOut {
+		for j := range nIn {
+			if l.DW.At(i, j) == 0 {
+				zeros++
+			}
+		}
+	}
+	allZero := func(m mat.Matrix, col int) bool {
+		r, _ := m.Dims()
+		for n := range r {
+			if m.At(n, col) != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	cols, rows := 0, 0
+	for j := range nIn {
+		if allZero(in, j) {
+			cols++
+		}
+	}
+	for i := range nOut {
+		if allZero(l.Delta, i) {
+			rows++
+		}
+	}
+	return fmt.Sprintf("∂E/∂W%s: %d of its %d entries (%.1f%%) are exactly 0;\n"+
+		"  %d of %d columns are 0: their input a%sⱼ is 0 for every example\n"+
+		"  %d of %d rows are 0: their unit's δ%sᵢ is 0 for every example\n",
+		sup(s), zeros, nOut*nIn, 100*float64(zeros)/float64(nOut*nIn), cols, nIn, sup(s-1), rows, nOut, sup(s))
+}

@@ -243,3 +243,40 @@ func ExampleMNISTExamples() {
 	// x is 5×784, labels [5 0 4 1 9], max pixel 1
 	// true
 }
+
+func ExampleParamsText() {
+	fmt.Print(lesson.ParamsText(tiny()))
+	// Output:
+	// layer 1 (relu): 2 inputs → 2 units
+	//   W⁽¹⁾  2×2 (n_out×n_in)
+	//     [  0.5 -0.2 ]
+	//     [ -0.3  0.4 ]
+	//   b⁽¹⁾  2×1
+	//     [  0.1 ]
+	//     [ -0.6 ]
+	// layer 2 (softmax): 2 inputs → 2 units
+	//   W⁽²⁾  2×2 (n_out×n_in)
+	//     [  0.3 -0.5 ]
+	//     [  0.8  0.2 ]
+	//   b⁽²⁾  2×1
+	//     [   0 ]
+	//     [ 0.1 ]
+}
+
+func ExampleInactiveFraction() {
+	fmt.Println(lesson.InactiveFraction(tinyBatch(), 1), "of the 8 (example, hidden unit) pairs are inactive")
+	// Output:
+	// 0.5 of the 8 (example, hidden unit) pairs are inactive
+}
+
+func ExampleZeroGradientText() {
+	fmt.Print(lesson.ZeroGradientText(tiny(), 1))
+	fmt.Print(lesson.ZeroGradientText(tiny(), 2))
+	// Output:
+	// ∂E/∂W⁽¹⁾: 2 of its 4 entries (50.0%) are exactly 0;
+	//   0 of 2 columns are 0: their input a⁽⁰⁾ⱼ is 0 for every example
+	//   1 of 2 rows are 0: their unit's δ⁽¹⁾ᵢ is 0 for every example
+	// ∂E/∂W⁽²⁾: 2 of its 4 entries (50.0%) are exactly 0;
+	//   1 of 2 columns are 0: their input a⁽¹⁾ⱼ is 0 for every example
+	//   0 of 2 rows are 0: their unit's δ⁽²⁾ᵢ is 0 for every example
+}

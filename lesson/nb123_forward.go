@@ -262,3 +262,37 @@ func aligned(rows [][2]string) string {
 	}
 	return b.String()
 }
+
+// ParamsText lists the parameters of a trace's network, layer by layer, with
+// their shapes: W⁽ˢ⁾ is n_out×n_in (row i holds the incoming weights of unit
+// i) and b⁽ˢ⁾ has one entry per unit, stored as an n_out×1 column.
+func ParamsText(t *Trace) string {
+	var b strings.Builder
+	for s := 1; s <= t.H(); s++ {
+		l := t.Layer(s)
+		nOut, nIn := l.W.Dims()
+		fmt.Fprintf(&b, "layer %d (%s): %d inputs → %d units\n", s, l.Act, nIn, nOut)
+		fmt.Fprintf(&b, "  W%s  %d×%d (n_out×n_in)\n%s", sup(s), nOut, nIn, matrixText(l.W, "    "))
+		fmt.Fprintf(&b, "  b%s  %d×1\n%s", sup(s), nOut, matrixText(l.B, "    "))
+	}
+	return b.String()
+}
+
+// InactiveFraction returns the fraction of the entries of φ′(v⁽ˢ⁾) over the
+// batch that are 0: for a ReLU layer, the share of (example, unit) pairs
+// whose unit is inactive, a = 0, and passes no gradient back. It panics for
+// softmax, which has no element-wise φ′.
+func InactiveFraction(t *Trace, s int) float64 {
+	l := t.Layer(s)
+	if l.DPhi == nil {
+		panic(fmt.Sprintf("lesson: InactiveFraction: layer %d's %s is not element-wise", s, l.Act))
+	}
+	r, c := l.DPhi.Dims()
+	zeros := 0
+	for _, d := range l.DPhi.RawMatrix().Data {
+		if d == 0 {
+			zeros++
+		}
+	}
+	return float64(zeros) / float64(r*c)
+}
