@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -96,5 +98,31 @@ func TestCheckGradSamples(t *testing.T) {
 	c := CheckWeightGrad(tr, 1)
 	if !c.OK || !strings.Contains(c.Detail, "64 of 320 entries") {
 		t.Errorf("%v", c)
+	}
+}
+
+// TestCheckGradCatchesLabBugOnMNIST: on real digits many first-layer
+// columns (blank pixels) have a gradient of exactly 0, so a sample that
+// falls only on them would pass any claimed gradient. The seeded random
+// sample must see the lab's bug in a two-hidden-layer network.
+func TestCheckGradCatchesLabBugOnMNIST(t *testing.T) {
+	train, _ := mnist.Embedded()
+	idx := []int{0, 1, 2, 3, 4, 5, 6, 7}
+	x := mat.NewDense(len(idx), train.Dim(), nil)
+	labels := make([]int, len(idx))
+	train.Batch(x.RawMatrix().Data, labels, idx)
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 32, 32, 10}, Seed: 3})
+	for s := range net.Layers {
+		b := net.Dense(s + 1).B.RawMatrix().Data
+		for i := range b {
+			b[i] = 0.05 // away from exact ReLU kinks
+		}
+	}
+	tr := NewTrace(net, x, labels)
+	if c := CheckWeightGrad(tr, 1); !c.OK {
+		t.Errorf("correct gradient rejected: %v", c)
+	}
+	if c := CheckGrad("lab", tr, 1, LabBugWeightGrad(tr, 1)); c.OK {
+		t.Errorf("the lab's ∂E/∂W⁽¹⁾ passed: %v", c)
 	}
 }
