@@ -99,6 +99,15 @@ func ExampleConfusion() {
 	// [1 0 2]
 }
 
+func ExampleTopConfusions() {
+	labels := []int{4, 4, 4, 9, 9, 7, 7, 7}
+	predicted := []int{9, 9, 4, 4, 9, 1, 7, 7}
+	fmt.Print(lesson.TopConfusions(lesson.Confusion(labels, predicted, 10), nil, 2))
+	// Output:
+	// 4 → 9: 2 times (66.7% of the 4s)
+	// 7 → 1: 1 time (33.3% of the 7s)
+}
+
 func ExampleExamples() {
 	train, _ := mnist.Embedded()
 	x, labels := lesson.Examples(train, 5)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
@@ -142,6 +144,36 @@ func Confusion(labels, predicted []int, k int) [][]int {
 		counts[y][p]++
 	}
 	return counts
+}
+
+// TopConfusions lists the n most frequent mistakes of a confusion matrix
+// (counts[true][predicted]), most frequent first, one per line:
+// "4 → 9: 23 times (2.3% of the 4s)". classNames may be nil.
+func TopConfusions(counts [][]int, classNames []string, n int) string {
+	type cell struct{ y, p, c, row int }
+	var cells []cell
+	for y, row := range counts {
+		total := 0
+		for _, c := range row {
+			total += c
+		}
+		for p, c := range row {
+			if p != y && c > 0 {
+				cells = append(cells, cell{y, p, c, total})
+			}
+		}
+	}
+	slices.SortStableFunc(cells, func(a, b cell) int { return b.c - a.c })
+	var sb strings.Builder
+	for _, c := range cells[:min(n, len(cells))] {
+		times := "times"
+		if c.c == 1 {
+			times = "time"
+		}
+		fmt.Fprintf(&sb, "%s → %s: %d %s (%.1f%% of the %ss)\n", className(classNames, c.y), className(classNames, c.p), c.c, times,
+			100*float64(c.c)/float64(c.row), className(classNames, c.y))
+	}
+	return sb.String()
 }
 
 // SetConfusionMatrix plots the confusion matrix of predictions (one per
