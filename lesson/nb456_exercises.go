@@ -316,7 +316,7 @@ func GradeDenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 	})
 }
 
-// tensorNames lists the tensors of a report, "W, b, x all good".
+// tensorNames lists the tensors of a report: "W, b, x right".
 func tensorNames(r *gradcheck.Report) string {
 	var names []string
 	for _, t := range r.Tensors {
@@ -333,7 +333,9 @@ func firstLine(s string) string {
 // GradeSGDStep checks exercise 4, one step of gradient descent
 // θ ← θ − η ∂E/∂θ for every parameter, in place: on a 6-5-4-3 network whose
 // gradients gradcheck has verified, the step must move every parameter by
-// exactly −η times its gradient, leave the gradients alone, and lower E.
+// exactly −η times its gradient and leave the gradients alone; the verdict
+// says how E changed, and names the usual slips (a step on a copy of
+// nn.Param, uphill, without η).
 func GradeSGDStep(step func(params []nn.Param, eta float64)) ExerciseResult {
 	res := ExerciseResult{N: 4, Title: "one SGD step", Func: "func sgdStep(params []nn.Param, eta float64)"}
 	if step == nil {
@@ -396,11 +398,11 @@ func GradeSGDStep(step func(params []nn.Param, eta float64)) ExerciseResult {
 	})
 }
 
-// movedBy reports whether value = theta − scale·g (scale = −η: uphill;
-// scale = 1: without η), for a parameter whose gradient is not zero.
-func movedBy(value, theta, g *mat.Dense, eta float64) bool {
+// movedBy reports whether value = theta + k·g (k = η: a step uphill;
+// k = −1: a step without η).
+func movedBy(value, theta, g *mat.Dense, k float64) bool {
 	want := new(mat.Dense)
-	want.Scale(eta, g)
+	want.Scale(k, g)
 	want.Add(want, theta)
 	return mat.EqualApprox(value, want, 1e-12)
 }
