@@ -1,0 +1,255 @@
+package lesson
+
+// Helpers of notebooks 04–06 for MNIST: finding the data (full or embedded,
+// and saying which), turning a *mnist.Set into the inputs of the image
+// charts, and counting a confusion matrix.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
+)
+
+// EnvDataDir names the environment variable that CI sets to the shared data
+// root, a directory holding mnist/ (like mnist.EnvData, BACKPROP_DATA, which
+// is the one users set). When it is set, LoadMNIST requires the full MNIST
+// there: a CI run that was given data must not quietly fall back to the
+// embedded subset.
+const EnvDataDir = "BACKPROP_DATA_DIR"
+
+// MNISTData is the MNIST a notebook works on and where it came from.
+type MNISTData struct {
+	Train, Test *mnist.Set
+	// Source says where the sets came from (mnist.Open's description).
+	Source string
+	// Full is true for the full MNIST (60 000 train / 10 000 test images),
+	// false for the embedded subset.
+	Full bool
+}
+
+// LoadMNIST finds MNIST without the network: in $BACKPROP_DATA_DIR/mnist if
+// that variable is set (an error if the files are not there), else where
+// mnist.Open looks ($BACKPROP_DATA/mnist, then the download cache), else it
+// falls back to the embedded subset (10 000 train / 2 000 test), which String
+// says plainly.
+func LoadMNIST() (*MNISTData, error) {
+	dir := ""
+	if root := os.Getenv(EnvDataDir); root != "" {
+		dir = filepath.Join(root, "mnist")
+	}
+	train, test, source, err := mnist.Open(mnist.MNIST, dir)
+	if err != nil {
+		if dir != "" {
+			return nil, fmt.Errorf("$%s is set but %s does not hold MNIST: %w", EnvDataDir, dir, err)
+		}
+		return nil, err
+	}
+	if dir != "" {
+		source += " ($" + EnvDataDir + ")"
+	}
+	return &MNISTData{Train: train, Test: test, Source: source, Full: train.Kind != mnist.EmbeddedSubset}, nil
+}
+
+// MustLoadMNIST is LoadMNIST that panics on error, for notebook cells.
+func MustLoadMNIST() *MNISTData {
+	d, err := LoadMNIST()
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// String says which data was loaded: one line for the full MNIST; for the
+// embedded subset a second line says that it is the subset and how to get
+// the full data.
+func (d *MNISTData) String() string {
+	if d.Full {
+		return fmt.Sprintf("Data: full MNIST, %d train / %d test images: %s", d.Train.Len(), d.Test.Len(), d.Source)
+	}
+	return fmt.Sprintf("Data: embedded subset of MNIST, %d train / %d test images (the full MNIST was not found).\n"+
+		"To use all 60000/10000, set %s to a folder holding mnist/ with the four official files, "+
+		"or download them once with: go run ./cmd/train --download -m 1",
+		d.Train.Len(), d.Test.Len(), mnist.EnvData)
+}
+
+// Examples returns the first n examples of s as a batch: X is n×Dim()
+// (one example per row, pixels scaled to [0, 1]) with their labels.
+func Examples(s *mnist.Set, n int) (*mat.Dense, []int) {
+	if n < 1 || n > s.Len() {
+		panic(fmt.Sprintf("lesson: Examples(%d) of a set with %d examples", n, s.Len()))
+	}
+	x := mat.NewDense(n, s.Dim(), nil)
+	labels := make([]int, n)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	s.Batch(x.RawMatrix().Data, labels, idx)
+	return x, labels
+}
+
+// Labels returns every label of s as ints, in order.
+func Labels(s *mnist.Set) []int {
+	out := make([]int, s.Len())
+	for i := range out {
+		out[i] = s.Label(i)
+	}
+	return out
+}
+
+// Images returns the images of the examples idx of s (views, not copies).
+func Images(s *mnist.Set, idx []int) [][]byte {
+	out := make([][]byte, len(idx))
+	for k, i := range idx {
+		out[k] = s.Image(i)
+	}
+	return out
+}
+
+// SetDigits draws the first n images of s captioned with their labels.
+func SetDigits(s *mnist.Set, n int) []*Chart {
+	n = min(n, s.Len())
+	idx := make([]int, n)
+	captions := make([]string, n)
+	names := s.ClassNames()
+	for i := range idx {
+		idx[i] = i
+		captions[i] = fmt.Sprintf("#%d: %s", i, names[s.Label(i)])
+	}
+	return DigitImages(Images(s, idx), s.Rows, s.Cols, captions)
+}
+
+// Confusion counts predictions: counts[true][predicted] over k classes.
+// It panics if the slices differ in length or a class is outside [0, k).
+func Confusion(labels, predicted []int, k int) [][]int {
+	if len(labels) != len(predicted) {
+		panic(fmt.Sprintf("lesson: Confusion: %d labels but %d predictions", len(labels), len(predicted)))
+	}
+	counts := make([][]int, k)
+	for i := range counts {
+		counts[i] = make([]int, k)
+	}
+	for i, y := range labels {
+		p := predicted[i]
+		if y < 0 || y >= k || p < 0 || p >= k {
+			panic(fmt.Sprintf("lesson: Confusion: example %d has label %d and prediction %d, want both in [0, %d)", i, y, p, k))
+		}
+		counts[y][p]++
+	}
+	return counts
+}
+
+// TopConfusions lists the n most frequent mistakes of a confusion matrix
+// (counts[true][predicted]), most frequent first, one per line:
+// "4 → 9: 23 times (2.3% of the 4s)". classNames may be nil.
+func TopConfusions(counts [][]int, classNames []string, n int) string {
+	type cell struct{ y, p, c, row int }
+	var cells []cell
+	for y, row := range counts {
+		total := 0
+		for _, c := range row {
+			total += c
+		}
+		for p, c := range row {
+			if p != y && c > 0 {
+				cells = append(cells, cell{y, p, c, total})
+			}
+		}
+	}
+	slices.SortStableFunc(cells, func(a, b cell) int { return b.c - a.c })
+	var sb strings.Builder
+	for _, c := range cells[:min(n, len(cells))] {
+		times := "times"
+		if c.c == 1 {
+			times = "time"
+		}
+		fmt.Fprintf(&sb, "%s → %s: %d %s (%.1f%% of the %ss)\n", className(classNames, c.y), className(classNames, c.p), c.c, times,
+			100*float64(c.c)/float64(c.row), className(classNames, c.y))
+	}
+	return sb.String()
+}
+
+// SetConfusionMatrix plots the confusion matrix of predictions (one per
+// example of s, e.g. from nn.Network.PredictAll).
+func SetConfusionMatrix(s *mnist.Set, predicted []int) *Chart {
+	return ConfusionMatrix(Confusion(Labels(s), predicted, s.Classes()), s.ClassNames())
+}
+
+// SetMisclassified draws up to limit examples of s whose prediction is wrong,
+// in order, captioned "#index: true → predicted" with the index in s.
+func SetMisclassified(s *mnist.Set, predicted []int, limit int) []*Chart {
+	if len(predicted) != s.Len() {
+		panic(fmt.Sprintf("lesson: SetMisclassified: %d predictions for %d examples", len(predicted), s.Len()))
+	}
+	names := s.ClassNames()
+	var out []*Chart
+	for i, p := range predicted {
+		if len(out) == limit {
+			break
+		}
+		if y := s.Label(i); p != y {
+			out = append(out, DigitImage(s.Image(i), s.Rows, s.Cols, fmt.Sprintf("#%d: %s → %s", i, className(names, y), className(names, p))))
+		}
+	}
+	return out
+}
+
+// FirstLayerWeights draws the incoming weights of the first n units of
+// layer 1 (rows of W⁽¹⁾) as rows×cols images: on MNIST (28×28) the pattern
+// each hidden unit responds to.
+func FirstLayerWeights(net *nn.Network, rows, cols, n int) []*Chart {
+	d := net.Dense(1)
+	if d == nil {
+		panic("lesson: FirstLayerWeights: layer 1 is not an *nn.Dense")
+	}
+	nOut, _ := d.W.Dims()
+	units := make([]int, min(n, nOut))
+	for i := range units {
+		units[i] = i
+	}
+	return WeightImages(d.W, rows, cols, units)
+}
+
+// ModelPath returns where the notebooks keep a trained network called name
+// between cells: a folder backprop-lessons in the system's temporary
+// directory, never in the repository. Each GoNB cell runs as a new
+// program, so a network trained in one cell is saved there and loaded by
+// the cells after it.
+func ModelPath(name string) string {
+	return filepath.Join(os.TempDir(), "backprop-lessons", name+".bpnn")
+}
+
+// SaveModel saves net under name (see ModelPath) and returns the path.
+func SaveModel(net *nn.Network, name string) (string, error) {
+	p := ModelPath(name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", err
+	}
+	return p, net.SaveFile(p)
+}
+
+// LoadModel loads the network saved under name by SaveModel; if there is
+// none, the error says to run the training cell first.
+func LoadModel(name string) (*nn.Network, error) {
+	net, err := nn.LoadFile(ModelPath(name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no trained network %q yet (%s): run the training cell above first", name, ModelPath(name))
+	}
+	return net, err
+}
+
+// MustLoadModel is LoadModel that panics on error, for notebook cells.
+func MustLoadModel(name string) *nn.Network {
+	net, err := LoadModel(name)
+	if err != nil {
+		panic(err)
+	}
+	return net
+}

@@ -1,0 +1,124 @@
+// Command mkstudent writes the student version of every solutions notebook:
+// NAME-solutions.ipynb → NAME.ipynb, with each marked solution replaced by
+// a stub and instructors' notes removed (see notebooks.Student for the
+// markers, nbgrader's BEGIN SOLUTION / END SOLUTION).
+//
+// Usage:
+//
+//	go run ./notebooks/cmd/mkstudent [-check] [NAME-solutions.ipynb ...]
+//
+// Without files it handles every notebooks/*-solutions.ipynb of the
+// repository that contains the current directory. With -check it writes
+// nothing and exits with status 1 if a student version is missing or out of
+// date. Edit the solutions notebook, never the student version: the tests
+// fail when the two drift apart.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/backprop-lab/backprop/notebooks"
+)
+
+func main() {
+	check := flag.Bool("check", false, "only report student versions that are missing or out of date; exit 1 if any")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: mkstudent [-check] [NAME-solutions.ipynb ...]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	files := flag.Args()
+	if len(files) == 0 {
+		var err error
+		if files, err = defaultFiles(); err != nil {
+			fmt.Fprintln(os.Stderr, "mkstudent:", err)
+			os.Exit(2)
+		}
+	}
+	status := 0
+	for _, f := range files {
+		out, changed, err := generate(f, *check)
+		switch {
+		case err != nil:
+			fmt.Fprintf(os.Stderr, "mkstudent: %s: %v\n", f, err)
+			status = 2
+		case changed && *check:
+			fmt.Printf("%s: out of date (run go run ./notebooks/cmd/mkstudent)\n", out)
+			status = max(status, 1)
+		case changed:
+			fmt.Printf("%s: written from %s\n", out, f)
+		}
+	}
+	os.Exit(status)
+}
+
+// generate writes the student version of the solutions notebook sol
+// (unless checkOnly) and reports its path and whether it changed.
+func generate(sol string, checkOnly bool) (string, bool, error) {
+	name := notebooks.StudentName(filepath.Base(sol))
+	if name == "" {
+		return "", false, fmt.Errorf("not a solutions notebook (its name must end in %s.ipynb)", notebooks.SolutionsSuffix)
+	}
+	out := filepath.Join(filepath.Dir(sol), name)
+	data, err := os.ReadFile(sol)
+	if err != nil {
+		return out, false, err
+	}
+	student, err := notebooks.Student(data)
+	if err != nil {
+		return out, false, err
+	}
+	old, err := os.ReadFile(out)
+	if err == nil && bytes.Equal(old, student) {
+		return out, false, nil
+	}
+	if checkOnly {
+		return out, true, nil
+	}
+	// Write a sibling and rename, so an interrupted run leaves the notebook whole.
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".mkstudent-*")
+	if err != nil {
+		return out, false, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(student); err != nil {
+		tmp.Close()
+		return out, false, err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return out, false, err
+	}
+	if err := tmp.Close(); err != nil {
+		return out, false, err
+	}
+	return out, true, os.Rename(tmp.Name(), out)
+}
+
+// defaultFiles returns notebooks/*-solutions.ipynb of the module containing
+// the current directory.
+func defaultFiles() ([]string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, fmt.Errorf("no go.mod above the current directory; name the notebooks")
+		}
+		dir = parent
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "notebooks", "*"+notebooks.SolutionsSuffix+".ipynb"))
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no solutions notebooks in %s", filepath.Join(dir, "notebooks"))
+	}
+	return files, err
+}

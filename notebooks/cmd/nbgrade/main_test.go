@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/backprop-lab/backprop/gradcheck"
+)
+
+// The committed notebooks are the fixtures: the solutions must get full
+// marks, the student version none, with every exercise "not implemented
+// yet", and a notebook with the lab's bug in its layer fails exercise 3
+// only.
+
+func nbgrade(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	var out, errs strings.Builder
+	code := run(args, &out, &errs)
+	if code == 2 {
+		t.Fatalf("nbgrade %v: usage error:\n%s", args, errs.String())
+	}
+	return out.String(), code
+}
+
+func TestSolutionsPass(t *testing.T) {
+	out, code := nbgrade(t, "../../06-exercises-solutions.ipynb")
+	if code != 0 || !strings.Contains(out, "4 of 4 exercises passed") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestStudentVersionGradesNotImplemented(t *testing.T) {
+	out, code := nbgrade(t, "-json", "-points", "2", "../../06-exercises.ipynb")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	var g gradcheck.GradescopeResults
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("not results.json: %v\n%s", err, out)
+	}
+	if g.Score != 0 || len(g.Tests) != 4 {
+		t.Fatalf("score %v, %d tests, want 0 and 4:\n%s", g.Score, len(g.Tests), out)
+	}
+	for _, test := range g.Tests {
+		if test.Status != "failed" || test.MaxScore != 2 || !strings.Contains(test.Output, "not implemented yet") {
+			t.Errorf("test %+v", test)
+		}
+	}
+}
+
+// labBugNotebook is the solutions notebook with the lab's bug in Backward.
+func labBugNotebook(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../06-exercises-solutions.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const right = `dx.Mul(delta, l.W)`
+	if !strings.Contains(string(data), right) {
+		t.Fatalf("the solutions notebook no longer contains %q", right)
+	}
+	path := filepath.Join(t.TempDir(), "labbug.ipynb")
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), right, `dx.Mul(g, l.W)`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLabBugFailsExercise3(t *testing.T) {
+	out, code := nbgrade(t, labBugNotebook(t))
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"✓ Exercise 1", "✓ Exercise 2", "✗ Exercise 3 (dense layer backward): wrong",
+		"gradient with respect to the input x (the matrix Backward returns) is wrong",
+		"gradient of W1 is wrong", "✓ Exercise 4", "3 of 4 exercises passed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBuildFailure(t *testing.T) {
+	nb := `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+		{"cell_type": "code", "metadata": {}, "source": "func reluPrime(v float64) float64 { return undefinedThing }"}]}`
+	path := filepath.Join(t.TempDir(), "broken.ipynb")
+	if err := os.WriteFile(path, []byte(nb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := nbgrade(t, "-json", path)
+	var g gradcheck.GradescopeResults
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("not results.json: %v\n%s", err, out)
+	}
+	if code != 1 || g.Score != 0 || len(g.Tests) != 4 || !strings.Contains(g.Tests[0].Output, "undefined: undefinedThing") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	var out, errs strings.Builder
+	if code := run([]string{"-export", dir, "../../06-exercises-solutions.ipynb"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "exercises.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"package student", "func NewLayer(nIn, nOut int) *MyDense", "func (l *MyDense) Backward(g *mat.Dense) *mat.Dense", "func sgdStep("} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("exercises.go lacks %q", want)
+		}
+	}
+}
