@@ -9,11 +9,11 @@
 SHELL := /bin/bash
 GO    ?= go
 
-# The data root holding mnist/ and fashion-mnist/ (the official files). The
-# tests that need the full data read BACKPROP_DATA_DIR; so does the notebook
-# on training. Default: ../shared/data next to this checkout.
-BACKPROP_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
-export BACKPROP_DATA_DIR
+# The data root holding mnist/ and fashion-mnist/ (the official files): the
+# tests that need the full data, the training notebook and cmd/train read
+# $BACKPROP_DATA. Default: ../shared/data next to this checkout, if it exists.
+BACKPROP_DATA ?= $(wildcard $(abspath $(CURDIR)/../shared/data))
+export BACKPROP_DATA
 
 # Debian packages: the notebook harness (nbconvert + nbclient run a real GoNB
 # kernel headless), the browser test of the charts (chromium), and Jupyter
@@ -70,11 +70,10 @@ kernel: tools ## install the GoNB kernel for this user
 	PATH="$(NB_PATH)" $(TOOLS)/gonb --install --force_deps
 
 notebooks: deps-notebooks kernel ## open the lessons in Jupyter Notebook (JupyterLab: see the Dockerfile)
-	cd notebooks && PATH="$(NB_PATH)" BACKPROP_DATA="$(BACKPROP_DATA_DIR)" \
-	  jupyter notebook $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
+	cd notebooks && PATH="$(NB_PATH)" jupyter notebook $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
 
 train: ## the lab's README run on the full MNIST (falls back to the embedded subset)
-	$(GO) run ./cmd/train -m 50 -s 96 -l 0.1 -b 200 $(if $(wildcard $(BACKPROP_DATA_DIR)/mnist),-d $(BACKPROP_DATA_DIR)/mnist)
+	$(GO) run ./cmd/train -m 50 -s 96 -l 0.1 -b 200
 
 train-embedded: ## a quick run on the embedded MNIST subset (no data needed)
 	$(GO) run ./cmd/train --dataset embedded -m 5 -s 96 -l 0.1 -b 200
@@ -84,7 +83,7 @@ bench: ## GEMM, training-epoch and gradcheck benchmarks
 
 bench-peers: ## one epoch of ours beside the numpy and PyTorch peers, same run
 	$(call apt_install,$(APT_BENCH))
-	$(GO) run ./cmd/benchpeers -data $(BACKPROP_DATA_DIR)/mnist -peers-script $(abspath $(CURDIR)/../shared/bench/peers.py) $(BENCH_ARGS)
+	$(GO) run ./cmd/benchpeers -data $(BACKPROP_DATA)/mnist -peers-script $(abspath $(CURDIR)/../shared/bench/peers.py) $(BENCH_ARGS)
 
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/bench.sh

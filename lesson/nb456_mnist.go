@@ -17,12 +17,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// EnvDataDir names the environment variable that CI sets to the shared data
-// root, a directory holding mnist/ (like mnist.EnvData, BACKPROP_DATA, which
-// is the one users set). When it is set, LoadMNIST requires the full MNIST
-// there: a CI run that was given data must not quietly fall back to the
-// embedded subset.
-const EnvDataDir = "BACKPROP_DATA_DIR"
 
 // MNISTData is the MNIST a notebook works on and where it came from.
 type MNISTData struct {
@@ -34,25 +28,25 @@ type MNISTData struct {
 	Full bool
 }
 
-// LoadMNIST finds MNIST without the network: in $BACKPROP_DATA_DIR/mnist if
-// that variable is set (an error if the files are not there), else where
-// mnist.Open looks ($BACKPROP_DATA/mnist, then the download cache), else it
-// falls back to the embedded subset (10 000 train / 2 000 test), which String
-// says plainly.
+// LoadMNIST finds MNIST without the network: in $BACKPROP_DATA/mnist
+// (mnist.EnvData) if that variable is set — an error if the files are not
+// there, so a run that was given data (CI) never quietly falls back — else in
+// the download cache, else it falls back to the embedded subset (10 000 train
+// / 2 000 test), which String says plainly.
 func LoadMNIST() (*MNISTData, error) {
 	dir := ""
-	if root := os.Getenv(EnvDataDir); root != "" {
+	if root := os.Getenv(mnist.EnvData); root != "" {
 		dir = filepath.Join(root, "mnist")
 	}
 	train, test, source, err := mnist.Open(mnist.MNIST, dir)
 	if err != nil {
 		if dir != "" {
-			return nil, fmt.Errorf("$%s is set but %s does not hold MNIST: %w", EnvDataDir, dir, err)
+			return nil, fmt.Errorf("$%s is set but %s does not hold MNIST: %w", mnist.EnvData, dir, err)
 		}
 		return nil, err
 	}
 	if dir != "" {
-		source += " ($" + EnvDataDir + ")"
+		source += " ($" + mnist.EnvData + ")"
 	}
 	return &MNISTData{Train: train, Test: test, Source: source, Full: train.Kind != mnist.EmbeddedSubset}, nil
 }

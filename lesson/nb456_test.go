@@ -12,10 +12,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// noMNISTAnywhere points every place mnist.Open looks at empty folders.
+// noMNISTAnywhere unsets $BACKPROP_DATA and points the download cache at an
+// empty folder.
 func noMNISTAnywhere(t *testing.T) {
-	t.Setenv(EnvDataDir, "")
-	t.Setenv(mnist.EnvData, t.TempDir())
+	t.Setenv(mnist.EnvData, "")
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
 }
@@ -36,17 +36,17 @@ func TestLoadMNISTFallsBackAndSaysSo(t *testing.T) {
 
 func TestLoadMNISTDataDirMustHoldTheData(t *testing.T) {
 	noMNISTAnywhere(t)
-	t.Setenv(EnvDataDir, t.TempDir())
-	if _, err := LoadMNIST(); err == nil || !strings.Contains(err.Error(), EnvDataDir) {
-		t.Fatalf("err = %v, want an error naming $%s", err, EnvDataDir)
+	t.Setenv(mnist.EnvData, t.TempDir())
+	if _, err := LoadMNIST(); err == nil || !strings.Contains(err.Error(), mnist.EnvData) {
+		t.Fatalf("err = %v, want an error naming $%s", err, mnist.EnvData)
 	}
 }
 
 // TestLoadMNISTFull reads the full MNIST where CI provides it.
 func TestLoadMNISTFull(t *testing.T) {
-	root := os.Getenv(EnvDataDir)
+	root := os.Getenv(mnist.EnvData)
 	if root == "" {
-		t.Skipf("$%s not set", EnvDataDir)
+		t.Skipf("$%s not set", mnist.EnvData)
 	}
 	d, err := LoadMNIST()
 	if err != nil {

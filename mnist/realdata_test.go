@@ -9,9 +9,9 @@ import (
 
 // envTestData names the environment variable pointing the real-data tests at
 // a data root holding mnist/ and fashion-mnist/ (CI sets it).
-const envTestData = "BACKPROP_DATA_DIR"
+const envTestData = "BACKPROP_DATA"
 
-// dataRoot returns the root of the real data: $BACKPROP_DATA_DIR, else
+// dataRoot returns the root of the real data: $BACKPROP_DATA, else
 // ../../shared/data (the repository cloned next to shared/) if it exists. If
 // there is none it skips the test, or fails it when $CI is set.
 func dataRoot(t *testing.T) string {

@@ -9,17 +9,17 @@ import (
 	"github.com/backprop-lab/backprop/nn"
 )
 
-// fullMNIST loads the full training set from $BACKPROP_DATA_DIR/mnist (the
+// fullMNIST loads the full training set from $BACKPROP_DATA/mnist (the
 // shared data root) or ../../shared/data/mnist, or skips the benchmark.
 func fullMNIST(b *testing.B) *mnist.Set {
 	b.Helper()
-	root := os.Getenv("BACKPROP_DATA_DIR")
+	root := os.Getenv("BACKPROP_DATA")
 	if root == "" {
 		root = filepath.Join("..", "..", "shared", "data")
 	}
 	train, _, err := mnist.LoadDataset(mnist.MNIST, filepath.Join(root, "mnist"))
 	if err != nil {
-		b.Skipf("full MNIST not available (set BACKPROP_DATA_DIR): %v", err)
+		b.Skipf("full MNIST not available (set BACKPROP_DATA): %v", err)
 	}
 	return train
 }

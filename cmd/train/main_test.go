@@ -117,19 +117,19 @@ func TestNoHiddenLayer(t *testing.T) {
 }
 
 // dataDir returns the full MNIST directory for the acceptance test: env
-// BACKPROP_DATA_DIR (the shared data root) or ../../../shared/data.
+// BACKPROP_DATA (the shared data root) or ../../../shared/data.
 func dataDir(t *testing.T) string {
 	t.Helper()
-	root := os.Getenv("BACKPROP_DATA_DIR")
+	root := os.Getenv("BACKPROP_DATA")
 	if root == "" {
 		root = filepath.Join("..", "..", "..", "shared", "data")
 	}
 	dir := filepath.Join(root, "mnist")
 	if _, err := os.Stat(filepath.Join(dir, "train-images-idx3-ubyte.gz")); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("full MNIST not found at %s (set BACKPROP_DATA_DIR): %v", dir, err)
+			t.Fatalf("full MNIST not found at %s (set BACKPROP_DATA): %v", dir, err)
 		}
-		t.Skipf("full MNIST not found at %s; set BACKPROP_DATA_DIR to the data root to run this test", dir)
+		t.Skipf("full MNIST not found at %s; set BACKPROP_DATA to the data root to run this test", dir)
 	}
 	return dir
 }
