@@ -27,6 +27,9 @@ func (r *Report) Summary() string {
 	case susp > 0:
 		return fmt.Sprintf("%s: passed, %d of %d tensors suspicious", r.Name, susp, len(r.Tensors))
 	}
+	if len(r.Tensors) == 1 {
+		return r.Name + ": passed (1 tensor)"
+	}
 	return fmt.Sprintf("%s: passed (%d tensors)", r.Name, len(r.Tensors))
 }
 

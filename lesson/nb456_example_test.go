@@ -68,7 +68,7 @@ func ExampleReLUSum() {
 	fmt.Println(r.Summary())
 	fmt.Printf("%s: %d checked, %d failed, %d kink-skipped\n", t.Name, t.Checked, t.Failed, t.KinkSkipped)
 	// Output:
-	// function: passed (1 tensors)
+	// function: passed (1 tensor)
 	// θ: 3 checked, 0 failed, 1 kink-skipped
 }
 

@@ -478,7 +478,7 @@ type SweepSeries struct {
 	H, Err []float64
 }
 
-// ErrorVsStep plots gradient-check errors against the finite-difference step
+// ErrorVsStep plots gradient-check relative errors against the finite-difference step
 // h on log-log axes: truncation error falls as h² (central differences)
 // until rounding error, growing as ε/h, takes over. Points with h ≤ 0 or
 // error ≤ 0 cannot be drawn on a log axis and are left out.
@@ -488,7 +488,7 @@ func ErrorVsStep(series ...SweepSeries) *Chart {
 	l.SetGlobalOptions(common(title, "log-log")...)
 	l.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "h", NameLocation: "middle", NameGap: 25, AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: "max |error|", AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: "relative error", AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithGridOpts(opts.Grid{Bottom: "70"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
