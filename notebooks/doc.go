@@ -46,6 +46,15 @@
 //     The executed copies with outputs are written by the tests to
 //     notebooks/out/ (or $ARTIFACTS_DIR/notebooks) for inspection.
 //
+//  8. An exercises notebook has two versions. The instructors' source
+//     (*-solutions.ipynb) marks answers nbgrader-style, "// BEGIN SOLUTION"
+//     … "// END SOLUTION" in code and "<!-- BEGIN SOLUTION -->" …
+//     "<!-- END SOLUTION -->" in markdown, and keeps the student version's
+//     key results under the metadata key "student": {"expect": […]}.
+//     go run ./notebooks/cmd/mkstudent writes the student version (see
+//     [Student]); the tests fail if the committed one differs from it, and
+//     execute both.
+//
 // # Running
 //
 // go test ./notebooks/ checks the structure of every notebook and the
