@@ -1,6 +1,6 @@
 module github.com/backprop-lab/backprop
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/fatih/color v1.18.0 // indirect

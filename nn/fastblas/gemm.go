@@ -1,0 +1,265 @@
+package fastblas
+
+import (
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// kernelFunc computes one mr×nr tile of C (mr, nr fixed per kernel):
+//
+//	C[i*ldc+j] = alpha·Σ_{p<k} a[i*ars+p*aks]·b[p*bks+j] + beta·C[i*ldc+j]
+//
+// for i < mr, j < nr, reading C only when beta != 0. k ≥ 1. The nr values
+// of B for one p are contiguous. Every element touched lies in the slices.
+type kernelFunc func(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64)
+
+// kernel is a micro-kernel together with the cache blocking tuned for it.
+type kernel struct {
+	name   string
+	mr, nr int // register tile
+	kc     int // max depth of a block: a B micro-panel kc×nr stays in L1
+	mc     int // max rows of an A block (multiple of mr): mc×kc stays in L2
+	nc     int // max columns of a packed B block (multiple of nr)
+	fn     kernelFunc
+}
+
+// operand is a read-only strided matrix view: element (r, s) is
+// data[r*rs+s*cs].
+type operand struct {
+	data   []float64
+	rs, cs int
+}
+
+func (o operand) at(r, s int) []float64 { return o.data[r*o.rs+s*o.cs:] }
+
+// workspace holds one goroutine's packing buffers. Workspaces are recycled
+// through wsPool, so a steady stream of Dgemm calls does not allocate.
+type workspace struct {
+	bp   []float64 // packed B block: ceil(nc/nr) panels of kc×nr
+	be   []float64 // one packed B edge panel, kc×nr
+	ap   []float64 // one packed A edge panel, kc×mr
+	tile []float64 // mr×nr scratch tile for edge tiles
+}
+
+var wsPool = sync.Pool{New: func() any { return new(workspace) }}
+
+// alignedBuf returns buf resliced to n elements starting on a 64-byte
+// (cache line) boundary, reallocating only when buf is too small.
+func alignedBuf(buf []float64, n int) []float64 {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	const line = 64 / 8
+	raw := make([]float64, n+line)
+	off := 0
+	if r := uintptr(unsafe.Pointer(&raw[0])) % 64; r != 0 {
+		off = int(64-r) / 8
+	}
+	return raw[off : off+n : off+n]
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// evenBlock splits n into the fewest blocks of at most maxb and returns a
+// block size, a multiple of unit, that makes those blocks about equal.
+func evenBlock(n, maxb, unit int) int {
+	nb := ceilDiv(n, maxb)
+	return ceilDiv(ceilDiv(n, nb), unit) * unit
+}
+
+// parallelMin is the number of multiply-adds (m·n·k) from which Dgemm
+// splits the work over several goroutines. Below it the fork/join cost
+// (a few µs) is not repaid.
+const parallelMin = 1 << 17
+
+// gemm computes C = alpha·A·B + beta·C for m, n, k ≥ 1 and alpha != 0,
+// splitting C into one block of whole tiles per goroutine when it is big
+// enough.
+func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
+	procs := runtime.GOMAXPROCS(0)
+	tilesM, tilesN := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
+	if procs < 2 || m*n*k < parallelMin || tilesM*tilesN < 2 {
+		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc)
+		return
+	}
+	// Split along n when there are enough column panels: each worker then
+	// packs only its own part of B (A is read in place). Otherwise split
+	// along m.
+	splitN := tilesN >= 4*procs || tilesN >= tilesM
+	tiles, unit := tilesM, kn.mr
+	if splitN {
+		tiles, unit = tilesN, kn.nr
+	}
+	parts := min(procs, tiles)
+	var wg sync.WaitGroup
+	for w := parts - 1; w >= 0; w-- {
+		lo, hi := w*tiles/parts*unit, (w+1)*tiles/parts*unit
+		var run func()
+		if splitN {
+			hi = min(hi, n)
+			run = func() {
+				gemmSerial(kn, m, hi-lo, k, alpha, a, operand{b.at(0, lo), b.rs, b.cs}, beta, c[lo:], ldc)
+			}
+		} else {
+			hi = min(hi, m)
+			run = func() {
+				gemmSerial(kn, hi-lo, n, k, alpha, operand{a.at(lo, 0), a.rs, a.cs}, b, beta, c[lo*ldc:], ldc)
+			}
+		}
+		if w == 0 {
+			run()
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run()
+		}()
+	}
+	wg.Wait()
+}
+
+// gemmSerial is the blocked algorithm of Goto and van de Geijn (the BLIS
+// loop order) on one goroutine:
+//
+//	for jc over n in steps of nc:
+//	  for pc over k in steps of kc:      (beta applies on the first pass only)
+//	    pack B[pc:pc+kc, jc:jc+nc] into nr-wide panels (only if B's rows are
+//	      not contiguous, i.e. B is transposed; otherwise B is read in place)
+//	    for ic over m in steps of mc:
+//	      for jr over the block in steps of nr:   (B micro-panel stays in L1)
+//	        for ir over the block in steps of mr: (A block stays in L2)
+//	          micro-kernel on the mr×nr tile of C
+//
+// A is always read in place through its strides; the kernel broadcasts its
+// elements one at a time so it needs no particular layout. Only partial
+// tiles at the bottom/right edges pack their A rows or B columns into
+// zero-padded buffers and go through a scratch tile.
+func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
+	mr, nr := kn.mr, kn.nr
+	kc := evenBlock(k, kn.kc, 1)
+	mc := evenBlock(m, kn.mc, mr)
+	nc := evenBlock(n, kn.nc, nr)
+	packB := b.cs != 1
+
+	ws := wsPool.Get().(*workspace)
+	defer wsPool.Put(ws)
+	ws.tile = alignedBuf(ws.tile, mr*nr)
+	if packB {
+		ws.bp = alignedBuf(ws.bp, ceilDiv(min(nc, n), nr)*nr*kc)
+	}
+	if n%nr != 0 && !packB {
+		ws.be = alignedBuf(ws.be, nr*kc)
+	}
+	if m%mr != 0 {
+		ws.ap = alignedBuf(ws.ap, mr*kc)
+	}
+
+	for jc := 0; jc < n; jc += nc {
+		ncb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			bt := beta
+			if pc > 0 {
+				bt = 1
+			}
+			if packB {
+				packBBlock(ws.bp, nr, b, pc, jc, kb, ncb)
+			} else if w := ncb % nr; w != 0 {
+				packPanel(ws.be, nr, b.at(pc, jc+ncb-w), b.cs, b.rs, w, kb)
+			}
+			for ic := 0; ic < m; ic += mc {
+				mcb := min(mc, m-ic)
+				if h := mcb % mr; h != 0 {
+					packPanel(ws.ap, mr, a.at(ic+mcb-h, pc), a.rs, a.cs, h, kb)
+				}
+				for jr := 0; jr < ncb; jr += nr {
+					nrb := min(nr, ncb-jr)
+					var bpan []float64
+					bks := nr
+					switch {
+					case packB:
+						bpan = ws.bp[jr*kb:]
+					case nrb == nr:
+						bpan, bks = b.at(pc, jc+jr), b.rs
+					default:
+						bpan = ws.be
+					}
+					for ir := 0; ir < mcb; ir += mr {
+						mrb := min(mr, mcb-ir)
+						apan, ars, aks := ws.ap, 1, mr
+						if mrb == mr {
+							apan, ars, aks = a.at(ic+ir, pc), a.rs, a.cs
+						}
+						ct := c[(ic+ir)*ldc+jc+jr:]
+						if mrb == mr && nrb == nr {
+							kn.fn(kb, apan, ars, aks, bpan, bks, ct, ldc, alpha, bt)
+							continue
+						}
+						kn.fn(kb, apan, ars, aks, bpan, bks, ws.tile, nr, alpha, 0)
+						mergeTile(ct, ldc, ws.tile, nr, mrb, nrb, bt)
+					}
+				}
+			}
+		}
+	}
+}
+
+// packPanel packs w ≤ width vectors of length kb into dst as a kb×width
+// panel: dst[p*width+i] = src[i*is+p*ps] for i < w, and 0 for w ≤ i < width.
+func packPanel(dst []float64, width int, src []float64, is, ps, w, kb int) {
+	dst = dst[:kb*width]
+	for p := 0; p < kb; p++ {
+		row := dst[p*width : (p+1)*width]
+		for i := 0; i < w; i++ {
+			row[i] = src[i*is+p*ps]
+		}
+		clear(row[w:])
+	}
+}
+
+// packBBlock packs the kb×ncb block of B at (pc, jc) into ceil(ncb/nr)
+// consecutive kb×nr panels (the last one zero-padded). It is used when B's
+// columns are contiguous (B transposed), so it reads each column of the
+// block sequentially and scatters it into the panel.
+func packBBlock(dst []float64, nr int, b operand, pc, jc, kb, ncb int) {
+	for j0 := 0; j0 < ncb; j0 += nr {
+		pan := dst[j0*kb : (j0+nr)*kb]
+		w := min(nr, ncb-j0)
+		for j := 0; j < w; j++ {
+			col := b.at(pc, jc+j0+j)
+			if b.rs == 1 {
+				col = col[:kb]
+				for p, v := range col {
+					pan[p*nr+j] = v
+				}
+				continue
+			}
+			for p := 0; p < kb; p++ {
+				pan[p*nr+j] = col[p*b.rs]
+			}
+		}
+		if w < nr {
+			for p := 0; p < kb; p++ {
+				clear(pan[p*nr+w : (p+1)*nr])
+			}
+		}
+	}
+}
+
+// mergeTile adds the top-left mrb×nrb part of the scratch tile t (already
+// scaled by alpha) into C: C = t + beta·C, not reading C when beta == 0.
+func mergeTile(c []float64, ldc int, t []float64, nr, mrb, nrb int, beta float64) {
+	for i := 0; i < mrb; i++ {
+		ci := c[i*ldc : i*ldc+nrb]
+		ti := t[i*nr : i*nr+nrb]
+		if beta == 0 {
+			copy(ci, ti)
+			continue
+		}
+		for j := range ci {
+			ci[j] = ti[j] + beta*ci[j]
+		}
+	}
+}
