@@ -3,6 +3,8 @@ package fastblas
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -92,32 +94,112 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		tiles, unit = tilesN, kn.nr
 	}
 	parts := min(procs, tiles)
-	var wg sync.WaitGroup
+	workers.ensure(parts - 1)
+	var pending atomic.Int32
+	pending.Store(int32(parts - 1))
 	for w := parts - 1; w >= 0; w-- {
 		lo, hi := w*tiles/parts*unit, (w+1)*tiles/parts*unit
-		var run func()
+		j := job{kn: kn, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, ldc: ldc, pending: &pending}
 		if splitN {
-			hi = min(hi, n)
-			run = func() {
-				gemmSerial(kn, m, hi-lo, k, alpha, a, operand{b.at(0, lo), b.rs, b.cs}, beta, c[lo:], ldc)
-			}
+			j.n = min(hi, n) - lo
+			j.b.data = b.at(0, lo)
+			j.c = c[lo:]
 		} else {
-			hi = min(hi, m)
-			run = func() {
-				gemmSerial(kn, hi-lo, n, k, alpha, operand{a.at(lo, 0), a.rs, a.cs}, b, beta, c[lo*ldc:], ldc)
-			}
+			j.m = min(hi, m) - lo
+			j.a.data = a.at(lo, 0)
+			j.c = c[lo*ldc:]
 		}
 		if w == 0 {
-			run()
+			j.run()
 			break
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			run()
-		}()
+		workers.jobs <- j
 	}
-	wg.Wait()
+	// Wait for the workers by yielding rather than parking: parking and
+	// being woken costs tens of µs, a large share of a 200×96×784 product.
+	// Gosched also lets a job that no other thread has picked up yet run
+	// here.
+	for pending.Load() != 0 {
+		runtime.Gosched()
+	}
+}
+
+// job is one goroutine's share of a parallel Dgemm: a block of C.
+type job struct {
+	kn          *kernel
+	m, n, k     int
+	alpha, beta float64
+	a, b        operand
+	c           []float64
+	ldc         int
+	pending     *atomic.Int32 // decremented when a worker finishes the job
+}
+
+func (j *job) run() {
+	gemmSerial(j.kn, j.m, j.n, j.k, j.alpha, j.a, j.b, j.beta, j.c, j.ldc)
+}
+
+// workers is a small persistent pool of goroutines that run jobs, grown on
+// demand to GOMAXPROCS-1. Jobs travel by value through a buffered channel,
+// so handing one over allocates nothing. After a job a worker keeps polling
+// for the next one for about spinTime before it blocks: the products of a
+// training step come back to back, and a worker that is still awake starts
+// within a µs instead of the tens of µs a wake-up takes. Idle workers
+// block on the channel for the rest of the process, like the threads of
+// any multithreaded BLAS.
+var workers workerPool
+
+const spinTime = 50 * time.Microsecond
+
+type workerPool struct {
+	mu   sync.Mutex
+	n    atomic.Int32
+	jobs chan job
+}
+
+func (p *workerPool) ensure(n int) {
+	if int(p.n.Load()) >= n {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.jobs == nil {
+		p.jobs = make(chan job, runtime.NumCPU())
+	}
+	for int(p.n.Load()) < n {
+		p.n.Add(1)
+		go p.work()
+	}
+}
+
+func (p *workerPool) work() {
+	for {
+		j := <-p.jobs
+		for {
+			j.run()
+			j.pending.Add(-1)
+			var ok bool
+			if j, ok = p.poll(); !ok {
+				break
+			}
+		}
+	}
+}
+
+// poll waits up to spinTime for a job without blocking the thread.
+func (p *workerPool) poll() (job, bool) {
+	start := time.Now()
+	for i := 0; ; i++ {
+		select {
+		case j := <-p.jobs:
+			return j, true
+		default:
+		}
+		if i%64 == 63 && time.Since(start) > spinTime {
+			return job{}, false
+		}
+		runtime.Gosched()
+	}
 }
 
 // gemmSerial is the blocked algorithm of Goto and van de Geijn (the BLIS
