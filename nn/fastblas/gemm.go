@@ -115,12 +115,15 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		}
 		workers.jobs <- j
 	}
-	// Wait for the workers by yielding rather than parking: parking and
+	// Wait for the workers by spinning rather than parking: parking and
 	// being woken costs tens of µs, a large share of a 200×96×784 product.
-	// Gosched also lets a job that no other thread has picked up yet run
-	// here.
-	for pending.Load() != 0 {
-		runtime.Gosched()
+	// The occasional Gosched lets other goroutines (a worker readied onto
+	// this P, say) run meanwhile; calling it every time would contend on
+	// the scheduler's global lock.
+	for i := 1; pending.Load() != 0; i++ {
+		if i%256 == 0 {
+			runtime.Gosched()
+		}
 	}
 }
 
@@ -142,14 +145,14 @@ func (j *job) run() {
 // workers is a small persistent pool of goroutines that run jobs, grown on
 // demand to GOMAXPROCS-1. Jobs travel by value through a buffered channel,
 // so handing one over allocates nothing. After a job a worker keeps polling
-// for the next one for about spinTime before it blocks: the products of a
+// for the next one for about spinTime (100µs) before it blocks: the products of a
 // training step come back to back, and a worker that is still awake starts
 // within a µs instead of the tens of µs a wake-up takes. Idle workers
 // block on the channel for the rest of the process, like the threads of
 // any multithreaded BLAS.
 var workers workerPool
 
-const spinTime = 50 * time.Microsecond
+const spinTime = 100 * time.Microsecond
 
 type workerPool struct {
 	mu   sync.Mutex
@@ -186,19 +189,23 @@ func (p *workerPool) work() {
 	}
 }
 
-// poll waits up to spinTime for a job without blocking the thread.
+// poll waits up to spinTime for a job without blocking the thread. A
+// non-blocking receive on an empty channel takes no lock, so polling is
+// cheap; Gosched now and then keeps other goroutines on this P going.
 func (p *workerPool) poll() (job, bool) {
 	start := time.Now()
-	for i := 0; ; i++ {
+	for i := 1; ; i++ {
 		select {
 		case j := <-p.jobs:
 			return j, true
 		default:
 		}
-		if i%64 == 63 && time.Since(start) > spinTime {
-			return job{}, false
+		if i%256 == 0 {
+			if time.Since(start) > spinTime {
+				return job{}, false
+			}
+			runtime.Gosched()
 		}
-		runtime.Gosched()
 	}
 }
 
