@@ -24,6 +24,10 @@ type kernel struct {
 	mc     int // max rows of an A block (multiple of mr): mc×kc stays in L2
 	nc     int // max columns of a packed B block (multiple of nr)
 	fn     kernelFunc
+
+	// packTrans, if not nil, packs a full kb×nr panel of a B whose
+	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
+	packTrans func(dst, src []float64, lds, kb int)
 }
 
 // operand is a read-only strided matrix view: element (r, s) is
@@ -254,7 +258,7 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 				bt = 1
 			}
 			if packB {
-				packBBlock(ws.bp, nr, b, pc, jc, kb, ncb)
+				packBBlock(ws.bp, kn, b, pc, jc, kb, ncb)
 			} else if w := ncb % nr; w != 0 {
 				packPanel(ws.be, nr, b.at(pc, jc+ncb-w), b.cs, b.rs, w, kb)
 			}
@@ -312,10 +316,15 @@ func packPanel(dst []float64, width int, src []float64, is, ps, w, kb int) {
 // consecutive kb×nr panels (the last one zero-padded). It is used when B's
 // columns are contiguous (B transposed), so it reads each column of the
 // block sequentially and scatters it into the panel.
-func packBBlock(dst []float64, nr int, b operand, pc, jc, kb, ncb int) {
+func packBBlock(dst []float64, kn *kernel, b operand, pc, jc, kb, ncb int) {
+	nr := kn.nr
 	for j0 := 0; j0 < ncb; j0 += nr {
 		pan := dst[j0*kb : (j0+nr)*kb]
 		w := min(nr, ncb-j0)
+		if w == nr && b.rs == 1 && kn.packTrans != nil {
+			kn.packTrans(pan, b.at(pc, jc+j0), b.cs, kb)
+			continue
+		}
 		for j := 0; j < w; j++ {
 			col := b.at(pc, jc+j0+j)
 			if b.rs == 1 {

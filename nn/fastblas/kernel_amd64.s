@@ -250,3 +250,65 @@ store:
 	VMOVUPD Y11, 32(DI)
 	VZEROUPPER
 	RET
+
+// func packT8(k int, src *float64, lds int, dst *float64)
+//
+// Packs 8 rows of length k (row j at src + j*lds, lds in BYTES) into a k×8
+// panel, dst[p*8+j] = row_j[p], for p < k &^ 3 (the caller packs the last
+// k mod 4 columns). Works in 4×4 blocks: four row loads, a transpose by
+// unpack and 128-bit lane permutes, four stores.
+// SI: rows 0..3, DI: rows 4..7, R8 = lds, R9 = 3*lds, BX = dst.
+TEXT ·packT8(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	MOVQ dst+24(FP), BX
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), DI
+	SHRQ $2, CX
+	JZ   packdone
+
+packloop:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R8*2), Y2
+	VMOVUPD (SI)(R9*1), Y3
+	VUNPCKLPD Y1, Y0, Y8
+	VUNPCKHPD Y1, Y0, Y9
+	VUNPCKLPD Y3, Y2, Y10
+	VUNPCKHPD Y3, Y2, Y11
+	VPERM2F128 $0x20, Y10, Y8, Y0
+	VPERM2F128 $0x20, Y11, Y9, Y1
+	VPERM2F128 $0x31, Y10, Y8, Y2
+	VPERM2F128 $0x31, Y11, Y9, Y3
+	VMOVUPD Y0, (BX)
+	VMOVUPD Y1, 64(BX)
+	VMOVUPD Y2, 128(BX)
+	VMOVUPD Y3, 192(BX)
+
+	VMOVUPD (DI), Y4
+	VMOVUPD (DI)(R8*1), Y5
+	VMOVUPD (DI)(R8*2), Y6
+	VMOVUPD (DI)(R9*1), Y7
+	VUNPCKLPD Y5, Y4, Y12
+	VUNPCKHPD Y5, Y4, Y13
+	VUNPCKLPD Y7, Y6, Y14
+	VUNPCKHPD Y7, Y6, Y15
+	VPERM2F128 $0x20, Y14, Y12, Y4
+	VPERM2F128 $0x20, Y15, Y13, Y5
+	VPERM2F128 $0x31, Y14, Y12, Y6
+	VPERM2F128 $0x31, Y15, Y13, Y7
+	VMOVUPD Y4, 32(BX)
+	VMOVUPD Y5, 96(BX)
+	VMOVUPD Y6, 160(BX)
+	VMOVUPD Y7, 224(BX)
+
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $256, BX
+	DECQ CX
+	JNZ  packloop
+
+packdone:
+	VZEROUPPER
+	RET
