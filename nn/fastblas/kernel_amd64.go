@@ -22,25 +22,30 @@ func kernAVX2(k int, a []float64, ars, aks int, b []float64, bks int, c []float6
 	kern6x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
 
-// packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into a k×8 panel:
-// dst[p*8+j] = src[j*lds/8+p]. lds is in bytes.
+// packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into 8 columns of a
+// panel: dst[p*ldd/8+j] = src[j*lds/8+p]. lds and ldd are in bytes.
 //
 //go:noescape
-func packT8(k int, src *float64, lds int, dst *float64)
+func packT8(k int, src *float64, lds int, dst *float64, ldd int)
 
-// packTransAVX2 packs the k×8 panel dst[p*8+j] = src[j*lds+p] (j < 8,
-// p < k): the columns of a transposed B. The caller guarantees that
-// len(src) > 7*lds+k-1 and len(dst) ≥ 8k.
-func packTransAVX2(dst, src []float64, lds, k int) {
-	_ = src[7*lds+k-1]
-	_ = dst[8*k-1]
-	k4 := k &^ 3
-	if k4 > 0 {
-		packT8(k4, &src[0], lds*8, &dst[0])
-	}
-	for p := k4; p < k; p++ {
-		for j := range 8 {
-			dst[p*8+j] = src[j*lds+p]
+// packTransAVX2 returns a packer for full k×nr panels of a B whose columns
+// are contiguous: dst[p*nr+j] = src[j*lds+p] for j < nr, p < k, nr a
+// multiple of 8. The driver guarantees len(src) > (nr-1)*lds+k-1 and
+// len(dst) ≥ nr*k.
+func packTransAVX2(nr int) func(dst, src []float64, lds, k int) {
+	return func(dst, src []float64, lds, k int) {
+		_ = src[(nr-1)*lds+k-1]
+		_ = dst[nr*k-1]
+		k4 := k &^ 3
+		for j0 := 0; j0 < nr; j0 += 8 {
+			if k4 > 0 {
+				packT8(k4, &src[j0*lds], lds*8, &dst[j0], nr*8)
+			}
+			for p := k4; p < k; p++ {
+				for j := j0; j < j0+8; j++ {
+					dst[p*nr+j] = src[j*lds+p]
+				}
+			}
 		}
 	}
 }
@@ -50,7 +55,15 @@ var avx2Kernel = &kernel{
 	mr:   6, nr: 8,
 	kc: 256, mc: 96, nc: 2048,
 	fn:        kernAVX2,
-	packTrans: packTransAVX2,
+	packTrans: packTransAVX2(8),
+}
+
+var avx512Kernel = &kernel{
+	name: "avx512",
+	mr:   8, nr: 24,
+	kc: 256, mc: 96, nc: 2400,
+	fn:        kernAVX512,
+	packTrans: packTransAVX2(24),
 }
 
 // platformKernels lists the kernels usable on this CPU, best last.
@@ -58,6 +71,20 @@ func platformKernels() []*kernel {
 	ks := []*kernel{genericKernel}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		ks = append(ks, avx2Kernel)
+		if cpu.X86.HasAVX512F {
+			ks = append(ks, avx512Kernel)
+		}
 	}
 	return ks
+}
+
+// kern8x24 is the AVX-512F micro-kernel in kernel512_amd64.s, with the same
+// contract as kern6x8 but an 8×24 tile.
+//
+//go:noescape
+func kern8x24(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+func kernAVX512(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	kern8x24(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }

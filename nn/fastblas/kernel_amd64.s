@@ -251,18 +251,22 @@ store:
 	VZEROUPPER
 	RET
 
-// func packT8(k int, src *float64, lds int, dst *float64)
+// func packT8(k int, src *float64, lds int, dst *float64, ldd int)
 //
-// Packs 8 rows of length k (row j at src + j*lds, lds in BYTES) into a k×8
-// panel, dst[p*8+j] = row_j[p], for p < k &^ 3 (the caller packs the last
-// k mod 4 columns). Works in 4×4 blocks: four row loads, a transpose by
-// unpack and 128-bit lane permutes, four stores.
-// SI: rows 0..3, DI: rows 4..7, R8 = lds, R9 = 3*lds, BX = dst.
-TEXT ·packT8(SB), NOSPLIT, $0-32
+// Packs 8 rows of length k (row j at src + j*lds) into 8 columns of a k-row
+// panel: the 8 doubles at dst + p*ldd are row_0[p] … row_7[p], for
+// p < k &^ 3 (the caller packs the last k mod 4). lds and ldd are in BYTES.
+// Works in 4×4 blocks: four row loads, a transpose by unpack and 128-bit
+// lane permutes, four stores.
+// SI: rows 0..3, DI: rows 4..7, R8 = lds, R9 = 3*lds, BX = dst, DX = ldd,
+// R10 = 3*ldd.
+TEXT ·packT8(SB), NOSPLIT, $0-40
 	MOVQ k+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ lds+16(FP), R8
 	MOVQ dst+24(FP), BX
+	MOVQ ldd+32(FP), DX
+	LEAQ (DX)(DX*2), R10
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), DI
 	SHRQ $2, CX
@@ -282,9 +286,9 @@ packloop:
 	VPERM2F128 $0x31, Y10, Y8, Y2
 	VPERM2F128 $0x31, Y11, Y9, Y3
 	VMOVUPD Y0, (BX)
-	VMOVUPD Y1, 64(BX)
-	VMOVUPD Y2, 128(BX)
-	VMOVUPD Y3, 192(BX)
+	VMOVUPD Y1, (BX)(DX*1)
+	VMOVUPD Y2, (BX)(DX*2)
+	VMOVUPD Y3, (BX)(R10*1)
 
 	VMOVUPD (DI), Y4
 	VMOVUPD (DI)(R8*1), Y5
@@ -299,13 +303,13 @@ packloop:
 	VPERM2F128 $0x31, Y14, Y12, Y6
 	VPERM2F128 $0x31, Y15, Y13, Y7
 	VMOVUPD Y4, 32(BX)
-	VMOVUPD Y5, 96(BX)
-	VMOVUPD Y6, 160(BX)
-	VMOVUPD Y7, 224(BX)
+	VMOVUPD Y5, 32(BX)(DX*1)
+	VMOVUPD Y6, 32(BX)(DX*2)
+	VMOVUPD Y7, 32(BX)(R10*1)
 
 	ADDQ $32, SI
 	ADDQ $32, DI
-	ADDQ $256, BX
+	LEAQ (BX)(DX*4), BX
 	DECQ CX
 	JNZ  packloop
 

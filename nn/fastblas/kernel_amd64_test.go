@@ -20,3 +20,15 @@ func BenchmarkKernelL1(b *testing.B) {
 	}
 	b.ReportMetric(2*6*8*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+func BenchmarkKernel512L1(b *testing.B) {
+	const k = 256
+	r := rand.New(rand.NewPCG(1, 1))
+	a := randSlice(r, 8*k)
+	bb := randSlice(r, k*24)
+	c := make([]float64, 8*24)
+	for b.Loop() {
+		kernAVX512(k, a, 1, 8, bb, 24, c, 24, 1, 1)
+	}
+	b.ReportMetric(2*8*24*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
