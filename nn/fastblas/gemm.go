@@ -89,10 +89,16 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc)
 		return
 	}
-	// Split along n when there are enough column panels: each worker then
-	// packs only its own part of B (A is read in place). Otherwise split
-	// along m.
-	splitN := tilesN >= 4*procs || tilesN >= tilesM
+	// Each worker gets a block of whole tiles of C: a range of columns
+	// (n-split, every worker reads all of A) or of rows (m-split, every
+	// worker reads, and if B is transposed packs, all of B). Duplicate the
+	// cheaper operand, counting a packed one twice, as long as every
+	// worker gets at least one tile.
+	dupA, dupB := m, n
+	if b.cs != 1 {
+		dupB *= 2
+	}
+	splitN := tilesM < procs || tilesN >= procs && dupA <= dupB
 	tiles, unit := tilesM, kn.mr
 	if splitN {
 		tiles, unit = tilesN, kn.nr

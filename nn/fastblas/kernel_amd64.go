@@ -61,7 +61,7 @@ var avx2Kernel = &kernel{
 var avx512Kernel = &kernel{
 	name: "avx512",
 	mr:   8, nr: 24,
-	kc: 256, mc: 96, nc: 2400,
+	kc: 400, mc: 96, nc: 2400,
 	fn:        kernAVX512,
 	packTrans: packTransAVX2(24),
 }
