@@ -35,8 +35,8 @@
 // forces the portable path at run time, e.g. in tests and benchmarks;
 // building with -tags purego removes the assembly altogether.
 //
-// On the reference machine (AMD Zen 5, 2 cores, 3.43 GHz) the 8×24 kernel
-// runs at ~107 GFLOP/s per core with its operands in L1, about 97% of the
+// On the reference machine (AMD Zen 5, 2 cores, ~3.5 GHz) the 8×24 kernel
+// runs at ~107 GFLOP/s per core with its operands in L1, over 90% of the
 // 512-bit FMA peak; the 6×8 one at ~55, the 256-bit peak. Zen 5 executes
 // 512-bit FMAs at full width; on Zen 4, which splits them in two, both
 // kernels have the same peak.
