@@ -216,3 +216,28 @@ func TestBestOf(t *testing.T) {
 		t.Log(line)
 	}
 }
+
+// TestDgemmNoAlloc checks that steady-state calls, serial and parallel,
+// allocate nothing.
+func TestDgemmNoAlloc(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, s := range benchShapes[:5] {
+		m, n, k := s.m, s.n, s.k
+		a, b, c := randSlice(r, m*k), randSlice(r, k*n), randSlice(r, m*n)
+		lda, ldb := k, n
+		if s.tA != blas.NoTrans {
+			lda = m
+		}
+		if s.tB != blas.NoTrans {
+			ldb = k
+		}
+		allocs := testing.AllocsPerRun(50, func() {
+			Implementation{}.Dgemm(s.tA, s.tB, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+		})
+		// A GC during the run may empty the buffer pool once; allow for
+		// that but not for a per-call allocation.
+		if allocs >= 0.5 {
+			t.Errorf("%s: %.2f allocations per call, want 0", s.name, allocs)
+		}
+	}
+}

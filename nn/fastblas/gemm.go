@@ -105,11 +105,14 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 	}
 	parts := min(procs, tiles)
 	workers.ensure(parts - 1)
-	var pending atomic.Int32
+	// The counter travels to the workers by pointer, so it would escape to
+	// the heap; recycling it keeps Dgemm allocation-free.
+	pending := counterPool.Get().(*atomic.Int32)
+	defer counterPool.Put(pending)
 	pending.Store(int32(parts - 1))
 	for w := parts - 1; w >= 0; w-- {
 		lo, hi := w*tiles/parts*unit, (w+1)*tiles/parts*unit
-		j := job{kn: kn, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, ldc: ldc, pending: &pending}
+		j := job{kn: kn, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, ldc: ldc, pending: pending}
 		if splitN {
 			j.n = min(hi, n) - lo
 			j.b.data = b.at(0, lo)
@@ -136,6 +139,8 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		}
 	}
 }
+
+var counterPool = sync.Pool{New: func() any { return new(atomic.Int32) }}
 
 // job is one goroutine's share of a parallel Dgemm: a block of C.
 type job struct {
