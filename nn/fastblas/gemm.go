@@ -80,8 +80,8 @@ func evenBlock(n, maxb, unit int) int {
 const parallelMin = 1 << 17
 
 // gemm computes C = alpha·A·B + beta·C for m, n, k ≥ 1 and alpha != 0,
-// splitting C into one block of whole tiles per goroutine when it is big
-// enough.
+// splitting C into blocks of whole tiles that the caller and the workers
+// claim one by one when the product is big enough.
 func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
 	procs := runtime.GOMAXPROCS(0)
 	tilesM, tilesN := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
@@ -89,13 +89,13 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc)
 		return
 	}
-	// Each worker gets a block of whole tiles of C: a range of columns
-	// (n-split, every worker reads all of A) or of rows (m-split, every
-	// worker reads, and if B is transposed packs, all of B). Duplicate the
-	// cheaper operand, counting a packed one twice, as long as every
-	// worker gets at least one tile.
+	// Blocks are ranges of columns (n-split: every block reads all of A)
+	// or of rows (m-split: every block reads, and if B is transposed
+	// packs, all of B). Duplicate the cheaper operand, counting a packed
+	// one twice, as long as every goroutine can get a tile.
+	packB := b.cs != 1
 	dupA, dupB := m, n
-	if b.cs != 1 {
+	if packB {
 		dupB *= 2
 	}
 	splitN := tilesM < procs || tilesN >= procs && dupA <= dupB
@@ -103,76 +103,100 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 	if splitN {
 		tiles, unit = tilesN, kn.nr
 	}
-	parts := min(procs, tiles)
-	workers.ensure(parts - 1)
-	// The counter travels to the workers by pointer, so it would escape to
-	// the heap; recycling it keeps Dgemm allocation-free.
-	pending := counterPool.Get().(*atomic.Int32)
-	defer counterPool.Put(pending)
-	pending.Store(int32(parts - 1))
-	for w := parts - 1; w >= 0; w-- {
-		lo, hi := w*tiles/parts*unit, (w+1)*tiles/parts*unit
-		j := job{kn: kn, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, ldc: ldc, pending: pending}
-		if splitN {
-			j.n = min(hi, n) - lo
-			j.b.data = b.at(0, lo)
-			j.c = c[lo:]
-		} else {
-			j.m = min(hi, m) - lo
-			j.a.data = a.at(lo, 0)
-			j.c = c[lo*ldc:]
-		}
-		if w == 0 {
-			j.run()
-			break
-		}
-		workers.jobs <- j
+	// More blocks than goroutines balance the load and let the caller do
+	// the work of a worker that the OS has not scheduled yet (common on a
+	// busy machine), except where each block would pack all of B again.
+	parts := min(tiles, 4*procs)
+	if !splitN && packB {
+		parts = min(tiles, procs)
 	}
-	// Wait for the workers by spinning rather than parking: parking and
-	// being woken costs tens of µs, a large share of a 200×96×784 product.
-	// The occasional Gosched lets other goroutines (a worker readied onto
-	// this P, say) run meanwhile; calling it every time would contend on
+
+	cl := callPool.Get().(*call)
+	*cl = call{kn: kn, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc,
+		splitN: splitN, tiles: tiles, unit: unit, parts: parts}
+	helpers := min(procs, parts) - 1
+	workers.ensure(helpers)
+	cl.refs.Store(int32(helpers + 1))
+	for range helpers {
+		workers.calls <- cl
+	}
+	cl.work()
+	// Wait for blocks that workers are still computing by spinning rather
+	// than parking: parking and being woken costs tens of µs, a large
+	// share of a 200×96×784 product. The occasional Gosched lets other
+	// goroutines run meanwhile; calling it every time would contend on
 	// the scheduler's global lock.
-	for i := 1; pending.Load() != 0; i++ {
+	for i := 1; cl.done.Load() != int32(parts); i++ {
 		if i%256 == 0 {
 			runtime.Gosched()
 		}
 	}
+	cl.release()
 }
 
-var counterPool = sync.Pool{New: func() any { return new(atomic.Int32) }}
+// call is one parallel Dgemm: its arguments and the claiming state of its
+// blocks. Calls are recycled through callPool once the caller and every
+// worker it was handed to have let go of it, so Dgemm does not allocate.
+type call struct {
+	kn                 *kernel
+	m, n, k            int
+	alpha, beta        float64
+	a, b               operand
+	c                  []float64
+	ldc                int
+	splitN             bool
+	tiles, unit, parts int
 
-// job is one goroutine's share of a parallel Dgemm: a block of C.
-type job struct {
-	kn          *kernel
-	m, n, k     int
-	alpha, beta float64
-	a, b        operand
-	c           []float64
-	ldc         int
-	pending     *atomic.Int32 // decremented when a worker finishes the job
+	next atomic.Int32 // blocks claimed so far
+	done atomic.Int32 // blocks finished
+	refs atomic.Int32 // goroutines still holding the call
 }
 
-func (j *job) run() {
-	gemmSerial(j.kn, j.m, j.n, j.k, j.alpha, j.a, j.b, j.beta, j.c, j.ldc)
+var callPool = sync.Pool{New: func() any { return new(call) }}
+
+// work claims and computes blocks until none is left.
+func (cl *call) work() {
+	for {
+		w := int(cl.next.Add(1)) - 1
+		if w >= cl.parts {
+			return
+		}
+		lo := w * cl.tiles / cl.parts * cl.unit
+		hi := (w + 1) * cl.tiles / cl.parts * cl.unit
+		if cl.splitN {
+			hi = min(hi, cl.n)
+			gemmSerial(cl.kn, cl.m, hi-lo, cl.k, cl.alpha, cl.a, operand{cl.b.at(0, lo), cl.b.rs, cl.b.cs}, cl.beta, cl.c[lo:], cl.ldc)
+		} else {
+			hi = min(hi, cl.m)
+			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc)
+		}
+		cl.done.Add(1)
+	}
 }
 
-// workers is a small persistent pool of goroutines that run jobs, grown on
-// demand to GOMAXPROCS-1. Jobs travel by value through a buffered channel,
-// so handing one over allocates nothing. After a job a worker keeps polling
-// for the next one for about spinTime (100µs) before it blocks: the products of a
-// training step come back to back, and a worker that is still awake starts
-// within a µs instead of the tens of µs a wake-up takes. Idle workers
-// block on the channel for the rest of the process, like the threads of
-// any multithreaded BLAS.
+func (cl *call) release() {
+	if cl.refs.Add(-1) == 0 {
+		*cl = call{}
+		callPool.Put(cl)
+	}
+}
+
+// workers is a small persistent pool of goroutines that help with calls,
+// grown on demand to GOMAXPROCS-1. A call is handed over as a pointer
+// through a buffered channel, so this allocates nothing. After a call a
+// worker keeps polling for the next one for about spinTime (100µs) before
+// it blocks: the products of a training step come back to back, and a
+// worker that is still awake starts within a µs instead of the tens of µs
+// a wake-up takes. Idle workers block on the channel for the rest of the
+// process, like the threads of any multithreaded BLAS.
 var workers workerPool
 
 const spinTime = 100 * time.Microsecond
 
 type workerPool struct {
-	mu   sync.Mutex
-	n    atomic.Int32
-	jobs chan job
+	mu    sync.Mutex
+	n     atomic.Int32
+	calls chan *call
 }
 
 func (p *workerPool) ensure(n int) {
@@ -181,8 +205,9 @@ func (p *workerPool) ensure(n int) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.jobs == nil {
-		p.jobs = make(chan job, runtime.NumCPU())
+	if p.calls == nil {
+		// Large enough that a caller never blocks handing out a call.
+		p.calls = make(chan *call, 256)
 	}
 	for int(p.n.Load()) < n {
 		p.n.Add(1)
@@ -192,32 +217,29 @@ func (p *workerPool) ensure(n int) {
 
 func (p *workerPool) work() {
 	for {
-		j := <-p.jobs
-		for {
-			j.run()
-			j.pending.Add(-1)
-			var ok bool
-			if j, ok = p.poll(); !ok {
-				break
-			}
+		cl := <-p.calls
+		for cl != nil {
+			cl.work()
+			cl.release()
+			cl = p.poll()
 		}
 	}
 }
 
-// poll waits up to spinTime for a job without blocking the thread. A
+// poll waits up to spinTime for a call without blocking the thread. A
 // non-blocking receive on an empty channel takes no lock, so polling is
 // cheap; Gosched now and then keeps other goroutines on this P going.
-func (p *workerPool) poll() (job, bool) {
+func (p *workerPool) poll() *call {
 	start := time.Now()
 	for i := 1; ; i++ {
 		select {
-		case j := <-p.jobs:
-			return j, true
+		case cl := <-p.calls:
+			return cl
 		default:
 		}
 		if i%256 == 0 {
 			if time.Since(start) > spinTime {
-				return job{}, false
+				return nil
 			}
 			runtime.Gosched()
 		}
