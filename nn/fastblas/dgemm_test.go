@@ -396,3 +396,18 @@ func TestDgemmConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestKernelSelection(t *testing.T) {
+	def := Kernel()
+	defer SetKernel(def)
+	names := Kernels()
+	if names[0] != "generic" || names[len(names)-1] != def {
+		t.Fatalf("Kernels() = %v, default %q: want generic first and the default last", names, def)
+	}
+	if err := SetKernel("generic"); err != nil || Kernel() != "generic" {
+		t.Fatalf("SetKernel(generic) = %v, Kernel() = %q", err, Kernel())
+	}
+	if err := SetKernel("no-such-kernel"); err == nil || Kernel() != "generic" {
+		t.Fatalf("SetKernel(no-such-kernel) = %v, Kernel() = %q: want an error and no change", err, Kernel())
+	}
+}

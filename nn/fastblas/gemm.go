@@ -20,7 +20,7 @@ type kernelFunc func(k int, a []float64, ars, aks int, b []float64, bks int, c [
 type kernel struct {
 	name   string
 	mr, nr int // register tile
-	kc     int // max depth of a block: a B micro-panel kc×nr stays in L1
+	kc     int // max depth of a block: ideally a kc×nr B micro-panel fits L1
 	mc     int // max rows of an A block (multiple of mr): mc×kc stays in L2
 	nc     int // max columns of a packed B block (multiple of nr)
 	fn     kernelFunc
