@@ -78,3 +78,41 @@ func Example() {
 	// ⎡ 4   2⎤
 	// ⎣10   5⎦
 }
+
+// BenchmarkMatStep runs the five gonum/mat products of one training step
+// of the 784-96-10 MLP (batch 200, one example per row) into reused
+// receivers, as the trainer does, and reports the product time of a
+// 300-step epoch, with fastblas and with gonum's own BLAS.
+func BenchmarkMatStep(b *testing.B) {
+	rnd := rand.New(rand.NewPCG(4, 4))
+	randDense := func(r, c int) *mat.Dense {
+		d := make([]float64, r*c)
+		for i := range d {
+			d[i] = rnd.Float64() - 0.5
+		}
+		return mat.NewDense(r, c, d)
+	}
+	x, w1, w2 := randDense(200, 784), randDense(96, 784), randDense(10, 96)
+	d2 := randDense(200, 10)
+	a1 := randDense(200, 96)
+	d1 := randDense(200, 96)
+	v1, v2 := mat.NewDense(200, 96, nil), mat.NewDense(200, 10, nil)
+	dw1, dw2, g1 := mat.NewDense(96, 784, nil), mat.NewDense(10, 96, nil), mat.NewDense(200, 96, nil)
+	for _, impl := range []struct {
+		name string
+		impl blas.Float64
+	}{{"fastblas", fastblas.Implementation{}}, {"gonum", gonum.Implementation{}}} {
+		b.Run(impl.name, func(b *testing.B) {
+			blas64.Use(impl.impl)
+			defer blas64.Use(gonum.Implementation{})
+			for b.Loop() {
+				v1.Mul(x, w1.T())   // V⁽¹⁾ = X·W⁽¹⁾ᵀ   (200×784)·(784×96)
+				v2.Mul(a1, w2.T())  // V⁽²⁾ = A⁽¹⁾·W⁽²⁾ᵀ (200×96)·(96×10)
+				dw2.Mul(d2.T(), a1) // ∂E/∂W⁽²⁾ = δ⁽²⁾ᵀ·A⁽¹⁾ (10×200)·(200×96)
+				g1.Mul(d2, w2)      // δ⁽²⁾·W⁽²⁾ (200×10)·(10×96)
+				dw1.Mul(d1.T(), x)  // ∂E/∂W⁽¹⁾ = δ⁽¹⁾ᵀ·X (96×200)·(200×784)
+			}
+			b.ReportMetric(300*b.Elapsed().Seconds()/float64(b.N)*1e3, "ms/epoch")
+		})
+	}
+}
