@@ -15,7 +15,8 @@
 // row-major, with the same argument checks in the same order and the same
 // panic messages. Following reference BLAS, C is not read when beta == 0
 // (NaN or Inf already in C does not propagate), and A and B are not read
-// when alpha == 0 or k == 0. Only the m×n part of C is written; padding
+// when alpha == 0 or k == 0 (gonum multiplies by the zero alpha, so an Inf
+// in A or B would give NaN there; with finite inputs both agree). Only the m×n part of C is written; padding
 // between rows (ldc > n) is never touched. Results differ from gonum's in
 // the last bits only (another summation order, fused multiply-adds).
 //
@@ -54,13 +55,15 @@
 //
 // kc = 400 was measured best for the 8×24 kernel: it halves the
 // read-modify-write passes over a tall C (the 10000×96 evaluation product)
-// compared with 256, and the step shapes do not care. Unlike BLIS, A is
+// compared with 256, the step shapes do not care, and square products
+// (1000³) also run at 80-90 GFLOP/s per core with it. Unlike BLIS, A is
 // never packed: the kernel broadcasts A's elements one by one, so it reads
 // them in place through two strides whatever the transpose. B is read in
 // place too when its rows are contiguous (B not transposed); a transposed
 // B is packed into nr-wide panels by an AVX2 4×4-transpose routine. For
 // the training shapes (k·(m+n) values against 2·m·n·k flops) avoiding the
-// copies matters: packing A as well made 200×96×784 30% slower. Tiles at
+// copies matters: packing A as well made 200×96×784 30% slower (AVX2
+// kernel, plain Go packer). Tiles at
 // the bottom and right edges pack their few rows or columns into
 // zero-padded panels and go through a scratch tile.
 //
