@@ -369,7 +369,7 @@ func TestDgemmConcurrent(t *testing.T) {
 		go func() {
 			rnd := rand.New(rand.NewPCG(uint64(w), 11))
 			for i := range 5 {
-				tc := gemmCase{transposes[i%2], transposes[w%2], 90 + w, 70 + i, 60, 1, 0.5, w % 2}
+				tc := gemmCase{transposes[i%2], transposes[w%2], 90 + w, 70 + i, 200, 1, 0.5, w % 2}
 				ar, ac := stored(tc.tA, tc.m, tc.k)
 				br, bc := stored(tc.tB, tc.k, tc.n)
 				a, lda := newMatrix(rnd, ar, ac, tc.pad, 0)
@@ -379,7 +379,7 @@ func TestDgemmConcurrent(t *testing.T) {
 				Implementation{}.Dgemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
 				gonum.Implementation{}.Dgemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, want, ldc)
 				for j := range c {
-					// Values are sums of 60 products of numbers in [-1, 1):
+					// Values are sums of 200 products of numbers in [-1, 1):
 					// 1e-12 is far above the rounding differences (~1e-14).
 					if math.Abs(c[j]-want[j]) > 1e-12 {
 						errs <- fmt.Sprintf("goroutine %d, %v: c[%d] = %v, want %v", w, tc, j, c[j], want[j])
