@@ -69,21 +69,21 @@
 //
 // # Threads
 //
-// Products of at least 2¹⁷ multiply-adds are cut into blocks of whole
-// tiles of C, by columns or by rows, whichever duplicates the smaller
-// operand (each block reads all of the other one). The caller and a
-// persistent pool of GOMAXPROCS-1 worker goroutines claim blocks one at a
-// time from an atomic counter: up to 4 blocks per core, or one per core
-// when each block would have to pack all of B again. So the load
-// balances, and on a busy machine the caller does the work of a worker
-// that the OS has not scheduled yet instead of waiting for it. A call is
-// handed to the workers as a pooled struct through a buffered channel, so
-// it allocates nothing, and workers poll ~100 µs for the next call before
-// blocking, because the products of a training step come back to back
-// and waking a parked goroutine costs tens of µs; the caller waits for the
-// last block by spinning too. With GOMAXPROCS=1 everything runs on the
-// caller. Packing buffers come from a sync.Pool; in steady state Dgemm
-// does not allocate, and it is safe for concurrent use.
+// Products whose kernels execute at least 2¹⁹ multiply-adds (about 10 µs
+// on one core; the small products of a training step stay below) are cut
+// into one block of whole tiles of C per core, by columns or by rows,
+// whichever duplicates the smaller operand (each block reads all of the
+// other one). The caller and a persistent pool of GOMAXPROCS-1 worker
+// goroutines claim the blocks from an atomic counter, so on a busy
+// machine the caller computes the block of a worker that the OS has not
+// scheduled yet instead of waiting for it. A call is handed to the
+// workers as a pooled struct through a buffered channel, so it allocates
+// nothing, and workers poll ~100 µs for the next call before blocking,
+// because the products of a training step come back to back and waking a
+// parked goroutine costs tens of µs; the caller waits for the last block
+// by spinning too. With GOMAXPROCS=1 everything runs on the caller.
+// Packing buffers come from a sync.Pool; in steady state Dgemm does not
+// allocate, and it is safe for concurrent use.
 //
 // # Tests
 //
