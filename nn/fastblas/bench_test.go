@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -170,17 +172,35 @@ func randSlice(r *rand.Rand, n int) []float64 {
 	return s
 }
 
-// TestBestOf prints, for each step shape, the best time of many calls on
-// one core and on GOMAXPROCS cores. On a shared machine the minimum is a
-// steadier figure than the benchmarks' mean. It runs only when asked:
+// TestBestOf prints, for each step shape, the best and the median time of
+// fastblas on one core and on GOMAXPROCS cores and of gonum's Dgemm, the
+// variants interleaved in short batches for a few seconds per shape. On a
+// shared, busy machine these are steadier figures than benchmark means,
+// and the interleaving exposes all variants to the same load. It runs
+// only when asked:
 //
 //	FASTBLAS_BESTOF=1 go test -run TestBestOf -v ./nn/fastblas/
+//
+// FASTBLAS_BESTOF=N sets the seconds per shape (default 5).
 func TestBestOf(t *testing.T) {
-	if os.Getenv("FASTBLAS_BESTOF") == "" {
-		t.Skip("set FASTBLAS_BESTOF=1 to run")
+	secs, _ := strconv.Atoi(os.Getenv("FASTBLAS_BESTOF"))
+	if secs == 0 {
+		t.Skip("set FASTBLAS_BESTOF=1 (or a number of seconds per shape) to run")
+	}
+	if secs == 1 {
+		secs = 5
 	}
 	procs := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(procs)
+	variants := []struct {
+		name  string
+		impl  dgemmer
+		procs int
+	}{
+		{"fastblas 1 core", Implementation{}, 1},
+		{fmt.Sprintf("fastblas %d cores", procs), Implementation{}, procs},
+		{fmt.Sprintf("gonum %d cores", procs), gonum.Implementation{}, procs},
+	}
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, s := range benchShapes {
 		m, n, k := s.m, s.n, s.k
@@ -192,30 +212,35 @@ func TestBestOf(t *testing.T) {
 		if s.tB != blas.NoTrans {
 			ldb = k
 		}
-		threads := []int{1, procs}
-		best := make([]time.Duration, len(threads))
-		reps := max(2, int(1e8/float64(m*n*k)))
-		for round := 0; round < 20; round++ {
-			for i, p := range threads {
-				runtime.GOMAXPROCS(p)
-				for range reps {
+		times := make([][]time.Duration, len(variants))
+		deadline := time.Now().Add(time.Duration(secs) * time.Second)
+		for time.Now().Before(deadline) {
+			for i, v := range variants {
+				runtime.GOMAXPROCS(v.procs)
+				// Batches of ≥ 20 calls or ≥ 20 ms: the first call after a
+				// GOMAXPROCS change may wait for the scheduler.
+				for start, j := time.Now(), 0; j < 20 || time.Since(start) < 20*time.Millisecond; j++ {
 					t0 := time.Now()
-					Implementation{}.Dgemm(s.tA, s.tB, m, n, k, 1, a, lda, b, ldb, 0, c, n)
-					if d := time.Since(t0); best[i] == 0 || d < best[i] {
-						best[i] = d
-					}
+					v.impl.Dgemm(s.tA, s.tB, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+					times[i] = append(times[i], time.Since(t0))
 				}
 			}
 		}
-		line := fmt.Sprintf("%-14s %5dx%3dx%3d", s.name, m, n, k)
-		for i, p := range threads {
-			gf := 2 * float64(m) * float64(n) * float64(k) / float64(best[i].Nanoseconds())
-			line += fmt.Sprintf("   %d core(s): %9.1fµs %6.1f GFLOP/s %5.1f%%peak",
-				p, float64(best[i].Nanoseconds())/1e3, gf, 100*gf/(corePeakGFLOPs*float64(p)))
+		flop := 2 * float64(m) * float64(n) * float64(k)
+		t.Logf("%s %d×%d×%d (%c%c):", s.name, m, n, k, s.tA, s.tB)
+		for i, v := range variants {
+			ts := times[i]
+			slices.Sort(ts)
+			best, p50 := ts[0], ts[len(ts)/2]
+			t.Logf("    %-17s best %9.1fµs %6.1f GFLOP/s %5.1f%%peak   median %9.1fµs %6.1f GFLOP/s   (%d calls)",
+				v.name, us(best), flop/float64(best.Nanoseconds()),
+				100*flop/float64(best.Nanoseconds())/(corePeakGFLOPs*float64(v.procs)),
+				us(p50), flop/float64(p50.Nanoseconds()), len(ts))
 		}
-		t.Log(line)
 	}
 }
+
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 
 // TestDgemmNoAlloc checks that steady-state calls, serial and parallel,
 // allocate nothing.
