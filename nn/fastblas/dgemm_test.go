@@ -411,3 +411,17 @@ func TestKernelSelection(t *testing.T) {
 		t.Fatalf("SetKernel(no-such-kernel) = %v, Kernel() = %q: want an error and no change", err, Kernel())
 	}
 }
+
+// TestSetThreads checks the cap on goroutines per call: with 1 the
+// products run on the caller only and are still right.
+func TestSetThreads(t *testing.T) {
+	prev := SetThreads(1)
+	defer SetThreads(prev)
+	if got := SetThreads(1); got != 1 {
+		t.Fatalf("SetThreads returned %d, want 1", got)
+	}
+	rnd := rand.New(rand.NewPCG(12, 12))
+	for _, s := range benchShapes[:5] {
+		checkGemm(t, rnd, Implementation{}, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 1, 0.5, 1})
+	}
+}

@@ -53,6 +53,17 @@ func SetKernel(name string) error {
 	return fmt.Errorf("fastblas: kernel %q not available (have %v)", name, Kernels())
 }
 
+// threads caps the goroutines one Dgemm call uses; 0 means GOMAXPROCS.
+var threads atomic.Int32
+
+// SetThreads caps the number of goroutines (the caller included) that one
+// Dgemm call uses and returns the previous cap; n ≤ 0 means GOMAXPROCS,
+// the default. SetThreads(1) makes every product run on the calling
+// goroutine, e.g. on a machine whose other cores are busy with other work.
+func SetThreads(n int) int {
+	return int(threads.Swap(int32(max(n, 0))))
+}
+
 // Panic messages, identical to gonum's so that callers see the same text
 // whichever implementation is in use.
 const (

@@ -86,6 +86,9 @@ const parallelMin = 1 << 19
 // claim one by one when the product is big enough.
 func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
 	procs := runtime.GOMAXPROCS(0)
+	if t := int(threads.Load()); t > 0 {
+		procs = min(procs, t)
+	}
 	tilesM, tilesN := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
 	if procs < 2 || tilesM*kn.mr*tilesN*kn.nr*k < parallelMin || tilesM*tilesN < 2 {
 		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc)
