@@ -25,8 +25,9 @@ var current atomic.Pointer[kernel]
 
 func init() { current.Store(kernels[len(kernels)-1]) }
 
-// Kernel returns the name of the micro-kernel Dgemm uses: "avx2" (AVX2+FMA
-// assembly, amd64 only) or "generic" (portable Go).
+// Kernel returns the name of the micro-kernel Dgemm uses: "avx512"
+// (AVX-512F assembly, amd64), "avx2" (AVX2+FMA assembly, amd64), "generic"
+// (portable Go) or "gonum" (hand the product to gonum's Dgemm).
 func Kernel() string { return current.Load().name }
 
 // Kernels returns the names of the micro-kernels usable on this machine,
@@ -152,7 +153,12 @@ func (Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a
 	if bTrans {
 		bks, bjs = 1, ldb
 	}
-	gemm(current.Load(), m, n, k, alpha, operand{a, ars, aks}, operand{b, bks, bjs}, beta, c, ldc)
+	kn := current.Load()
+	if kn.fn == nil { // the "gonum" kernel
+		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	gemm(kn, m, n, k, alpha, operand{a, ars, aks}, operand{b, bks, bjs}, beta, c, ldc)
 }
 
 // scaleC sets C = beta·C, writing zeros (not reading C) when beta == 0.

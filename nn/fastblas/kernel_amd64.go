@@ -66,9 +66,11 @@ var avx512Kernel = &kernel{
 	packTrans: packTransAVX2(24),
 }
 
-// platformKernels lists the kernels usable on this CPU, best last.
+// platformKernels lists the kernels usable on this CPU, best last. Without
+// AVX2 and FMA, gonum's own Dgemm (SSE2 assembly) beats the portable Go
+// kernel on amd64, so it is the default there.
 func platformKernels() []*kernel {
-	ks := []*kernel{genericKernel}
+	ks := []*kernel{genericKernel, gonumKernel}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		ks = append(ks, avx2Kernel)
 		if cpu.X86.HasAVX512F {
