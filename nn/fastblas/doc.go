@@ -27,8 +27,12 @@
 //   - "avx512": 8×24 tile, 24 ZMM accumulators, Go assembly (AVX-512F).
 //     Used when the CPU and OS support AVX-512F.
 //   - "avx2": 6×8 tile, 12 YMM accumulators, Go assembly (AVX2+FMA).
-//   - "generic": 4×4 tile in plain Go, for other CPUs, other
-//     architectures, and builds with the purego tag.
+//   - "generic": 4×2 tile in plain Go (a 4×4 tile spilled its accumulators
+//     on amd64), the default on other architectures and with the purego
+//     build tag.
+//   - "gonum": no kernel; the product goes to gonum's own Dgemm (after
+//     fastblas's checks). The default on amd64 CPUs without AVX2 and FMA,
+//     where gonum's SSE2 assembly beats scalar Go.
 //
 // The best available kernel is chosen at start-up with golang.org/x/sys/cpu
 // (which also checks that the OS saves the vector registers). Kernel
