@@ -121,8 +121,16 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 	}
 
 	cl := callPool.Get().(*call)
+	wake := cl.wake
+	if wake == nil {
+		wake = make(chan struct{}, 1)
+	}
+	select { // drop a token left by the previous use
+	case <-wake:
+	default:
+	}
 	*cl = call{kn: kn, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc,
-		splitN: splitN, tiles: tiles, unit: unit, parts: parts}
+		splitN: splitN, tiles: tiles, unit: unit, parts: parts, wake: wake}
 	helpers := min(procs, parts) - 1
 	workers.ensure(helpers)
 	cl.refs.Store(int32(helpers + 1))
@@ -130,18 +138,27 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		workers.calls <- cl
 	}
 	cl.work()
-	// Wait for blocks that workers are still computing by spinning rather
-	// than parking: parking and being woken costs tens of µs, a large
-	// share of a 200×96×784 product. The occasional Gosched lets other
-	// goroutines run meanwhile; calling it every time would contend on
-	// the scheduler's global lock.
+	// Wait for blocks that workers are still computing. Spin first:
+	// parking and being woken costs tens of µs, a large share of a
+	// 200×96×784 product, and on a quiet machine the blocks end within µs
+	// of each other. Then block: a worker still busy after waitSpin has
+	// probably been preempted, and a caller spinning on its core would
+	// keep the OS from running the worker there.
+	start := time.Now()
 	for i := 1; cl.done.Load() != int32(parts); i++ {
 		if i%256 == 0 {
+			if time.Since(start) > waitSpin {
+				<-wake
+				break
+			}
 			runtime.Gosched()
 		}
 	}
 	cl.release()
 }
+
+// waitSpin is how long a caller spins for the workers before it blocks.
+const waitSpin = 20 * time.Microsecond
 
 // call is one parallel Dgemm: its arguments and the claiming state of its
 // blocks. Calls are recycled through callPool once the caller and every
@@ -159,6 +176,10 @@ type call struct {
 	next atomic.Int32 // blocks claimed so far
 	done atomic.Int32 // blocks finished
 	refs atomic.Int32 // goroutines still holding the call
+
+	// wake receives a token from whoever finishes the last block, for a
+	// caller that stopped spinning. It is kept across uses of the call.
+	wake chan struct{}
 }
 
 var callPool = sync.Pool{New: func() any { return new(call) }}
@@ -179,13 +200,18 @@ func (cl *call) work() {
 			hi = min(hi, cl.m)
 			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc)
 		}
-		cl.done.Add(1)
+		if cl.done.Add(1) == int32(cl.parts) {
+			select {
+			case cl.wake <- struct{}{}:
+			default:
+			}
+		}
 	}
 }
 
 func (cl *call) release() {
 	if cl.refs.Add(-1) == 0 {
-		*cl = call{}
+		*cl = call{wake: cl.wake}
 		callPool.Put(cl)
 	}
 }
