@@ -85,7 +85,8 @@
 // nothing, and workers poll ~100 µs for the next call before blocking,
 // because the products of a training step come back to back and waking a
 // parked goroutine costs tens of µs; the caller waits for the last block
-// by spinning too. With GOMAXPROCS=1 or SetThreads(1) everything runs on
+// by spinning for 20 µs, then blocks (a worker that slow has likely been
+// preempted, and a spinning caller would hold the core it could use). With GOMAXPROCS=1 or SetThreads(1) everything runs on
 // the caller.
 // Packing buffers come from a sync.Pool; in steady state Dgemm does not
 // allocate, and it is safe for concurrent use.
