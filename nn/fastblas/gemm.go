@@ -1,0 +1,431 @@
+package fastblas
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// kernelFunc computes one mr×nr tile of C (mr, nr fixed per kernel):
+//
+//	C[i*ldc+j] = alpha·Σ_{p<k} a[i*ars+p*aks]·b[p*bks+j] + beta·C[i*ldc+j]
+//
+// for i < mr, j < nr, reading C only when beta != 0. k ≥ 1. The nr values
+// of B for one p are contiguous. Every element touched lies in the slices.
+type kernelFunc func(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64)
+
+// kernel is a micro-kernel together with the cache blocking tuned for it.
+type kernel struct {
+	name   string
+	mr, nr int // register tile
+	kc     int // max depth of a block: ideally a kc×nr B micro-panel fits L1
+	mc     int // max rows of an A block (multiple of mr): mc×kc stays in L2
+	nc     int // max columns of a packed B block (multiple of nr)
+	fn     kernelFunc
+
+	// packTrans, if not nil, packs a full kb×nr panel of a B whose
+	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
+	packTrans func(dst, src []float64, lds, kb int)
+}
+
+// operand is a read-only strided matrix view: element (r, s) is
+// data[r*rs+s*cs].
+type operand struct {
+	data   []float64
+	rs, cs int
+}
+
+func (o operand) at(r, s int) []float64 { return o.data[r*o.rs+s*o.cs:] }
+
+// workspace holds one goroutine's packing buffers. Workspaces are recycled
+// through wsPool, so a steady stream of Dgemm calls does not allocate.
+type workspace struct {
+	bp   []float64 // packed B block: ceil(nc/nr) panels of kc×nr
+	be   []float64 // one packed B edge panel, kc×nr
+	ap   []float64 // one packed A edge panel, kc×mr
+	tile []float64 // mr×nr scratch tile for edge tiles
+}
+
+var wsPool = sync.Pool{New: func() any { return new(workspace) }}
+
+// alignedBuf returns buf resliced to n elements starting on a 64-byte
+// (cache line) boundary, reallocating only when buf is too small.
+func alignedBuf(buf []float64, n int) []float64 {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	const line = 64 / 8
+	raw := make([]float64, n+line)
+	off := 0
+	if r := uintptr(unsafe.Pointer(&raw[0])) % 64; r != 0 {
+		off = int(64-r) / 8
+	}
+	return raw[off : off+n : off+n]
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// evenBlock splits n into the fewest blocks of at most maxb and returns a
+// block size, a multiple of unit, that makes those blocks about equal.
+func evenBlock(n, maxb, unit int) int {
+	nb := ceilDiv(n, maxb)
+	return ceilDiv(ceilDiv(n, nb), unit) * unit
+}
+
+// parallelMin is the number of multiply-adds the kernels execute (m·n·k
+// with m and n rounded up to whole tiles) from which Dgemm splits the work
+// over several goroutines: about 10 µs on one core. Below it the fork/join
+// cost (several µs) is not repaid; measured on the 192000-multiply-add
+// products of a training step, which are no faster or slower on 2 cores.
+const parallelMin = 1 << 19
+
+// gemm computes C = alpha·A·B + beta·C for m, n, k ≥ 1 and alpha != 0,
+// splitting C into blocks of whole tiles that the caller and the workers
+// claim one by one when the product is big enough.
+func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
+	procs := runtime.GOMAXPROCS(0)
+	if t := int(threads.Load()); t > 0 {
+		procs = min(procs, t)
+	}
+	tilesM, tilesN := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
+	if procs < 2 || tilesM*kn.mr*tilesN*kn.nr*k < parallelMin || tilesM*tilesN < 2 {
+		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc)
+		return
+	}
+	// Blocks are ranges of columns (n-split: every block reads all of A,
+	// in place) or of rows (m-split: every block reads, and if B is
+	// transposed packs, all of B). Duplicate the cheaper operand; packing
+	// counts four times reading, which makes 200×96×784 (X·W1ᵀ) split by
+	// columns, measured 10% faster than by rows.
+	packB := b.cs != 1
+	dupA, dupB := m, n
+	if packB {
+		dupB *= 4
+	}
+	splitN := tilesM < procs || tilesN >= procs && dupA <= dupB
+	tiles, unit := tilesM, kn.mr
+	if splitN {
+		tiles, unit = tilesN, kn.nr
+	}
+	// Blocks are claimed dynamically, up to 4 per goroutine: on a busy
+	// machine the caller then computes the blocks of a worker that the OS
+	// has not scheduled yet or has preempted, instead of waiting for it
+	// (median of 96×784×200 under load 372µs vs 461µs with one block per
+	// goroutine; the best times are the same). Only an m-split of a packed
+	// B keeps one block per goroutine, as each block packs all of B.
+	parts := min(tiles, 4*procs)
+	if !splitN && packB {
+		parts = min(tiles, procs)
+	}
+
+	cl := callPool.Get().(*call)
+	wake := cl.wake
+	if wake == nil {
+		wake = make(chan struct{}, 1)
+	}
+	select { // drop a token left by the previous use
+	case <-wake:
+	default:
+	}
+	*cl = call{kn: kn, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc,
+		splitN: splitN, tiles: tiles, unit: unit, parts: parts, wake: wake}
+	helpers := min(procs, parts) - 1
+	workers.ensure(helpers)
+	cl.refs.Store(int32(helpers + 1))
+	for range helpers {
+		workers.calls <- cl
+	}
+	cl.work()
+	// Wait for blocks that workers are still computing. Spin first:
+	// parking and being woken costs tens of µs, a large share of a
+	// 200×96×784 product, and on a quiet machine the blocks end within µs
+	// of each other. Then block: a worker still busy after waitSpin has
+	// probably been preempted, and a caller spinning on its core would
+	// keep the OS from running the worker there.
+	start := time.Now()
+	for i := 1; cl.done.Load() != int32(parts); i++ {
+		if i%256 == 0 {
+			if time.Since(start) > waitSpin {
+				<-wake
+				break
+			}
+			runtime.Gosched()
+		}
+	}
+	cl.release()
+}
+
+// waitSpin is how long a caller spins for the workers before it blocks.
+const waitSpin = 20 * time.Microsecond
+
+// call is one parallel Dgemm: its arguments and the claiming state of its
+// blocks. Calls are recycled through callPool once the caller and every
+// worker it was handed to have let go of it, so Dgemm does not allocate.
+type call struct {
+	kn                 *kernel
+	m, n, k            int
+	alpha, beta        float64
+	a, b               operand
+	c                  []float64
+	ldc                int
+	splitN             bool
+	tiles, unit, parts int
+
+	next atomic.Int32 // blocks claimed so far
+	done atomic.Int32 // blocks finished
+	refs atomic.Int32 // goroutines still holding the call
+
+	// wake receives a token from whoever finishes the last block, for a
+	// caller that stopped spinning. It is kept across uses of the call.
+	wake chan struct{}
+}
+
+var callPool = sync.Pool{New: func() any { return new(call) }}
+
+// work claims and computes blocks until none is left.
+func (cl *call) work() {
+	for {
+		w := int(cl.next.Add(1)) - 1
+		if w >= cl.parts {
+			return
+		}
+		lo := w * cl.tiles / cl.parts * cl.unit
+		hi := (w + 1) * cl.tiles / cl.parts * cl.unit
+		if cl.splitN {
+			hi = min(hi, cl.n)
+			gemmSerial(cl.kn, cl.m, hi-lo, cl.k, cl.alpha, cl.a, operand{cl.b.at(0, lo), cl.b.rs, cl.b.cs}, cl.beta, cl.c[lo:], cl.ldc)
+		} else {
+			hi = min(hi, cl.m)
+			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc)
+		}
+		if cl.done.Add(1) == int32(cl.parts) {
+			select {
+			case cl.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+func (cl *call) release() {
+	if cl.refs.Add(-1) == 0 {
+		*cl = call{wake: cl.wake}
+		callPool.Put(cl)
+	}
+}
+
+// workers is a small persistent pool of goroutines that help with calls,
+// grown on demand to GOMAXPROCS-1. A call is handed over as a pointer
+// through a buffered channel, so this allocates nothing. After a call a
+// worker keeps polling for the next one for about spinTime (100µs) before
+// it blocks: the products of a training step come back to back, and a
+// worker that is still awake starts within a µs instead of the tens of µs
+// a wake-up takes. Idle workers block on the channel for the rest of the
+// process, like the threads of any multithreaded BLAS.
+var workers workerPool
+
+const spinTime = 100 * time.Microsecond
+
+type workerPool struct {
+	mu    sync.Mutex
+	n     atomic.Int32
+	calls chan *call
+}
+
+func (p *workerPool) ensure(n int) {
+	if int(p.n.Load()) >= n {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.calls == nil {
+		// Large enough that a caller never blocks handing out a call.
+		p.calls = make(chan *call, 256)
+	}
+	for int(p.n.Load()) < n {
+		p.n.Add(1)
+		go p.work()
+	}
+}
+
+func (p *workerPool) work() {
+	for {
+		cl := <-p.calls
+		for cl != nil {
+			cl.work()
+			cl.release()
+			cl = p.poll()
+		}
+	}
+}
+
+// poll waits up to spinTime for a call without blocking the thread. A
+// non-blocking receive on an empty channel takes no lock, so polling is
+// cheap; Gosched now and then keeps other goroutines on this P going.
+func (p *workerPool) poll() *call {
+	start := time.Now()
+	for i := 1; ; i++ {
+		select {
+		case cl := <-p.calls:
+			return cl
+		default:
+		}
+		if i%256 == 0 {
+			if time.Since(start) > spinTime {
+				return nil
+			}
+			runtime.Gosched()
+		}
+	}
+}
+
+// gemmSerial is the blocked algorithm of Goto and van de Geijn (the BLIS
+// loop order) on one goroutine:
+//
+//	for jc over n in steps of nc:
+//	  for pc over k in steps of kc:      (beta applies on the first pass only)
+//	    pack B[pc:pc+kc, jc:jc+nc] into nr-wide panels (only if B's rows are
+//	      not contiguous, i.e. B is transposed; otherwise B is read in place)
+//	    for ic over m in steps of mc:
+//	      for jr over the block in steps of nr:   (B micro-panel stays in L1)
+//	        for ir over the block in steps of mr: (A block stays in L2)
+//	          micro-kernel on the mr×nr tile of C
+//
+// A is always read in place through its strides; the kernel broadcasts its
+// elements one at a time so it needs no particular layout. Only partial
+// tiles at the bottom/right edges pack their A rows or B columns into
+// zero-padded buffers and go through a scratch tile.
+func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
+	mr, nr := kn.mr, kn.nr
+	kc := evenBlock(k, kn.kc, 1)
+	mc := evenBlock(m, kn.mc, mr)
+	nc := evenBlock(n, kn.nc, nr)
+	packB := b.cs != 1
+
+	ws := wsPool.Get().(*workspace)
+	defer wsPool.Put(ws)
+	ws.tile = alignedBuf(ws.tile, mr*nr)
+	if packB {
+		ws.bp = alignedBuf(ws.bp, ceilDiv(min(nc, n), nr)*nr*kc)
+	}
+	if n%nr != 0 && !packB {
+		ws.be = alignedBuf(ws.be, nr*kc)
+	}
+	if m%mr != 0 {
+		ws.ap = alignedBuf(ws.ap, mr*kc)
+	}
+
+	for jc := 0; jc < n; jc += nc {
+		ncb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			bt := beta
+			if pc > 0 {
+				bt = 1
+			}
+			if packB {
+				packBBlock(ws.bp, kn, b, pc, jc, kb, ncb)
+			} else if w := ncb % nr; w != 0 {
+				packPanel(ws.be, nr, b.at(pc, jc+ncb-w), b.cs, b.rs, w, kb)
+			}
+			for ic := 0; ic < m; ic += mc {
+				mcb := min(mc, m-ic)
+				if h := mcb % mr; h != 0 {
+					packPanel(ws.ap, mr, a.at(ic+mcb-h, pc), a.rs, a.cs, h, kb)
+				}
+				for jr := 0; jr < ncb; jr += nr {
+					nrb := min(nr, ncb-jr)
+					var bpan []float64
+					bks := nr
+					switch {
+					case packB:
+						bpan = ws.bp[jr*kb:]
+					case nrb == nr:
+						bpan, bks = b.at(pc, jc+jr), b.rs
+					default:
+						bpan = ws.be
+					}
+					for ir := 0; ir < mcb; ir += mr {
+						mrb := min(mr, mcb-ir)
+						apan, ars, aks := ws.ap, 1, mr
+						if mrb == mr {
+							apan, ars, aks = a.at(ic+ir, pc), a.rs, a.cs
+						}
+						ct := c[(ic+ir)*ldc+jc+jr:]
+						if mrb == mr && nrb == nr {
+							kn.fn(kb, apan, ars, aks, bpan, bks, ct, ldc, alpha, bt)
+							continue
+						}
+						kn.fn(kb, apan, ars, aks, bpan, bks, ws.tile, nr, alpha, 0)
+						mergeTile(ct, ldc, ws.tile, nr, mrb, nrb, bt)
+					}
+				}
+			}
+		}
+	}
+}
+
+// packPanel packs w ≤ width vectors of length kb into dst as a kb×width
+// panel: dst[p*width+i] = src[i*is+p*ps] for i < w, and 0 for w ≤ i < width.
+func packPanel(dst []float64, width int, src []float64, is, ps, w, kb int) {
+	dst = dst[:kb*width]
+	for p := 0; p < kb; p++ {
+		row := dst[p*width : (p+1)*width]
+		for i := 0; i < w; i++ {
+			row[i] = src[i*is+p*ps]
+		}
+		clear(row[w:])
+	}
+}
+
+// packBBlock packs the kb×ncb block of B at (pc, jc) into ceil(ncb/nr)
+// consecutive kb×nr panels (the last one zero-padded). It is used when B's
+// columns are contiguous (B transposed), so it reads each column of the
+// block sequentially and scatters it into the panel.
+func packBBlock(dst []float64, kn *kernel, b operand, pc, jc, kb, ncb int) {
+	nr := kn.nr
+	for j0 := 0; j0 < ncb; j0 += nr {
+		pan := dst[j0*kb : (j0+nr)*kb]
+		w := min(nr, ncb-j0)
+		if w == nr && b.rs == 1 && kn.packTrans != nil {
+			kn.packTrans(pan, b.at(pc, jc+j0), b.cs, kb)
+			continue
+		}
+		for j := 0; j < w; j++ {
+			col := b.at(pc, jc+j0+j)
+			if b.rs == 1 {
+				col = col[:kb]
+				for p, v := range col {
+					pan[p*nr+j] = v
+				}
+				continue
+			}
+			for p := 0; p < kb; p++ {
+				pan[p*nr+j] = col[p*b.rs]
+			}
+		}
+		if w < nr {
+			for p := 0; p < kb; p++ {
+				clear(pan[p*nr+w : (p+1)*nr])
+			}
+		}
+	}
+}
+
+// mergeTile adds the top-left mrb×nrb part of the scratch tile t (already
+// scaled by alpha) into C: C = t + beta·C, not reading C when beta == 0.
+func mergeTile(c []float64, ldc int, t []float64, nr, mrb, nrb int, beta float64) {
+	for i := 0; i < mrb; i++ {
+		ci := c[i*ldc : i*ldc+nrb]
+		ti := t[i*nr : i*nr+nrb]
+		if beta == 0 {
+			copy(ci, ti)
+			continue
+		}
+		for j := range ci {
+			ci[j] = ti[j] + beta*ci[j]
+		}
+	}
+}

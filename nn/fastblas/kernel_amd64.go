@@ -1,0 +1,92 @@
+//go:build amd64 && !purego
+
+package fastblas
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// kern6x8 is the AVX2+FMA micro-kernel in kernel_amd64.s. Strides are in
+// bytes; see the comment there for the exact contract.
+//
+//go:noescape
+func kern6x8(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+// kernAVX2 adapts kern6x8 to the kernelFunc contract (element strides,
+// slices). The driver guarantees that every element the kernel touches lies
+// inside the slices, so taking &s[0] is all the checking needed here.
+func kernAVX2(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	kern6x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
+}
+
+// packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into 8 columns of a
+// panel: dst[p*ldd/8+j] = src[j*lds/8+p]. lds and ldd are in bytes.
+//
+//go:noescape
+func packT8(k int, src *float64, lds int, dst *float64, ldd int)
+
+// packTransAVX2 returns a packer for full k×nr panels of a B whose columns
+// are contiguous: dst[p*nr+j] = src[j*lds+p] for j < nr, p < k, nr a
+// multiple of 8. The driver guarantees len(src) > (nr-1)*lds+k-1 and
+// len(dst) ≥ nr*k.
+func packTransAVX2(nr int) func(dst, src []float64, lds, k int) {
+	return func(dst, src []float64, lds, k int) {
+		_ = src[(nr-1)*lds+k-1]
+		_ = dst[nr*k-1]
+		k4 := k &^ 3
+		for j0 := 0; j0 < nr; j0 += 8 {
+			if k4 > 0 {
+				packT8(k4, &src[j0*lds], lds*8, &dst[j0], nr*8)
+			}
+			for p := k4; p < k; p++ {
+				for j := j0; j < j0+8; j++ {
+					dst[p*nr+j] = src[j*lds+p]
+				}
+			}
+		}
+	}
+}
+
+var avx2Kernel = &kernel{
+	name: "avx2",
+	mr:   6, nr: 8,
+	kc: 256, mc: 96, nc: 2048,
+	fn:        kernAVX2,
+	packTrans: packTransAVX2(8),
+}
+
+var avx512Kernel = &kernel{
+	name: "avx512",
+	mr:   8, nr: 24,
+	kc: 400, mc: 96, nc: 2400,
+	fn:        kernAVX512,
+	packTrans: packTransAVX2(24),
+}
+
+// platformKernels lists the kernels usable on this CPU, best last. Without
+// AVX2 and FMA, gonum's own Dgemm (SSE2 assembly) beats the portable Go
+// kernel on amd64, so it is the default there.
+func platformKernels() []*kernel {
+	ks := []*kernel{genericKernel, gonumKernel}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Kernel)
+		if cpu.X86.HasAVX512F {
+			ks = append(ks, avx512Kernel)
+		}
+	}
+	return ks
+}
+
+// kern8x24 is the AVX-512F micro-kernel in kernel512_amd64.s, with the same
+// contract as kern6x8 but an 8×24 tile.
+//
+//go:noescape
+func kern8x24(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+func kernAVX512(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	kern8x24(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
+}
