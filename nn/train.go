@@ -19,7 +19,8 @@ type Data interface {
 	Dim() int
 	// Batch writes the examples idx[0…k) into x (k×Dim, row-major, one
 	// example per row) and their class labels into labels[0…k). It must not
-	// keep x or labels.
+	// keep x or labels. SGD.Train calls it from a goroutine of its own, to
+	// gather the next batch while the network trains on the current one.
 	Batch(x []float64, labels []int, idx []int)
 }
 
@@ -130,13 +131,8 @@ func (s SGD) Train(net *Network, data Data) error {
 		idx[i] = i
 	}
 	rng := newRand(s.Seed)
-	xbuf := make([]float64, bs*dim)
-	labels := make([]int, bs)
-	full := mat.NewDense(bs, dim, xbuf)
-	var tail *mat.Dense
-	if r := n % bs; r != 0 {
-		tail = mat.NewDense(r, dim, xbuf[:r*dim])
-	}
+	bt := newBatcher(data, n, bs, dim)
+	defer bt.stop()
 	params := net.Params()
 	seen := 0
 	for e := 1; e <= s.Epochs; e++ {
@@ -144,14 +140,14 @@ func (s SGD) Train(net *Network, data Data) error {
 		rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
 		var sum float64
 		var correct int
+		bt.start(0, idx[:bs])
 		for b := range batches {
 			lo, hi := b*bs, min((b+1)*bs, n)
-			x := full
-			if hi-lo < bs {
-				x = tail
+			bt.wait()
+			x, lab := bt.batch(b%2, hi-lo)
+			if b+1 < batches {
+				bt.start((b+1)%2, idx[hi:min(hi+bs, n)])
 			}
-			lab := labels[:hi-lo]
-			data.Batch(x.RawMatrix().Data, lab, idx[lo:hi])
 			loss, ok := CrossEntropy(net.Forward(x), lab)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return &DivergenceError{Epoch: e, Batch: b + 1, Loss: loss}
