@@ -372,3 +372,37 @@ func TestTrainingStepDoesNotAllocate(t *testing.T) {
 		t.Errorf("a training step allocates %v times, want 0", n)
 	}
 }
+
+// TestTrainAllocatesNothingPerStep: Train's allocations do not grow with
+// the number of steps (buffers are set up once and the batch goroutine is
+// reused). 64 examples in batches of 8 or of 2: 8 or 32 steps an epoch.
+func TestTrainAllocatesNothingPerStep(t *testing.T) {
+	x, labels := randData(3, 64, 12, 4)
+	data := Examples{x, labels}
+	allocs := func(batch int) float64 {
+		net := MustNew(Config{Sizes: []int{12, 10, 4}, Seed: 1})
+		sgd := SGD{LearningRate: 0.1, BatchSize: batch, Epochs: 3, Seed: 1}
+		return testing.AllocsPerRun(5, func() {
+			if err := sgd.Train(net, data); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if few, many := allocs(8), allocs(2); many > few {
+		t.Errorf("Train allocates %v times for 24 steps and %v for 96: something allocates per step", few, many)
+	}
+}
+
+type panickyData struct{ Examples }
+
+func (panickyData) Batch(x []float64, labels []int, idx []int) { panic("bad data") }
+
+// TestBatchPanicReachesTheCaller: Data.Batch runs on Train's helper
+// goroutine, but its panic is raised on the caller's.
+func TestBatchPanicReachesTheCaller(t *testing.T) {
+	x, labels := randData(3, 20, 4, 3)
+	net := MustNew(Config{Sizes: []int{4, 3}, Seed: 1})
+	mustPanic(t, []string{"bad data"}, func() {
+		SGD{LearningRate: 0.1, BatchSize: 5, Epochs: 1}.Train(net, panickyData{Examples{x, labels}})
+	})
+}
