@@ -83,6 +83,15 @@ func formatErr(file string, err error, format string, args ...any) error {
 // implied size, so a gzip bomb costs at most MaxPayload bytes of work.
 // Memory grows with the data actually read, not with what the header claims.
 func ParseIDX(r io.Reader, name string) (*IDX, error) {
+	return parseIDX(r, name, -1)
+}
+
+// parseIDX is ParseIDX with the size the input itself declares for its
+// uncompressed content (the file size of a raw file, the ISIZE trailer of a
+// gzip file; -1 if unknown). When that agrees exactly with the header, the
+// payload is read into one buffer of the right size instead of a growing
+// one, which halves the memory a large file needs while loading.
+func parseIDX(r io.Reader, name string, declared int64) (*IDX, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var src io.Reader = br
 	compressed := false
@@ -142,7 +151,16 @@ func ParseIDX(r io.Reader, name string) (*IDX, error) {
 	if size > MaxPayload {
 		return nil, formatErr(name, nil, "dimensions %v imply %d bytes, over the limit of %d", dims, size, MaxPayload)
 	}
-	data, err := readExactly(src, int(size))
+	var data []byte
+	var err error
+	if declared == int64(4+4*nd)+int64(size) {
+		data = make([]byte, size)
+		var m int
+		m, err = io.ReadFull(src, data)
+		data = data[:m]
+	} else {
+		data, err = readExactly(src, int(size))
+	}
 	if err != nil {
 		return nil, rerr(err, fmt.Sprintf("payload (header %v implies %d bytes)", dims, size))
 	}
@@ -178,7 +196,29 @@ func parseFile(path string) (*IDX, error) {
 		return nil, fmt.Errorf("mnist: %w", err)
 	}
 	defer f.Close()
-	return ParseIDX(f, path)
+	return parseIDX(f, path, declaredSize(f))
+}
+
+// declaredSize returns the size f says its uncompressed content has: the
+// ISIZE field of a gzip file's trailer (its last 4 bytes, the size modulo
+// 2³²; MaxPayload is far below 2³²) or a raw file's size; -1 if it cannot
+// tell. It leaves f's offset at 0.
+func declaredSize(f *os.File) int64 {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() < 4 {
+		return -1
+	}
+	var b [4]byte
+	if _, err := f.ReadAt(b[:2], 0); err != nil {
+		return -1
+	}
+	if b[0] != 0x1f || b[1] != 0x8b {
+		return st.Size()
+	}
+	if _, err := f.ReadAt(b[:], st.Size()-4); err != nil {
+		return -1
+	}
+	return int64(binary.LittleEndian.Uint32(b[:]))
 }
 
 // readExactly reads up to n bytes from r, growing its buffer with the data

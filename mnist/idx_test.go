@@ -3,6 +3,7 @@ package mnist
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
@@ -252,5 +253,41 @@ func TestGoldenTinyParse(t *testing.T) {
 	_, err := parseFile(path)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "not an IDX file") {
 		t.Errorf("%s: err = %v, want it to name the file and say it is not IDX", path, err)
+	}
+}
+
+// TestParseFileDeclaredSize: a file whose own size (raw) or gzip trailer
+// agrees with its header is read into one exact buffer; a short raw file is
+// truncated, and a gzip trailer forged to agree with a header that claims
+// more than the file holds fails gzip's own length and checksum check.
+func TestParseFileDeclaredSize(t *testing.T) {
+	dir := t.TempDir()
+	good := imagesIDX(3, 2, 2)
+	short := idxBytes(magicImages, []uint32{3, 2, 2}, make([]byte, 8)) // claims 12 bytes, holds 8
+	forged := gz(t, short)
+	binary.LittleEndian.PutUint32(forged[len(forged)-4:], uint32(16+12))
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string // "" for success
+	}{
+		{"raw.idx", good, ""},
+		{"good.gz", gz(t, good), ""},
+		{"short.idx", short, "truncated"},
+		{"forged.gz", forged, "corrupt gzip"},
+	} {
+		path := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(path, tc.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		idx, err := parseFile(path)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want == "" && (len(idx.Data) != 12 || cap(idx.Data) != 12):
+			t.Errorf("%s: payload len %d cap %d, want exactly 12", tc.name, len(idx.Data), cap(idx.Data))
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: got %v, want an error about %q", tc.name, err, tc.want)
+		}
 	}
 }
