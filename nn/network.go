@@ -19,6 +19,13 @@ type Network struct {
 
 	probs *mat.Dense // output of the last Forward
 	delta *mat.Dense // scratch for δ⁽ʰ⁾ or ∂E/∂a⁽ʰ⁾
+	eval  evalBuffers
+}
+
+// evalBuffers hold the batches of Evaluate and PredictAll between calls.
+type evalBuffers struct {
+	x           *mat.Dense // evalBatch×n_in, or fewer rows for small data
+	labels, idx []int
 }
 
 // Init draws one initial weight for a layer with nIn inputs and nOut

@@ -388,7 +388,10 @@ func TestTrainAllocatesNothingPerStep(t *testing.T) {
 			}
 		})
 	}
-	if few, many := allocs(8), allocs(2); many > few {
+	// 72 more steps with even one allocation each would add 72; starting
+	// the batch goroutine allocates once or not, depending on the runtime's
+	// pool of goroutines, hence the slack of 2.
+	if few, many := allocs(8), allocs(2); many > few+2 {
 		t.Errorf("Train allocates %v times for 24 steps and %v for 96: something allocates per step", few, many)
 	}
 }

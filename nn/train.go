@@ -228,16 +228,24 @@ func (n *Network) eachBatch(data Data, f func(p *mat.Dense, labels []int, lo int
 	if bs == 0 {
 		return
 	}
-	xbuf := make([]float64, bs*dim)
-	labels := make([]int, bs)
-	idx := make([]int, bs)
+	// The buffers are kept for the next call: evaluating after every epoch
+	// would otherwise leave megabytes of garbage each time.
+	e := &n.eval
+	if e.x == nil || e.x.RawMatrix().Cols != dim || e.x.RawMatrix().Rows < bs {
+		e.x = mat.NewDense(bs, dim, nil)
+		e.labels, e.idx = make([]int, bs), make([]int, bs)
+	}
+	buf, rows := e.x.RawMatrix().Data, e.x.RawMatrix().Rows
 	for lo := 0; lo < total; lo += bs {
 		k := min(bs, total-lo)
 		for i := range k {
-			idx[i] = lo + i
+			e.idx[i] = lo + i
 		}
-		x := mat.NewDense(k, dim, xbuf[:k*dim])
-		data.Batch(xbuf[:k*dim], labels[:k], idx[:k])
-		f(n.Forward(x), labels[:k], lo)
+		x := e.x
+		if k < rows {
+			x = mat.NewDense(k, dim, buf[:k*dim])
+		}
+		data.Batch(x.RawMatrix().Data, e.labels[:k], e.idx[:k])
+		f(n.Forward(x), e.labels[:k], lo)
 	}
 }
