@@ -62,6 +62,12 @@ func statsOf(m mat.Matrix) stats {
 		}
 	}
 	st.mean = sum / float64(r*c)
+	// A mean that is zero up to rounding (δ⁽ʰ⁾'s rows sum to 0, so do the
+	// columns of ∂E/∂W⁽ʰ⁾) shows as 0, not as noise like 2.7e-20 whose
+	// digits depend on the summation order of the matrix products.
+	if math.Abs(st.mean) <= 1e-12*math.Max(math.Abs(st.min), math.Abs(st.max)) {
+		st.mean = 0
+	}
 	return st
 }
 
