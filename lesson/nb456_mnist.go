@@ -17,7 +17,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-
 // MNISTData is the MNIST a notebook works on and where it came from.
 type MNISTData struct {
 	Train, Test *mnist.Set
