@@ -12,8 +12,11 @@ import (
 // is the notebook's folder; go env GOMOD finds this repository's go.mod from
 // there, and the replace points GoNB's scratch module at it. The require of
 // the zero pseudo-version stops GoNB's automatic "go get" from asking the
-// module proxy for the repository.
-const SetupCell = `!*MOD="$(cd "${GONB_DIR}" && go env GOMOD)" && go mod edit -replace=github.com/backprop-lab/backprop="$(dirname "${MOD}")" -require=github.com/backprop-lab/backprop@v0.0.0-00010101000000-000000000000`
+// module proxy for the repository. Appending the repository's go.sum gives
+// the scratch module the checksums of every dependency, so the go command
+// never has to ask the checksum database (sum.golang.org) about them: the
+// notebooks run offline from the module cache.
+const SetupCell = `!*MOD="$(cd "${GONB_DIR}" && go env GOMOD)" && go mod edit -replace=github.com/backprop-lab/backprop="$(dirname "${MOD}")" -require=github.com/backprop-lab/backprop@v0.0.0-00010101000000-000000000000 && cat "$(dirname "${MOD}")/go.sum" >> go.sum`
 
 // RaisesException is the cell tag of a cell that must fail (nbclient's and
 // Jupyter's own name for it).
