@@ -1,7 +1,11 @@
 package gradcheck_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/nn"
@@ -104,4 +108,163 @@ func ExampleTaylorTest() {
 	// Output:
 	// right gradient: order 2.0 (good)
 	// lab's bug:      order 1.0 (FAILED)
+}
+
+// cube is f(θ) = θ³ at θ = 1 with its right gradient 3θ² = 3.
+func cube() gradcheck.Func {
+	theta := mat.NewDense(1, 1, []float64{1})
+	return gradcheck.Func{
+		Params: []nn.Param{{Name: "θ", Value: theta, Grad: mat.NewDense(1, 1, []float64{3})}},
+		Loss: func() float64 {
+			t := theta.At(0, 0)
+			return t * t * t
+		},
+	}
+}
+
+// shapes lists the parameters of f with their shapes.
+func shapes(f gradcheck.Func) string {
+	var s []string
+	for _, p := range f.Params {
+		r, c := p.Value.Dims()
+		s = append(s, fmt.Sprintf("%s %d×%d", p.Name, r, c))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Truncation error: for f(θ) = θ³ the central difference is 3θ² + h²
+// exactly, the forward one 3θ² + 3θh + h², so their relative errors fall
+// as h² and as h. At h = 1e-12 rounding has taken over.
+func ExampleStepSweep() {
+	sw, err := gradcheck.StepSweep(cube(), "θ", 0, 0, []float64{1e-1, 1e-2, 1e-3, 1e-12})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range sw.Points[:3] {
+		fmt.Printf("h = %.0e: central %.10f (error %.1e), forward %.6f (error %.1e)\n",
+			p.Step, p.Central, p.CentralErr, p.Forward, p.ForwardErr)
+	}
+	fmt.Println("best h:", sw.Best().Step)
+	fmt.Println("h = 1e-12 worse than 1e-3:", sw.Points[3].CentralErr > sw.Points[2].CentralErr)
+	// Output:
+	// h = 1e-01: central 3.0100000000 (error 1.7e-03), forward 3.310000 (error 4.9e-02)
+	// h = 1e-02: central 3.0001000000 (error 1.7e-05), forward 3.030100 (error 5.0e-03)
+	// h = 1e-03: central 3.0000010000 (error 1.7e-07), forward 3.003001 (error 5.0e-04)
+	// best h: 0.001
+	// h = 1e-12 worse than 1e-3: true
+}
+
+// NetworkFunc turns a network's loss into a Func: the parameters W1, b1, …
+// with the gradients that backprop computed. Check compares them with
+// central differences, as CheckNetwork does (faster, on copies).
+func ExampleNetworkFunc() {
+	net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 3}, Init: nn.Uniform(0.8), Seed: 3})
+	x, labels := data()
+	f := gradcheck.NetworkFunc(net, x, labels)
+	fmt.Println(shapes(f))
+	fmt.Printf("E = %.4f\n", f.Loss())
+	fmt.Println(gradcheck.Check(f, nil).Summary())
+	// Output:
+	// W1 5×6, b1 5×1, W2 3×5, b2 3×1
+	// E = 1.1982
+	// function: passed (4 tensors)
+}
+
+// LayerFunc is the scalar L = Σ G ⊙ Forward(x) of a layer check, with a
+// seeded upstream gradient G. Its parameters end with the input x, whose
+// Grad is the matrix Backward returned.
+func ExampleLayerFunc() {
+	layer := nn.NewDense(6, 5, nn.Tanh)
+	layer.W.Apply(func(i, j int, _ float64) float64 { return 0.1 * float64(i-j) }, layer.W)
+	x, _ := data()
+	f := gradcheck.LayerFunc(layer, x, 1)
+	fmt.Println(shapes(f))
+	r := gradcheck.Check(f, nil)
+	fmt.Println(r.Summary())
+	// Output:
+	// W 5×6, b 5×1, x 4×6
+	// function: passed (3 tensors)
+}
+
+// In a grader's test, Assert reports each failure with TensorResult.Message;
+// the same sentences are available without a testing.T.
+func ExampleReport_Failures() {
+	net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Init: nn.Uniform(0.8), Seed: 3})
+	net.Layers[1] = labBug{net.Dense(2)}
+	x, labels := data()
+	r := gradcheck.CheckNetwork(net, x, labels, nil)
+	fmt.Println("OK:", r.OK())
+	for _, t := range r.Failures() {
+		msg, _, _ := strings.Cut(t.Message(r.Batch), ":")
+		fmt.Printf("%s: %d of %d elements wrong\n", msg, t.Failed, t.Checked)
+	}
+	// Output:
+	// OK: false
+	// gradient of W1 is wrong: 29 of 30 elements wrong
+	// gradient of b1 is wrong: 5 of 5 elements wrong
+}
+
+// The report as Gradescope's results.json: one test per tensor, here W1
+// worth 2 points and every other tensor 1.
+func ExampleReport_Gradescope() {
+	net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Init: nn.Uniform(0.8), Seed: 3})
+	net.Layers[1] = labBug{net.Dense(2)}
+	x, labels := data()
+	r := gradcheck.CheckNetwork(net, x, labels, nil)
+	g := r.Gradescope(&gradcheck.GradescopeOptions{Points: map[string]float64{"W1": 2}, Prefix: "backprop: "})
+	fmt.Println("score", g.Score)
+	for _, t := range g.Tests {
+		fmt.Printf("%-25s %g/%g %s\n", t.Name, t.Score, t.MaxScore, t.Status)
+	}
+
+	var doc map[string]any
+	if err := json.Unmarshal(g.JSON(), &doc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	test := doc["tests"].([]any)[0].(map[string]any)
+	fmt.Println("results.json keys:", slices.Sorted(maps.Keys(doc)))
+	fmt.Println("test keys:", slices.Sorted(maps.Keys(test)))
+	// Output:
+	// score 4
+	// backprop: gradient of W1  0/2 failed
+	// backprop: gradient of b1  0/1 failed
+	// backprop: gradient of W2  1/1 passed
+	// backprop: gradient of b2  1/1 passed
+	// backprop: gradient of W3  1/1 passed
+	// backprop: gradient of b3  1/1 passed
+	// results.json keys: [output score tests]
+	// test keys: [max_score name output score status visibility]
+}
+
+// The -mode flag of cmd/gradcheck.
+func ExampleParseMode() {
+	for _, s := range []string{"auto", "directional", "fast"} {
+		m, err := gradcheck.ParseMode(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(m)
+	}
+	// Output:
+	// auto
+	// directional
+	// gradcheck: unknown mode "fast" (want auto, full or directional)
+}
+
+// The defaults a nil *Options stands for (Workers, GOMAXPROCS, depends on
+// the machine).
+func ExampleDefaultOptions() {
+	o := gradcheck.DefaultOptions()
+	fmt.Println("mode", o.Mode, "step", o.Step, "seed", o.Seed)
+	fmt.Println("RTol", o.RTol, "ATol", o.ATol)
+	fmt.Println("good ≤", o.GoodRel, "ok ≤", o.SuspiciousRel, "suspicious ≤", o.WrongRel)
+	fmt.Println("MaxFull", o.MaxFull, "Samples", o.Samples, "TopK", o.TopK)
+	// Output:
+	// mode auto step 1e-05 seed 0
+	// RTol 1e-05 ATol 0
+	// good ≤ 1e-07 ok ≤ 0.0001 suspicious ≤ 0.01
+	// MaxFull 4096 Samples 1024 TopK 5
 }

@@ -280,3 +280,15 @@ func ExampleZeroGradientText() {
 	//   1 of 2 columns are 0: their input a⁽¹⁾ⱼ is 0 for every example
 	//   0 of 2 rows are 0: their unit's δ⁽²⁾ᵢ is 0 for every example
 }
+
+// The δ of the loss without the ln, checked against central differences at
+// a confident right answer and a confident wrong one.
+func ExampleCheckNoLnDelta() {
+	for _, label := range []int{1, 0} {
+		c := lesson.CheckNoLnDelta([]float64{-3, 3}, label)
+		fmt.Println(c.OK, c.Name, "—", c.Detail)
+	}
+	// Output:
+	// true ∂(−a_c)/∂v = a_c(a − y) — vs central differences, h = 1e-06, v = [-3 3], c = 1
+	// true ∂(−a_c)/∂v = a_c(a − y) — vs central differences, h = 1e-06, v = [-3 3], c = 0
+}

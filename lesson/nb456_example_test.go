@@ -2,6 +2,8 @@ package lesson_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/backprop-lab/backprop/gradcheck"
@@ -287,4 +289,220 @@ func ExampleGradeMain() {
 	// ✗ Exercise 4 (one SGD step): missing: the notebook
 	// 1 of 4 exercises passed
 	// exit code 1
+}
+
+// reluPrime, outputDelta, newLayer and sgdStep are a right submission of
+// notebook 06's exercises.
+func reluPrime(v float64) float64 {
+	if v > 0 {
+		return 1
+	}
+	return 0
+}
+
+func outputDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	d := new(mat.Dense)
+	d.Sub(a, y)
+	d.Scale(1/float64(n), d)
+	return d
+}
+
+func newLayer(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }
+
+func sgdStep(params []nn.Param, eta float64) {
+	for _, p := range params {
+		p.Value.Sub(p.Value, scaled(eta, p.Grad))
+	}
+}
+
+// A complete, right submission: every exercise passes.
+func ExampleGradeExercises() {
+	results := lesson.GradeExercises(lesson.Submission{
+		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
+	})
+	for _, r := range results {
+		fmt.Printf("%d %-28s %s\n", r.N, r.Title, r.Status)
+	}
+	// Output:
+	// 1 ReLU′                        passed
+	// 2 output delta δ⁽ʰ⁾            passed
+	// 3 dense layer backward         passed
+	// 4 one SGD step                 passed
+}
+
+// The verdicts as Gradescope's results.json, 2.5 points per exercise: here
+// exercise 4 is still missing.
+func ExampleExercisesGradescope() {
+	results := lesson.GradeExercises(lesson.Submission{
+		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer,
+	})
+	g := lesson.ExercisesGradescope(results, 2.5)
+	fmt.Println("score", g.Score)
+	for _, t := range g.Tests {
+		fmt.Printf("%-40s %g/%g %s\n", t.Name, t.Score, t.MaxScore, t.Status)
+	}
+	// Output:
+	// score 7.5
+	// Exercise 1: ReLU′                        2.5/2.5 passed
+	// Exercise 2: output delta δ⁽ʰ⁾            2.5/2.5 passed
+	// Exercise 3: dense layer backward         2.5/2.5 passed
+	// Exercise 4: one SGD step                 0/2.5 failed
+}
+
+// The last cell of notebook 06 trains a 784-64-10 network built from the
+// learner's layer with the learner's step for three epochs of the embedded
+// MNIST subset (a right layer and step reach about 85% test accuracy).
+// Until exercises 3 and 4 are done it says so instead, at once.
+func ExampleTrainYourOwn() {
+	stub := func(params []nn.Param, eta float64) { panic("not implemented") }
+	fmt.Println(lesson.TrainYourOwn(newLayer, stub))
+	fmt.Println(lesson.TrainYourOwn(newLayer, nil).Status)
+	// Output:
+	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.
+	// missing
+}
+
+// The notebook's lab run, in miniature: a small network trained for one
+// epoch on 1000 embedded images, measured on 1000 training and 500 test
+// images.
+func ExampleEvaluateLab() {
+	train, test := mnist.Embedded()
+	data := &lesson.MNISTData{Train: train.Subset(1000), Test: test.Subset(500), Source: "embedded"}
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 32, 10}, Seed: 1})
+	sgd := nn.SGD{LearningRate: 0.1, BatchSize: 20, Epochs: 1, Seed: 1}
+	if err := sgd.Train(net, data.Train); err != nil {
+		fmt.Println(err)
+		return
+	}
+	run := lesson.EvaluateLab(net, data)
+	fmt.Println(run)
+	fmt.Println("reproduced:", run.Reproduced())
+	// Output:
+	// Training accuracy: 75.00%
+	// Test accuracy: 63.00%
+	// Trained on the embedded subset (not the full MNIST), so the lab's 97.58% test accuracy is not expected: fewer training images, lower test accuracy.
+	// reproduced: false
+}
+
+// A baseline that answers 1 for every test image: its accuracy is the
+// share of 1s.
+func ExampleSetConfusionMatrix() {
+	_, test := mnist.Embedded()
+	predicted := make([]int, test.Len())
+	for i := range predicted {
+		predicted[i] = 1
+	}
+	c := lesson.SetConfusionMatrix(test, predicted)
+	describe(c)
+	// Output:
+	// "Confusion matrix: accuracy 11.70% (234/2000)" 520×480 px
+}
+
+func ExampleLabels() {
+	_, test := mnist.Embedded()
+	labels := lesson.Labels(test)
+	fmt.Println(len(labels), "labels, the first", labels[:10])
+	// Output:
+	// 2000 labels, the first [7 2 1 0 4 1 4 9 5 9]
+}
+
+// Images are views into the set, ready for DigitImages.
+func ExampleImages() {
+	_, test := mnist.Embedded()
+	imgs := lesson.Images(test, []int{0, 7})
+	fmt.Println(len(imgs), "images of", len(imgs[0]), "pixels; a view:", &imgs[0][0] == &test.Images[0])
+	describe(lesson.DigitImages(imgs, test.Rows, test.Cols, []string{"#0", "#7"})...)
+	// Output:
+	// 2 images of 784 pixels; a view: true
+	// "#0" 132×150 px
+	// "#7" 132×150 px
+}
+
+// Where a notebook keeps a trained network between cells: under the
+// system's temporary directory, never in the repository.
+func ExampleModelPath() {
+	p := lesson.ModelPath("05-lab")
+	rel, err := filepath.Rel(os.TempDir(), p)
+	fmt.Println(filepath.ToSlash(rel), err)
+	// Output:
+	// backprop-lessons/05-lab.bpnn <nil>
+}
+
+// Two notebook cells: the first trains and saves, the next loads (each
+// GoNB cell is a program of its own). Not run here: it writes to
+// ModelPath, outside the test's temporary directory.
+func ExampleSaveModel() {
+	// Training cell.
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
+	// … train net …
+	if _, err := lesson.SaveModel(net, "05-lab"); err != nil {
+		fmt.Println(err)
+	}
+
+	// A later cell.
+	net, err := lesson.LoadModel("05-lab")
+	if err != nil {
+		fmt.Println(err) // says to run the training cell first
+		return
+	}
+	fmt.Println(net.Sizes())
+}
+
+// Which MNIST a notebook uses depends on the machine: $BACKPROP_DATA, the
+// download cache, else the embedded subset. String says which. Not run
+// here, since its output depends on the environment.
+func ExampleLoadMNIST() {
+	data, err := lesson.LoadMNIST()
+	if err != nil {
+		fmt.Println(err) // $BACKPROP_DATA is set but holds no MNIST
+		return
+	}
+	fmt.Println(data)
+	fmt.Println(data.Train.Len(), data.Test.Len(), data.Full)
+}
+
+// The best step of each formula for f(θ) = θ³ at θ = 1 (∂f/∂θ = 3) over
+// steps where truncation dominates: central differences win by orders of
+// magnitude.
+func ExampleSweepBest() {
+	theta := mat.NewDense(1, 1, []float64{1})
+	f := gradcheck.Func{
+		Params: []nn.Param{{Name: "θ", Value: theta, Grad: mat.NewDense(1, 1, []float64{3})}},
+		Loss: func() float64 {
+			t := theta.At(0, 0)
+			return t * t * t
+		},
+	}
+	sw, err := gradcheck.StepSweep(f, "θ", 0, 0, []float64{1e-1, 1e-2, 1e-3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(lesson.SweepBest(sw))
+	// Output:
+	// best central difference: relative error 1.7e-07 at h = 1e-03
+	// best forward difference: relative error 5.0e-04 at h = 1e-03
+}
+
+// The lab's bug on one layer: its parameter gradients are right, but the
+// gradient it hands down, g·W, ignores that hidden unit 2 is inactive
+// (v = −0.1), where the right δ·W does not.
+func ExampleLabBugDense() {
+	x, _ := lesson.TinyExample()
+	right := lesson.TinyNet().Dense(1)
+	buggy := lesson.LabBugDense{Dense: lesson.TinyNet().Dense(1)}
+	g := mat.NewDense(1, 2, []float64{1, 1}) // ∂E/∂a from the layer above
+	for _, l := range []nn.Layer{right, buggy} {
+		l.Forward(x)
+		gx := l.Backward(g)
+		fmt.Printf("%-18T ∂E/∂x = %.4g\n", l, mat.Row(nil, 0, gx))
+	}
+	fmt.Println("same ∂E/∂W and ∂E/∂b:", mat.Equal(right.DW, buggy.DW) && mat.Equal(right.DB, buggy.DB))
+	fmt.Println(gradcheck.CheckLayer(buggy, x, nil).Summary())
+	// Output:
+	// *nn.Dense          ∂E/∂x = [0.5 -0.2]
+	// lesson.LabBugDense ∂E/∂x = [0.2 0.2]
+	// same ∂E/∂W and ∂E/∂b: true
+	// layer lesson.LabBugDense: FAILED (1 of 3 tensors wrong)
 }

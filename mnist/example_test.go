@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/backprop-lab/backprop/mnist"
 )
@@ -77,4 +78,103 @@ func ExampleFetch() {
 		log.Fatal(err)
 	}
 	fmt.Println(train.Len(), test.Len(), train.ClassNames()[train.Label(0)])
+}
+
+// A -data flag's value, checked once at start-up.
+func ExampleParseDataset() {
+	for _, s := range []string{"MNIST", "fashion-mnist", "embedded", "cifar"} {
+		d, err := mnist.ParseDataset(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%q → %s (%s)\n", s, d, d.Title())
+	}
+	// Output:
+	// "MNIST" → mnist (MNIST)
+	// "fashion-mnist" → fashion (Fashion-MNIST)
+	// "embedded" → embedded (embedded MNIST subset)
+	// mnist: unknown data set "cifar" (want mnist, fashion or embedded)
+}
+
+// testdata/tiny holds the four official file names with 4 training and 2
+// test images of 3×2 pixels: the training files gzipped, the test files
+// stored decompressed. The kind decides the class names.
+func ExampleLoadDataset() {
+	train, test, err := mnist.LoadDataset(mnist.Fashion, "testdata/tiny")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(train.Name)
+	fmt.Printf("%d train and %d test images of %d×%d pixels\n", train.Len(), test.Len(), train.Rows, train.Cols)
+	for i := range train.Len() {
+		fmt.Printf("%d: %s\n", train.Label(i), train.ClassNames()[train.Label(i)])
+	}
+
+	// A directory without the files: the error names them and (after the
+	// ";") says how to get them.
+	_, _, err = mnist.LoadDataset(mnist.MNIST, "testdata/fuzz")
+	msg, _, _ := strings.Cut(err.Error(), ";")
+	fmt.Println(msg)
+	// Output:
+	// Fashion-MNIST train (4 examples from testdata/tiny)
+	// 4 train and 2 test images of 3×2 pixels
+	// 7: Sneaker
+	// 0: T-shirt/top
+	// 9: Ankle boot
+	// 3: Dress
+	// mnist: MNIST: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz not found in testdata/fuzz (also looked for the names without .gz)
+}
+
+// A Set from two IDX files in memory: 2 images of 2×2 pixels and their
+// labels.
+func ExampleNewSet() {
+	images, err := mnist.ParseIDX(bytes.NewReader([]byte{
+		0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, // magic 2051, n = 2, 2×2
+		0, 255, 255, 0, // image 0
+		255, 0, 0, 255, // image 1
+	}), "images")
+	if err != nil {
+		log.Fatal(err)
+	}
+	labels, err := mnist.ParseIDX(bytes.NewReader([]byte{0, 0, 8, 1, 0, 0, 0, 2, 1, 0}), "labels")
+	if err != nil {
+		log.Fatal(err)
+	}
+	set, err := mnist.NewSet(images, labels, mnist.MNIST, "two diagonals")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(set.Name, set.Len(), set.Dim(), set.Image(1), set.Label(1))
+
+	labels.Data[0] = 10
+	_, err = mnist.NewSet(images, labels, mnist.MNIST, "bad")
+	fmt.Println(err)
+	// Output:
+	// two diagonals 2 4 [255 0 0 255] 0
+	// mnist: labels: label 10 of example 0 is out of range 0..9
+}
+
+// The pinned files that Download fetches, and where from.
+func ExampleFiles() {
+	for _, f := range mnist.Files(mnist.MNIST) {
+		fmt.Printf("%-28s %8d bytes  sha256 %.12s…\n", f.Name, f.Size, f.SHA256)
+	}
+	fmt.Println("embedded subset:", mnist.Files(mnist.EmbeddedSubset))
+	// Output:
+	// train-images-idx3-ubyte.gz    9912422 bytes  sha256 440fcabf73cc…
+	// train-labels-idx1-ubyte.gz      28881 bytes  sha256 3552534a0a55…
+	// t10k-images-idx3-ubyte.gz     1648877 bytes  sha256 8d422c7b0a1c…
+	// t10k-labels-idx1-ubyte.gz        4542 bytes  sha256 f7ae60f92e00…
+	// embedded subset: []
+}
+
+func ExampleMirrors() {
+	for _, kind := range []mnist.Dataset{mnist.MNIST, mnist.Fashion} {
+		m := mnist.Mirrors(kind)
+		fmt.Printf("%s: %d mirror(s), first %s\n", kind.Title(), len(m), m[0])
+	}
+	// Output:
+	// MNIST: 3 mirror(s), first https://ossci-datasets.s3.amazonaws.com/mnist/
+	// Fashion-MNIST: 2 mirror(s), first http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/
 }
