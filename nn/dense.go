@@ -144,10 +144,7 @@ func (d *Dense) Forward(x *mat.Dense) *mat.Dense {
 // activation (δ = φ′(v) ⊙ g for an element-wise φ), then the gradients and
 // returns ∂E/∂x = δ·W (B×n_in). See BackwardDelta.
 func (d *Dense) Backward(g *mat.Dense) *mat.Dense {
-	d.checkBatch("Backward", "g", g)
-	delta := reuse(&d.delta, g.RawMatrix().Rows, g.RawMatrix().Cols)
-	d.Act.Backward(delta, d.v, d.a, g)
-	return d.backward(delta, true)
+	return d.backwardFromA(g, true)
 }
 
 // BackwardDelta starts the backward pass from δ = ∂E/∂v (B×n_out) itself,
@@ -169,12 +166,13 @@ func (d *Dense) BackwardDelta(delta *mat.Dense, inputGrad bool) *mat.Dense {
 	return d.backward(own, inputGrad)
 }
 
-// backwardNoInput is Backward without the input gradient (for the first layer).
-func (d *Dense) backwardNoInput(g *mat.Dense) {
+// backwardFromA is Backward, skipping the input gradient unless inputGrad
+// (Network never needs the first layer's).
+func (d *Dense) backwardFromA(g *mat.Dense, inputGrad bool) *mat.Dense {
 	d.checkBatch("Backward", "g", g)
 	delta := reuse(&d.delta, g.RawMatrix().Rows, g.RawMatrix().Cols)
 	d.Act.Backward(delta, d.v, d.a, g)
-	d.backward(delta, false)
+	return d.backward(delta, inputGrad)
 }
 
 func (d *Dense) checkBatch(op, name string, m *mat.Dense) {

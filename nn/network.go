@@ -265,7 +265,7 @@ func (n *Network) Backward(labels []int) {
 	}
 	for s := top - 1; s >= 0; s-- {
 		if first, ok := n.Layers[s].(*Dense); ok && s == 0 {
-			first.backwardNoInput(g)
+			first.backwardFromA(g, false)
 			break
 		}
 		g = n.Layers[s].Backward(g)
