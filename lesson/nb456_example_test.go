@@ -292,7 +292,7 @@ func ExampleGradeMain() {
 }
 
 // reluPrime, outputDelta, newLayer and sgdStep are a right submission of
-// notebook 06's exercises.
+// notebook 10's exercises.
 func reluPrime(v float64) float64 {
 	if v > 0 {
 		return 1
@@ -350,7 +350,7 @@ func ExampleExercisesGradescope() {
 	// Exercise 4: one SGD step                 0/2.5 failed
 }
 
-// The last cell of notebook 06 trains a 784-64-10 network built from the
+// The last cell of notebook 10 trains a 784-64-10 network built from the
 // learner's layer with the learner's step for three epochs of the embedded
 // MNIST subset (a right layer and step reach about 85% test accuracy).
 // Until exercises 3 and 4 are done it says so instead, at once.

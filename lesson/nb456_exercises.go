@@ -1,6 +1,6 @@
 package lesson
 
-// The automatic checks of notebook 06 (exercises). Each Grade function
+// The automatic checks of notebook 10 (exercises). Each Grade function
 // calls the learner's code, compares it with what gradcheck measures, and
 // returns a verdict that prints as one ✓/✗ line plus details: which
 // element is wrong and a hint. A stub that panics with "not implemented"
@@ -486,7 +486,7 @@ func TrainYourOwn(newLayer func(nIn, nOut int) nn.Layer, step func(params []nn.P
 	})
 }
 
-// Submission holds a learner's answers to the exercises of notebook 06;
+// Submission holds a learner's answers to the exercises of notebook 10;
 // nil fields are reported as missing.
 type Submission struct {
 	ReLUPrime   func(v float64) float64

@@ -1,6 +1,6 @@
 package lesson
 
-// Helpers of notebook 04 (gradient checking): the lab's buggy layer, the
+// Helpers of notebook 05 (gradient checking): the lab's buggy layer, the
 // thresholds table, a step sweep as chart series, a function with a ReLU
 // kink, and a side-by-side view of two Taylor tests.
 

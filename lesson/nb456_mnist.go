@@ -1,6 +1,6 @@
 package lesson
 
-// Helpers of notebooks 04–06 for MNIST: finding the data (full or embedded,
+// Helpers of notebooks 05–10 for MNIST: finding the data (full or embedded,
 // and saying which), turning a *mnist.Set into the inputs of the image
 // charts, and counting a confusion matrix.
 

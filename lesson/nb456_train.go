@@ -1,6 +1,6 @@
 package lesson
 
-// Helpers of notebook 05: the lab's result and how to tell whether it was
+// Helpers of notebook 06: the lab's result and how to tell whether it was
 // reproduced, and a few numbers that describe the histograms.
 
 import (

@@ -103,7 +103,7 @@ func Student(data []byte) ([]byte, error) {
 }
 
 // StudentName returns the student version's file name for a solutions
-// notebook's ("06-exercises-solutions.ipynb" → "06-exercises.ipynb"), or ""
+// notebook's ("10-exercises-solutions.ipynb" → "10-exercises.ipynb"), or ""
 // if name is not one.
 func StudentName(name string) string {
 	base, ok := strings.CutSuffix(name, SolutionsSuffix+".ipynb")

@@ -104,8 +104,8 @@ func TestStudentErrors(t *testing.T) {
 
 func TestStudentName(t *testing.T) {
 	for in, want := range map[string]string{
-		"06-exercises-solutions.ipynb": "06-exercises.ipynb",
-		"06-exercises.ipynb":           "",
+		"10-exercises-solutions.ipynb": "10-exercises.ipynb",
+		"10-exercises.ipynb":           "",
 		"solutions.ipynb":              "",
 	} {
 		if got := StudentName(in); got != want {

@@ -1,5 +1,5 @@
 // Command nbgrade grades a learner's copy of the exercises notebook
-// (06-exercises.ipynb) without Jupyter: it takes the Go declarations of the
+// (10-exercises.ipynb) without Jupyter: it takes the Go declarations of the
 // notebook's cells (as GoNB would compile them), builds them with a
 // generated main that runs the notebook's own checks (lesson.GradeMain:
 // ReLU′, the output delta, the dense layer's backward pass and the SGD step,
