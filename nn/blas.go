@@ -1,7 +1,7 @@
 package nn
 
 import (
-	"github.com/backprop-lab/backprop/nn/fastblas"
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 

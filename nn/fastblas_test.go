@@ -6,7 +6,7 @@ import (
 
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
-	"github.com/backprop-lab/backprop/nn/fastblas"
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 )
 
 // TestTrainingMatchesReferenceBLAS trains the same network with every

@@ -179,7 +179,7 @@ func randSlice(r *rand.Rand, n int) []float64 {
 // and the interleaving exposes all variants to the same load. It runs
 // only when asked:
 //
-//	FASTBLAS_BESTOF=1 go test -run TestBestOf -v ./nn/fastblas/
+//	FASTBLAS_BESTOF=1 go test -run TestBestOf -v ./nn/internal/fastblas/
 //
 // FASTBLAS_BESTOF=N sets the seconds per shape (default 5).
 func TestBestOf(t *testing.T) {
