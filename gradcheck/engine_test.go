@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
@@ -21,7 +22,7 @@ func TestNoiseFloorHolds(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
 		for _, act := range []nn.Elementwise{nn.Sigmoid, nn.Tanh, nn.Identity} {
 			net := randomNet(seed, act, 8, 7, 6, 5)
-			x, labels := randData(seed+100, 9, 8, 5)
+			x, labels := nntest.RandomBatch(seed+100, 9, 8, 5)
 			worst = max(worst, normalisedNoise(NetworkFunc(net, x, labels), h))
 			l := nn.NewDense(6, 5, act)
 			l.W.Copy(net.Dense(2).W.Slice(0, 5, 0, 6))
@@ -67,7 +68,7 @@ func normalisedNoise(f Func, h float64) float64 {
 func TestNetworkPathsAgree(t *testing.T) {
 	for _, act := range []nn.Elementwise{nn.ReLU, nn.Sigmoid} {
 		net := randomNet(31, act, 7, 6, 5, 4)
-		x, labels := randData(32, 5, 7, 4)
+		x, labels := nntest.RandomBatch(32, 5, 7, 4)
 		fast := newNetWorker(net.Clone(), x, labels, true)
 		slow := newNetWorker(net.Clone(), x, labels, false)
 		plain := net.Clone()
@@ -108,7 +109,7 @@ func TestNetworkPathsAgree(t *testing.T) {
 // the verdicts must be the same.
 func TestReportsAgreeAcrossPaths(t *testing.T) {
 	net := randomNet(33, nn.ReLU, 9, 8, 6, 4)
-	x, labels := randData(34, 6, 9, 4)
+	x, labels := nntest.RandomBatch(34, 6, 9, 4)
 	o := &Options{Mode: Full, Workers: 2}
 	reports := []*Report{
 		CheckNetwork(net, x, labels, o),
@@ -131,7 +132,7 @@ func TestReportsAgreeAcrossPaths(t *testing.T) {
 func TestParametersRestoredBitForBit(t *testing.T) {
 	net := randomNet(35, nn.ReLU, 6, 5, 4, 3)
 	net.Layers[1] = labBug{net.Dense(2)} // not clonable: checked in place
-	x, labels := randData(36, 4, 6, 3)
+	x, labels := nntest.RandomBatch(36, 4, 6, 3)
 	before := snapshot(net.Params())
 	for _, m := range []Mode{Auto, Directional} {
 		CheckNetwork(net, x, labels, &Options{Mode: m})
@@ -191,7 +192,7 @@ func TestSpotSampleIsStratified(t *testing.T) {
 
 func TestAutoChecksBiasesFullyAndLargeMatricesBySpot(t *testing.T) {
 	net := randomNet(37, nn.ReLU, 300, 40, 3)
-	x, labels := randData(38, 4, 300, 3)
+	x, labels := nntest.RandomBatch(38, 4, 300, 3)
 	r := CheckNetwork(net, x, labels, &Options{MaxFull: 1000, Samples: 200, Seed: 5})
 	for _, tc := range []struct {
 		name, method string
@@ -209,7 +210,7 @@ func TestAutoChecksBiasesFullyAndLargeMatricesBySpot(t *testing.T) {
 
 func TestDirectionalFallsBackToLocalise(t *testing.T) {
 	net := wrap(randomNet(39, nn.ReLU, 6, 5, 4, 3), 2, func(d *nn.Dense) nn.Layer { return scaleDW{d, 2} })
-	x, labels := randData(40, 7, 6, 3)
+	x, labels := nntest.RandomBatch(40, 7, 6, 3)
 	r := CheckNetwork(net, x, labels, &Options{Mode: Directional})
 	for _, tr := range r.Tensors {
 		if tr.Name == "W2" {
@@ -263,7 +264,7 @@ func (p panicky) Forward(x *mat.Dense) *mat.Dense {
 func TestLayerPanicReachesCaller(t *testing.T) {
 	n := 10
 	l := panicky{randomNet(41, nn.ReLU, 6, 5, 3).Dense(1), &n}
-	x, _ := randData(42, 3, 6, 1)
+	x, _ := nntest.RandomBatch(42, 3, 6, 1)
 	defer func() {
 		if r := recover(); r != "student bug" {
 			t.Errorf("recovered %v, want the layer's panic", r)

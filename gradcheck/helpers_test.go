@@ -1,36 +1,19 @@
 package gradcheck
 
 import (
-	"math/rand/v2"
-
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/mat"
 )
 
-// randData returns b examples of dim inputs in [−1, 1) and labels in [0, k).
-func randData(seed uint64, b, dim, k int) (*mat.Dense, []int) {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	x := mat.NewDense(b, dim, nil)
-	raw := x.RawMatrix().Data
-	for i := range raw {
-		raw[i] = 2*rng.Float64() - 1
-	}
-	labels := make([]int, b)
-	for i := range labels {
-		labels[i] = rng.IntN(k)
-	}
-	return x, labels
-}
-
-// randomBiases fills every bias of a Dense network with U[−0.5, 0.5), away
-// from the exact kinks that zero biases create.
+// randomBiases gives every bias of a Dense network U[−0.5, 0.5)
+// (nntest.RandomBiases: away from the kinks that zero biases create).
 func randomBiases(net *nn.Network, seed uint64) *nn.Network {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	for s := range net.Layers {
-		for i, raw := 0, net.Dense(s+1).B.RawMatrix().Data; i < len(raw); i++ {
-			raw[i] = rng.Float64() - 0.5
-		}
+	biases := make([]*mat.Dense, len(net.Layers))
+	for s := range biases {
+		biases[s] = net.Dense(s + 1).B
 	}
+	nntest.RandomBiases(seed, biases...)
 	return net
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -177,7 +178,7 @@ type studentReLU struct {
 func newStudentReLU(nIn, nOut int, seed uint64) *studentReLU {
 	l := &studentReLU{W: mat.NewDense(nOut, nIn, nil), B: mat.NewDense(nOut, 1, nil),
 		DW: mat.NewDense(nOut, nIn, nil), DB: mat.NewDense(nOut, 1, nil)}
-	x, _ := randData(seed, nOut, nIn, 1)
+	x, _ := nntest.RandomBatch(seed, nOut, nIn, 1)
 	l.W.Copy(x)
 	return l
 }
@@ -238,7 +239,7 @@ func netCase(name string, build func() *nn.Network, want ...string) gradCase {
 	return gradCase{name: name, want: want, check: func(o *Options) *Report {
 		net := build()
 		sizes := dims(net)
-		x, labels := randData(3, 7, sizes[0], sizes[len(sizes)-1])
+		x, labels := nntest.RandomBatch(3, 7, sizes[0], sizes[len(sizes)-1])
 		return CheckNetwork(net, x, labels, o)
 	}}
 }
@@ -264,7 +265,7 @@ func layerCase(name string, build func() nn.Layer, want ...string) gradCase {
 	return gradCase{name: name, want: want, check: func(o *Options) *Report {
 		l := build()
 		nIn := l.Params()[0].Value.RawMatrix().Cols
-		x, _ := randData(5, 6, nIn, 1)
+		x, _ := nntest.RandomBatch(5, 6, nIn, 1)
 		return CheckLayer(l, x, o)
 	}}
 }
@@ -356,7 +357,7 @@ func correctCases() []gradCase {
 		}),
 		withKinks(netCase("units exactly at their kink", func() *nn.Network {
 			net := randomNet(23, nn.ReLU, 6, 5, 4, 3)
-			x, _ := randData(3, 7, 6, 3)
+			x, _ := nntest.RandomBatch(3, 7, 6, 3)
 			// b1[i] = −u1[n,i] puts unit i of example n exactly at v = 0.
 			d := net.Dense(1)
 			d.Forward(x)
@@ -393,7 +394,7 @@ func correctCases() []gradCase {
 		withKinks(gradCase{name: "layer: student's own ReLU layer at exact kinks (no fingerprint)", check: func(o *Options) *Report {
 			// Zero bias and an all-zero example: v = 0 exactly for every
 			// unit of that example, and the layer offers no fingerprint.
-			x, _ := randData(5, 6, 6, 1)
+			x, _ := nntest.RandomBatch(5, 6, 6, 1)
 			for j := range 6 {
 				x.Set(2, j, 0)
 			}
@@ -574,7 +575,7 @@ func TestNoFalseAlarmsOnRandomNetworks(t *testing.T) {
 			randomBiases(net, seed)
 		}
 		b := 1 + rng.IntN(9)
-		x, labels := randData(seed, b, sizes[0], sizes[len(sizes)-1])
+		x, labels := nntest.RandomBatch(seed, b, sizes[0], sizes[len(sizes)-1])
 		if seed%2 == 0 { // sparse non-negative inputs, like MNIST pixels
 			for i, raw := 0, x.RawMatrix().Data; i < len(raw); i++ {
 				raw[i] = max(raw[i], 0)

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest"
 )
 
 func TestStepSweepShowsTheVShape(t *testing.T) {
 	net := randomNet(51, nn.Tanh, 6, 5, 3)
-	x, labels := randData(52, 4, 6, 3)
+	x, labels := nntest.RandomBatch(52, 4, 6, 3)
 	f := NetworkFunc(net, x, labels)
 	before := snapshot(f.Params)
 	s, err := StepSweep(f, "W1", 2, 3, nil)
@@ -63,7 +64,7 @@ func equalBits(a, b []uint64) bool {
 func TestTaylorOrderSeparatesRightFromWrong(t *testing.T) {
 	for _, act := range []nn.Elementwise{nn.Tanh, nn.ReLU} {
 		net := randomNet(53, act, 6, 5, 4, 3)
-		x, labels := randData(54, 5, 6, 3)
+		x, labels := nntest.RandomBatch(54, 5, 6, 3)
 		for _, name := range []string{"", "W1", "b2"} {
 			tr, err := TaylorTest(NetworkFunc(net, x, labels), name, nil)
 			if err != nil {

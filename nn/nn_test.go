@@ -3,41 +3,22 @@ package nn
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
 
-// randData returns b examples of dim inputs in [−1, 1) and labels in [0, k).
-func randData(seed uint64, b, dim, k int) (*mat.Dense, []int) {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	x := mat.NewDense(b, dim, nil)
-	raw := x.RawMatrix().Data
-	for i := range raw {
-		raw[i] = 2*rng.Float64() - 1
-	}
-	labels := make([]int, b)
-	for i := range labels {
-		labels[i] = rng.IntN(k)
-	}
-	return x, labels
-}
-
-// randomBiases fills every bias with U[−0.5, 0.5). New starts biases at 0,
-// and then an example whose first-layer units are all inactive gives v = 0
-// exactly in the next ReLU layer: a kink, where no finite difference agrees
-// with the one-sided convention ReLU′(0) = 0 (gradcheck reports such points
-// as kinks; here we simply stay away from them).
+// randomBiases gives every bias of net U[−0.5, 0.5) (nntest.RandomBiases:
+// away from the kinks that zero biases create) and returns net.
 func randomBiases(net *Network, seed uint64) *Network {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	for s := range net.Layers {
-		for i, raw := 0, net.Dense(s+1).B.RawMatrix().Data; i < len(raw); i++ {
-			raw[i] = rng.Float64() - 0.5
-		}
+	biases := make([]*mat.Dense, len(net.Layers))
+	for s := range biases {
+		biases[s] = net.Dense(s + 1).B
 	}
+	nntest.RandomBiases(seed, biases...)
 	return net
 }
 
@@ -92,14 +73,14 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			sizes = append(sizes, 3)
 			t.Run(fmt.Sprintf("%s/depth%d", act.Name(), depth), func(t *testing.T) {
 				net := randomBiases(MustNew(Config{Sizes: sizes, Hidden: act, Init: Uniform(0.8), Seed: uint64(depth)}), 1)
-				x, labels := randData(uint64(10+depth), 6, 5, 3)
+				x, labels := nntest.RandomBatch(uint64(10+depth), 6, 5, 3)
 				checkNetworkGrad(t, net, x, labels)
 			})
 		}
 	}
 	t.Run("softmax-only", func(t *testing.T) {
 		net := MustNew(Config{Sizes: []int{4, 3}, Init: Uniform(1), Seed: 3})
-		x, labels := randData(4, 5, 4, 3)
+		x, labels := nntest.RandomBatch(4, 5, 4, 3)
 		checkNetworkGrad(t, net, x, labels)
 	})
 }
@@ -113,8 +94,8 @@ func TestLayerInputGradient(t *testing.T) {
 			net := MustNew(Config{Sizes: []int{4, 3}, Init: Uniform(1), Seed: 9})
 			d := net.Dense(1)
 			d.Act = act
-			x, _ := randData(5, 3, 4, 3)
-			g, _ := randData(6, 3, 3, 3)
+			x, _ := nntest.RandomBatch(5, 3, 4, 3)
+			g, _ := nntest.RandomBatch(6, 3, 3, 3)
 			d.Forward(x)
 			gx := mat.DenseCopyOf(d.Backward(g))
 			r, c := x.Dims()
@@ -145,7 +126,7 @@ func elemMul(a, b mat.Matrix) *mat.Dense {
 // form, the line the lab got wrong, directly on the stored values.
 func TestHiddenDeltaRecursion(t *testing.T) {
 	net := randomBiases(MustNew(Config{Sizes: []int{6, 5, 4, 3}, Init: Uniform(0.8), Seed: 2}), 2)
-	x, labels := randData(3, 7, 6, 3)
+	x, labels := nntest.RandomBatch(3, 7, 6, 3)
 	net.LossAndGrad(x, labels)
 	for s := 3; s >= 2; s-- {
 		hi, lo := net.Dense(s), net.Dense(s-1)
@@ -169,7 +150,7 @@ func TestInitialLossIsLn10(t *testing.T) {
 	// With weights of order 1e-3 every logit is ≈ 0, softmax is ≈ uniform
 	// and E ≈ −ln(1/10) = ln 10 ≈ 2.3026; 1e-3 bounds the logits' effect.
 	net := MustNew(Config{Sizes: []int{20, 16, 10}, Init: Uniform(1e-3), Seed: 1})
-	x, labels := randData(1, 50, 20, 10)
+	x, labels := nntest.RandomBatch(1, 50, 20, 10)
 	if got := net.Loss(x, labels); math.Abs(got-math.Log(10)) > 1e-3 {
 		t.Errorf("initial loss %.6f, want ≈ ln 10 = %.6f", got, math.Log(10))
 	}
@@ -177,7 +158,7 @@ func TestInitialLossIsLn10(t *testing.T) {
 
 func TestOverfitsTwentyExamples(t *testing.T) {
 	net := MustNew(Config{Sizes: []int{10, 32, 4}, Init: He, Seed: 5})
-	x, labels := randData(8, 20, 10, 4)
+	x, labels := nntest.RandomBatch(8, 20, 10, 4)
 	data := Examples{X: x, Labels: labels}
 	before, _ := net.Evaluate(data)
 	err := SGD{LearningRate: 0.5, BatchSize: 5, Epochs: 400, Seed: 1}.Train(net, data)
@@ -194,7 +175,7 @@ func TestOverfitsTwentyExamples(t *testing.T) {
 
 func trainedWeights(seed uint64) []float64 {
 	net := MustNew(Config{Sizes: []int{8, 6, 3}, Seed: seed})
-	x, labels := randData(2, 30, 8, 3)
+	x, labels := nntest.RandomBatch(2, 30, 8, 3)
 	if err := (SGD{LearningRate: 0.1, BatchSize: 7, Epochs: 3, Seed: seed}).Train(net, Examples{x, labels}); err != nil {
 		panic(err)
 	}
@@ -259,7 +240,7 @@ func TestSoftmaxLargeLogitsStayFinite(t *testing.T) {
 
 func TestDivergenceNamesEpochAndBatch(t *testing.T) {
 	net := MustNew(Config{Sizes: []int{4, 8, 3}, Seed: 1})
-	x, labels := randData(3, 40, 4, 3)
+	x, labels := nntest.RandomBatch(3, 40, 4, 3)
 	x.Scale(1e3, x)
 	err := SGD{LearningRate: 1e6, BatchSize: 10, Epochs: 5, Seed: 1}.Train(net, Examples{x, labels})
 	de, ok := err.(*DivergenceError)
@@ -280,7 +261,7 @@ func TestDivergenceNamesEpochAndBatch(t *testing.T) {
 
 func TestTrainRejectsBadConfig(t *testing.T) {
 	net := MustNew(Config{Sizes: []int{4, 3}, Seed: 1})
-	x, labels := randData(3, 10, 4, 3)
+	x, labels := nntest.RandomBatch(3, 10, 4, 3)
 	data := Examples{x, labels}
 	for _, tc := range []struct {
 		sgd  SGD
@@ -295,7 +276,7 @@ func TestTrainRejectsBadConfig(t *testing.T) {
 			t.Errorf("%+v: got %v, want an error about %s", tc.sgd, err, tc.want)
 		}
 	}
-	x5, _ := randData(3, 10, 5, 3)
+	x5, _ := nntest.RandomBatch(3, 10, 5, 3)
 	if err := (SGD{LearningRate: 0.1, BatchSize: 2, Epochs: 1}).Train(net, Examples{x5, labels}); err == nil ||
 		!strings.Contains(err.Error(), "5 inputs") {
 		t.Errorf("wrong input dimension: got %v", err)
@@ -342,7 +323,7 @@ func TestShapeMismatchPanicsWithBothShapes(t *testing.T) {
 func TestLastPartialBatch(t *testing.T) {
 	// 23 examples in batches of 10: 10, 10, 3.
 	net := MustNew(Config{Sizes: []int{4, 3}, Seed: 1})
-	x, labels := randData(3, 23, 4, 3)
+	x, labels := nntest.RandomBatch(3, 23, 4, 3)
 	var sizes []int
 	err := SGD{LearningRate: 0.1, BatchSize: 10, Epochs: 2, Seed: 1, OnBatch: func(s Step) error {
 		if s.Epoch == 1 {
@@ -359,8 +340,11 @@ func TestLastPartialBatch(t *testing.T) {
 }
 
 func TestTrainingStepDoesNotAllocate(t *testing.T) {
+	if nntest.RaceEnabled {
+		t.Skip("allocation counts are meaningless under the race detector (it allocates itself); the run without -race checks this")
+	}
 	net := MustNew(Config{Sizes: []int{30, 20, 10, 5}, Seed: 1})
-	x, labels := randData(3, 16, 30, 5)
+	x, labels := nntest.RandomBatch(3, 16, 30, 5)
 	params := net.Params()
 	step := func() {
 		CrossEntropy(net.Forward(x), labels)
@@ -377,7 +361,10 @@ func TestTrainingStepDoesNotAllocate(t *testing.T) {
 // the number of steps (buffers are set up once and the batch goroutine is
 // reused). 64 examples in batches of 8 or of 2: 8 or 32 steps an epoch.
 func TestTrainAllocatesNothingPerStep(t *testing.T) {
-	x, labels := randData(3, 64, 12, 4)
+	if nntest.RaceEnabled {
+		t.Skip("allocation counts are meaningless under the race detector (it allocates itself); the run without -race checks this")
+	}
+	x, labels := nntest.RandomBatch(3, 64, 12, 4)
 	data := Examples{x, labels}
 	allocs := func(batch int) float64 {
 		net := MustNew(Config{Sizes: []int{12, 10, 4}, Seed: 1})
@@ -403,7 +390,7 @@ func (panickyData) Batch(x []float64, labels []int, idx []int) { panic("bad data
 // TestBatchPanicReachesTheCaller: Data.Batch runs on Train's helper
 // goroutine, but its panic is raised on the caller's.
 func TestBatchPanicReachesTheCaller(t *testing.T) {
-	x, labels := randData(3, 20, 4, 3)
+	x, labels := nntest.RandomBatch(3, 20, 4, 3)
 	net := MustNew(Config{Sizes: []int{4, 3}, Seed: 1})
 	mustPanic(t, []string{"bad data"}, func() {
 		SGD{LearningRate: 0.1, BatchSize: 5, Epochs: 1}.Train(net, panickyData{Examples{x, labels}})

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -245,8 +246,8 @@ func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 // TestDgemmNoAlloc checks that steady-state calls, serial and parallel,
 // allocate nothing.
 func TestDgemmNoAlloc(t *testing.T) {
-	if raceEnabled {
-		t.Skip("sync.Pool drops items at random under the race detector")
+	if nntest.RaceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector; the run without -race checks this")
 	}
 	r := rand.New(rand.NewPCG(3, 3))
 	for _, s := range benchShapes[:5] {

@@ -1,5 +1,0 @@
-//go:build !race
-
-package fastblas
-
-const raceEnabled = false
