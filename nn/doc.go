@@ -65,6 +65,26 @@
 // Seed fields, so the same configuration, data and seed give the same
 // weights bit for bit on the same platform.
 //
-// nn does no I/O of its own beyond Save/Load on an io.Writer/io.Reader and
-// knows nothing of notebooks, charts or files.
+// # Matrix products: a faster BLAS, process-wide
+//
+// Importing nn replaces the Dgemm (matrix product) of gonum's BLAS for the
+// whole process: its init calls blas64.Use with a pure-Go (Go assembly, no
+// cgo) implementation that runs the products of training 10–40× faster than
+// gonum's own, so notebooks need no set-up line. Every other BLAS routine
+// stays gonum's, and results differ from gonum's in the last bits only.
+// gonum leaves this choice to the program, so it is reversible:
+//
+//   - UseGonumBLAS() restores gonum's implementation (UseFastBLAS() plugs
+//     the fast one back in), for a program that wants gonum's exact results
+//     or shares the process with other gonum code;
+//   - the environment variable BACKPROP_BLAS=gonum (EnvBLAS) keeps gonum's
+//     implementation from the start, without a code change (a notebook
+//     kernel, a grader's go test run).
+//
+// # Input and output
+//
+// nn knows nothing of notebooks or charts. Its only I/O is Save and Load
+// on an io.Writer and io.Reader, and the two conveniences that open a path
+// for them: SaveFile (atomic: a temporary file, synced, renamed over the
+// target) and LoadFile.
 package nn
