@@ -81,7 +81,7 @@ func Derivative(act Elementwise, v, a *mat.Dense) *mat.Dense {
 	return d
 }
 
-// rowsOf calls f on each row of the same-shaped matrices, as raw slices.
+// rows2 calls f on each row of the same-shaped matrices, as raw slices.
 func rows2(a, b *mat.Dense, f func(ra, rb []float64)) {
 	ra, rb := a.RawMatrix(), b.RawMatrix()
 	for i := 0; i < ra.Rows; i++ {

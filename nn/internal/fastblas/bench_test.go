@@ -18,7 +18,7 @@ import (
 // corePeakGFLOPs is the double-precision peak of one core of the reference
 // machine, an AMD Zen 5 ("Turin", cpu family 26) whose two FMA pipes are
 // 512 bits wide: 2 pipes × 8 doubles × 2 flops × 3.65 GHz = 116.8 GFLOP/s.
-// 3.65 GHz is the clock in the project's design notes; a chain of
+// 3.65 GHz is the boost clock assumed for that machine; a chain of
 // dependent integer adds (one per cycle) measured 3.43 GHz at best on the
 // busy VM, and the 8×24 kernel has reached 110 GFLOP/s on one core, so the
 // true clock lies in between and %peak errs on the low side. With 256-bit
