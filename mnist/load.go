@@ -110,6 +110,17 @@ func LoadDataset(kind Dataset, dir string) (train, test *Set, err error) {
 	return train, test, nil
 }
 
+// NotFoundError reports dataset files that are not where they were looked
+// for (a missing directory or missing files). Its message ends with how a
+// Go program gets them (Download, $BACKPROP_DATA, Embedded); a command-line
+// tool can print Problem with advice in terms of its own flags instead.
+type NotFoundError struct {
+	Kind    Dataset
+	Problem string // what is missing where, e.g. "MNIST data directory /x does not exist"
+}
+
+func (e *NotFoundError) Error() string { return "mnist: " + e.Problem + "; " + howToGet(e.Kind) }
+
 // howToGet tells a user where the data of kind can come from.
 func howToGet(kind Dataset) string {
 	return fmt.Sprintf("get the files with mnist.Download(ctx, %q, dir) (the cache directory is %s), "+
@@ -124,7 +135,7 @@ func findFiles(kind Dataset, dir string) ([4]string, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return paths, fmt.Errorf("mnist: %s data directory %s does not exist; %s", kind.Title(), dir, howToGet(kind))
+			return paths, &NotFoundError{kind, fmt.Sprintf("%s data directory %s does not exist", kind.Title(), dir)}
 		}
 		return paths, fmt.Errorf("mnist: %s data directory: %w", kind.Title(), err)
 	}
@@ -143,8 +154,8 @@ func findFiles(kind Dataset, dir string) ([4]string, error) {
 		paths[i] = p
 	}
 	if len(missing) > 0 {
-		return paths, fmt.Errorf("mnist: %s: %s not found in %s (also looked for the names without .gz); %s",
-			kind.Title(), strings.Join(missing, ", "), dir, howToGet(kind))
+		return paths, &NotFoundError{kind, fmt.Sprintf("%s: %s not found in %s (also looked for the names without .gz)",
+			kind.Title(), strings.Join(missing, ", "), dir)}
 	}
 	return paths, nil
 }

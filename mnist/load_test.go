@@ -67,6 +67,11 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("missing dir: error %v does not mention %q", err, w)
 		}
 	}
+	// A command gives its own advice: the problem alone, without Go's.
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || nf.Kind != MNIST || !strings.Contains(nf.Problem, missingDir) || strings.Contains(nf.Problem, "mnist.Download") {
+		t.Errorf("missing dir: error %#v is not a *NotFoundError for MNIST whose Problem names the directory and nothing more", err)
+	}
 
 	notDir := filepath.Join("testdata", "tiny", "t10k-labels-idx1-ubyte")
 	if _, _, err := Load(notDir); err == nil || !strings.Contains(err.Error(), "not a directory") {

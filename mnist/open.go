@@ -1,7 +1,6 @@
 package mnist
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,8 +50,10 @@ func displayDefaultDir(kind Dataset) string {
 //     files. Files that are present but malformed are an error, not a reason
 //     to look further.
 //   - If neither holds the files, MNIST falls back to the embedded subset
-//     (see Embedded) and the description says so; Fashion-MNIST has no
-//     embedded subset, so that is an error saying how to get the data.
+//     (see Embedded) and the description says so and where it looked (how
+//     to get the full data is the caller's advice: Download from Go, a flag
+//     on the command line); Fashion-MNIST has no embedded subset, so that
+//     is a *NotFoundError saying how to get the data.
 //
 // Kind EmbeddedSubset always returns the embedded subset (dir must be "").
 func Open(kind Dataset, dir string) (train, test *Set, source string, err error) {
@@ -108,11 +109,11 @@ func Open(kind Dataset, dir string) (train, test *Set, source string, err error)
 	}
 	if kind == MNIST {
 		train, test = Embedded()
-		source = fmt.Sprintf("%s (%d train / %d test) — no full MNIST found: %s; call mnist.Download for all 60000/10000",
+		source = fmt.Sprintf("%s (%d train / %d test) — no full MNIST (60000/10000) found: %s",
 			EmbeddedSubset.Title(), train.N, test.N, strings.Join(looked, "; "))
 		return train, test, source, nil
 	}
-	return nil, nil, "", errors.New("mnist: no " + kind.Title() + " files found: " + strings.Join(looked, "; ") + "; " + howToGet(kind))
+	return nil, nil, "", &NotFoundError{kind, "no " + kind.Title() + " files found: " + strings.Join(looked, "; ")}
 }
 
 // countFiles reports how many of the four official files (gzipped or not)

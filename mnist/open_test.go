@@ -82,7 +82,7 @@ func TestOpen(t *testing.T) {
 		if train != etrain || test != etest {
 			t.Error("did not return the embedded sets")
 		}
-		for _, w := range []string{"embedded MNIST subset (10000 train / 2000 test)", "only 1 of the 4 files", "mnist.Download"} {
+		for _, w := range []string{"embedded MNIST subset (10000 train / 2000 test)", "only 1 of the 4 files", "no full MNIST (60000/10000) found"} {
 			if !strings.Contains(src, w) {
 				t.Errorf("source %q does not mention %q", src, w)
 			}
