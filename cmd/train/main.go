@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backprop-lab/backprop/cmd/internal/cliflag"
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
 	"github.com/spf13/pflag"
@@ -55,6 +56,10 @@ type options struct {
 	init      nn.Init
 	save      string
 	quiet     bool
+	// target stops training after the first epoch whose running training
+	// accuracy (percent) reaches it, as the lab's trainer does at 99; 0
+	// trains all epochs.
+	target float64
 }
 
 const usageHead = `Usage: train [flags]
@@ -74,6 +79,10 @@ files (checksum-verified) into the cache first.
 The lab's README run (≈ 99.3% train / 97.6% test accuracy):
   train -m 50 -s 96 -l 0.1 -b 200 -d ../shared/data/mnist
 
+The lab's trainer also stops early, after the first epoch whose running
+training accuracy (measured on each batch before its update) reaches 99%;
+add --target-accuracy 99 to reproduce its runs exactly as they were made.
+
 Flags:
 `
 
@@ -85,13 +94,15 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	var hidden, dataset, act, init string
 	fs.StringVarP(&o.dir, "dir", "d", "", "directory holding the four MNIST files (default: $BACKPROP_DATA, the cache, else the embedded subset)")
-	fs.StringVarP(&hidden, "hidden-layer-sizes", "s", "128,256", `comma-separated hidden layer widths, e.g. "96" or "128,64"; "" for none`)
-	fs.Float64VarP(&o.lr, "learning-rate", "l", 0.05, "SGD learning rate η (> 0)")
-	fs.IntVarP(&o.epochs, "max-iter", "m", 50, "number of epochs (passes over the training set, ≥ 1)")
-	fs.IntVarP(&o.batch, "batch-size", "b", 600, "examples per mini-batch (≥ 1)")
+	fs.StringVarP(&hidden, "hidden-layer-sizes", "s", "128", `hidden layer widths separated by commas, e.g. '128,256' for two layers; "" for none`)
+	o.lr, o.epochs, o.batch, o.seed = 0.05, 50, 600, 2
+	fs.VarP((*cliflag.Float)(&o.lr), "learning-rate", "l", "SGD learning rate η (> 0)")
+	fs.VarP((*cliflag.Int)(&o.epochs), "max-iter", "m", "maximum number of epochs (passes over the training set, ≥ 1)")
+	fs.VarP((*cliflag.Int)(&o.batch), "batch-size", "b", "examples per mini-batch (≥ 1)")
+	fs.Var((*cliflag.Float)(&o.target), "target-accuracy", "stop after the first epoch whose running training accuracy reaches this percentage\n(the lab's rule: 99); 0 trains all -m epochs")
 	fs.BoolVarP(&o.curve, "save-learning-curve", "c", false, "write the mean batch cross-entropy per mini-batch to learning_curve.png")
 	fs.StringVar(&o.curvePath, "learning-curve-file", "learning_curve.png", "where -c writes the learning curve")
-	fs.Uint64Var(&o.seed, "seed", 2, "seed for the initial weights and the shuffling (same seed, same result)")
+	fs.Var((*cliflag.Uint64)(&o.seed), "seed", "seed for the initial weights and the shuffling (same seed, same result)")
 	fs.StringVar(&dataset, "dataset", "mnist", "mnist, fashion (Fashion-MNIST, same format) or embedded (the compiled-in MNIST subset)")
 	fs.BoolVar(&o.download, "download", false, "download the dataset into the cache (or -d DIR) if it is not there")
 	fs.StringVar(&act, "activation", "relu", "hidden activation: relu, sigmoid, tanh or identity")
@@ -109,7 +120,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q (all options are flags)", fs.Arg(0))
 	}
 	var err error
-	if o.hidden, err = parseSizes(hidden); err != nil {
+	if o.hidden, err = cliflag.ParseSizes(hidden); err != nil {
 		return nil, fmt.Errorf("invalid -s/--hidden-layer-sizes %q: %w", hidden, err)
 	}
 	if !(o.lr > 0) || math.IsInf(o.lr, 0) {
@@ -120,6 +131,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.batch < 1 {
 		return nil, fmt.Errorf("invalid -b/--batch-size %d: must be at least 1", o.batch)
+	}
+	if !(o.target >= 0 && o.target <= 100) {
+		return nil, fmt.Errorf("invalid --target-accuracy %v: a percentage from 0 (off) to 100", o.target)
 	}
 	if o.dataset, err = mnist.ParseDataset(dataset); err != nil {
 		return nil, fmt.Errorf("invalid --dataset: %w", err)
@@ -155,25 +169,6 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// parseSizes parses "128,64" into {128, 64}; "" gives no hidden layer.
-func parseSizes(s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var sizes []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a whole number", strings.TrimSpace(f))
-		}
-		if n < 1 {
-			return nil, fmt.Errorf("layer width %d must be at least 1", n)
-		}
-		sizes = append(sizes, n)
-	}
-	return sizes, nil
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
 	o, err := parse(args, stderr)
 	if errors.Is(err, pflag.ErrHelp) {
@@ -197,7 +192,8 @@ func train(ctx context.Context, o *options, stdout, stderr io.Writer, tty bool) 
 	}
 	fmt.Fprintf(stdout, "Data: %s\n", source)
 	if train.Kind == mnist.EmbeddedSubset {
-		fmt.Fprintln(stdout, "Note: training on the small embedded subset, not the full MNIST; use -d DIR or --download for the lab's numbers.")
+		fmt.Fprintln(stdout, "Note: training on the small embedded subset, not the full MNIST; for the lab's numbers run with --download "+
+			"(fetches the full MNIST once, checksum-verified, into the cache) or -d DIR (a directory holding the four files).")
 	}
 	sizes := append(append([]int{train.Dim()}, o.hidden...), train.Classes())
 	net, err := nn.New(nn.Config{Sizes: sizes, Hidden: o.act, Init: o.init, Seed: o.seed})
@@ -207,6 +203,9 @@ func train(ctx context.Context, o *options, stdout, stderr io.Writer, tty bool) 
 	fmt.Fprintf(stdout, "Network: %s (%s hidden, softmax output), %d parameters, init %s\n",
 		joinInts(sizes, "-"), o.act.Name(), countParams(net), o.init.Name)
 	fmt.Fprintf(stdout, "Training: %d epochs, batch %d, learning rate %g, seed %d\n", o.epochs, o.batch, o.lr, o.seed)
+	if o.target > 0 {
+		fmt.Fprintf(stdout, "Stopping early once the running training accuracy reaches %g%% (the lab's rule)\n", o.target)
+	}
 
 	var curve []float64
 	bar := newBar(stderr, tty)
@@ -223,11 +222,16 @@ func train(ctx context.Context, o *options, stdout, stderr io.Writer, tty bool) 
 			_, testAcc := net.Evaluate(test)
 			fmt.Fprintf(stdout, "Epoch %*d/%d  loss %.4f  train accuracy %6.2f%% (running)  test accuracy %6.2f%%  %.2f s\n",
 				len(strconv.Itoa(e.Epochs)), e.Epoch, e.Epochs, e.Loss, 100*e.Accuracy, 100*testAcc, e.Duration.Seconds())
+			if targetReached(e.Accuracy, o.target) {
+				fmt.Fprintf(stdout, "Stopped after epoch %d of %d: running training accuracy %.2f%% ≥ %g%% (--target-accuracy)\n",
+					e.Epoch, e.Epochs, 100*e.Accuracy, o.target)
+				return errTargetReached
+			}
 			return nil
 		},
 	}
 	start := time.Now()
-	if err := sgd.Train(net, train); err != nil {
+	if err := sgd.Train(net, train); err != nil && !errors.Is(err, errTargetReached) {
 		bar.done()
 		if errors.Is(err, context.Canceled) {
 			return errors.New("interrupted")
@@ -255,6 +259,18 @@ func train(ctx context.Context, o *options, stdout, stderr io.Writer, tty bool) 
 	return nil
 }
 
+// errTargetReached stops training once --target-accuracy is reached.
+var errTargetReached = errors.New("target accuracy reached")
+
+// targetReached is the lab's stopping rule: the running training accuracy
+// (a fraction) of the epoch reaches target (a percentage; 0 is off). It
+// compares fractions, as the lab does (acc >= 0.99): 99/100 rounds to the
+// same float64 as 0.99, while 100·acc may round below 99 when acc is
+// exactly 0.99.
+func targetReached(accuracy, target float64) bool {
+	return target > 0 && accuracy >= target/100
+}
+
 // loadData opens the dataset, downloading it first with --download.
 func loadData(ctx context.Context, o *options, stderr io.Writer, tty bool) (train, test *mnist.Set, source string, err error) {
 	if o.download {
@@ -264,7 +280,29 @@ func loadData(ctx context.Context, o *options, stderr io.Writer, tty bool) (trai
 		}
 		o.dir = dir
 	}
-	return mnist.Open(o.dataset, o.dir)
+	train, test, source, err = mnist.Open(o.dataset, o.dir)
+	var nf *mnist.NotFoundError
+	if errors.As(err, &nf) {
+		// mnist's advice is for Go programs (mnist.Download); say it in flags.
+		err = fmt.Errorf("%s; %s", nf.Problem, howToGet(o))
+	}
+	return train, test, source, err
+}
+
+// howToGet tells a command-line user how to get the data o asks for.
+func howToGet(o *options) string {
+	flag := "--download"
+	if o.dataset != mnist.MNIST {
+		flag = "--dataset " + string(o.dataset) + " --download"
+	}
+	if o.dir != "" {
+		return fmt.Sprintf("run again with %s to fetch the files (checksum-verified) into %s, or point -d at a directory holding the four files", flag, o.dir)
+	}
+	where := "the download cache"
+	if d, err := mnist.DefaultDir(o.dataset); err == nil {
+		where = d
+	}
+	return fmt.Sprintf("run again with %s to fetch the files (checksum-verified) into %s, or give -d DIR, a directory holding the four files", flag, where)
 }
 
 func sgdBatches(n, batch int) int { return (n + batch - 1) / batch }
