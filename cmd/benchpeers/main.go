@@ -27,6 +27,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/backprop-lab/backprop/cmd/internal/cliflag"
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
 )
@@ -86,15 +87,11 @@ func work(c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sizes := []int{train.Dim()}
-	for _, h := range strings.Split(c.hidden, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(h))
-		if err != nil {
-			return fmt.Errorf("bad -hidden %q", c.hidden)
-		}
-		sizes = append(sizes, n)
+	hidden, err := cliflag.ParseSizes(c.hidden)
+	if err != nil {
+		return fmt.Errorf("invalid -hidden %q: %w", c.hidden, err)
 	}
-	sizes = append(sizes, train.Classes())
+	sizes := append(append([]int{train.Dim()}, hidden...), train.Classes())
 	net := nn.MustNew(nn.Config{Sizes: sizes, Seed: 1})
 	enc := json.NewEncoder(w)
 	sgd := nn.SGD{LearningRate: c.lr, BatchSize: c.batch, Epochs: c.epochs, Seed: 1,
