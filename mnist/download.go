@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/backprop-lab/backprop/mnist/internal/atomicfile"
 )
 
 // RemoteFile describes one file to download and how to verify it.
@@ -188,7 +190,7 @@ func (o *options) fetch(ctx context.Context, dir string, f RemoteFile) error {
 	var errs []error
 	for _, base := range o.mirrors {
 		url := strings.TrimSuffix(base, "/") + "/" + f.Name
-		err := o.fetchFrom(ctx, url, dir, dst, f)
+		err := o.fetchFrom(ctx, url, dst, f)
 		if err == nil {
 			return nil
 		}
@@ -203,9 +205,10 @@ func (o *options) fetch(ctx context.Context, dir string, f RemoteFile) error {
 // errStalled is the cancellation cause when a transfer stalls.
 var errStalled = errors.New("transfer stalled")
 
-// fetchFrom downloads url into a temporary file in dir, verifies it against f
-// and renames it to dst. On any failure the temporary file is removed.
-func (o *options) fetchFrom(ctx context.Context, url, dir, dst string, f RemoteFile) (err error) {
+// fetchFrom downloads url into a temporary file next to dst, verifies it
+// against f and renames it to dst (atomicfile). On any failure the temporary
+// file is removed and dst is left as it was.
+func (o *options) fetchFrom(ctx context.Context, url, dst string, f RemoteFile) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -236,16 +239,11 @@ func (o *options) fetchFrom(ctx context.Context, url, dir, dst string, f RemoteF
 		return fmt.Errorf("server announces %d bytes, over the limit of %d", total, limit)
 	}
 
-	tmp, err := os.CreateTemp(dir, "."+f.Name+".*.partial")
+	tmp, err := atomicfile.Create(dst, 0o644)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Abort()
 	h := sha256.New()
 	var done int64
 	buf := make([]byte, 64<<10)
@@ -277,17 +275,7 @@ func (o *options) fetchFrom(ctx context.Context, url, dir, dst string, f RemoteF
 	if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
 		return fmt.Errorf("SHA-256 mismatch: got %s, want %s", sum, f.SHA256)
 	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
+	return tmp.Commit()
 }
 
 // causeOr returns ctx's cancellation cause if ctx is done (a stall or the
@@ -297,14 +285,6 @@ func causeOr(ctx context.Context, err error) error {
 		return context.Cause(ctx)
 	}
 	return err
-}
-
-// syncDir makes a rename in dir durable where the platform supports it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not supported for directories on every platform
-		d.Close()
-	}
 }
 
 // checkFile returns the size of the file at path if it matches f's size (when

@@ -15,12 +15,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/backprop-lab/backprop/mnist/internal/atomicfile"
 )
 
 func main() {
@@ -105,28 +106,5 @@ func subset(src, dst string, n int) (int, error) {
 	if err := zw.Close(); err != nil {
 		return 0, err
 	}
-	return buf.Len(), writeAtomic(dst, buf.Bytes())
-}
-
-func writeAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mkembed-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return buf.Len(), atomicfile.WriteFile(dst, buf.Bytes(), 0o644)
 }
