@@ -6,10 +6,14 @@
 // # Use
 //
 // Implementation embeds gonum's pure-Go BLAS (gonum.org/v1/gonum/blas/gonum)
-// and overrides Dgemm. One line at program start makes every gonum/mat
-// product (Mul, MulTrans via .T(), …) use it:
+// and overrides Dgemm. One line makes every gonum/mat product (Mul, MulTrans
+// via .T(), …) use it:
 //
 //	blas64.Use(fastblas.Implementation{})
+//
+// Package nn runs it in its init (nn.UseFastBLAS); nn.UseGonumBLAS and
+// BACKPROP_BLAS=gonum undo it. The package is internal to nn: Kernel,
+// SetKernel and SetThreads are for nn's tests and benchmarks.
 //
 // Dgemm has gonum's semantics exactly: C = alpha·op(A)·op(B) + beta·C,
 // row-major, with the same argument checks in the same order and the same
