@@ -90,6 +90,9 @@ type TensorResult struct {
 	// Status is the worst status of the checked elements (StatusKink if
 	// none could be checked).
 	Status Status
+	// Diagnosis is the most likely cause of a wrong gradient (nil if the
+	// tensor did not fail): see Cause.
+	Diagnosis *Diagnosis
 }
 
 // Size returns the number of elements of the tensor.
