@@ -122,14 +122,9 @@ func (d *Diagnosis) String() string {
 func (d *Diagnosis) label() string {
 	switch d.Cause {
 	case CauseScaled, CauseRowsScaled:
-		return fmt.Sprintf("%s (×%s)", d.Cause, factorName(d.Factor, 0))
+		return fmt.Sprintf("%s (×%.4g)", d.Cause, d.Factor)
 	case CauseSignRows:
 		return fmt.Sprintf("%s %v", d.Cause, d.Rows)
 	}
 	return string(d.Cause)
-}
-
-// factorName writes c, naming −1, N and 1/N (batch N, 0 if unknown).
-func factorName(c float64, n int) string {
-	return fmt.Sprintf("%.4g", c)
 }

@@ -40,7 +40,7 @@ const (
 // only if rounding (cured by 10h, 100h) or truncation (cured by h/10)
 // dominates there, while a wrong gradient is off by the same amount at
 // every step. An element is wrong only if it is wrong at every step tried.
-var ladder = [...]float64{0.1, 10, 100}
+var ladder = [...]float64{0.1, 0.01, 10, 100}
 
 // worker evaluates the function being checked on its own copy of the
 // parameters.
@@ -53,16 +53,15 @@ type worker interface {
 	// element k (row-major) by delta when k ≥ 0, any of its elements when
 	// k < 0.
 	eval(p, k int, delta float64) evaluation
-	// knowsKinks reports whether eval's kink flag can be trusted; if not,
-	// kinks are recognised numerically.
-	knowsKinks() bool
+	// ready prepares the evaluations of params()[p]'s elements; it is
+	// called while every parameter is at θ.
+	ready(p int)
 }
 
 // evaluation is one evaluation of the loss.
 type evaluation struct {
 	loss  float64
 	scale float64 // size of the terms summed: the rounding error is a few ε·scale
-	kink  bool    // the kink fingerprint differs from θ's
 }
 
 // tensor is the engine's view of one parameter tensor.
@@ -119,6 +118,15 @@ func (e *engine) run(name string, maxWorkers int, newWorker func(i int) worker) 
 		e.workers = append(e.workers, newWorker(i))
 	}
 	rep := &Report{Name: name, Seed: e.o.Seed, Options: e.o, Loss: e.workers[0].base().loss}
+	if l := rep.Loss; math.IsNaN(l) || math.IsInf(l, 0) {
+		rep.CheckError = fmt.Errorf("%w: it is %g, so no derivative can be measured there (the check could not run; "+
+			"huge weights or inputs overflow the softmax or the cross-entropy)", ErrLossNotFinite, l)
+		for _, t := range e.ts {
+			rep.Tensors = append(rep.Tensors, TensorResult{Name: t.name, Rows: t.rows, Cols: t.cols, Method: "not run", Status: StatusNotRun})
+		}
+		rep.Elapsed = time.Since(start)
+		return rep
+	}
 	var todo []int // tensors to check element by element
 	if e.o.Mode == Directional {
 		e.parallel(len(e.ts), func(w worker, p int) { e.directional(w, p) })
@@ -155,7 +163,12 @@ func (e *engine) run(name string, maxWorkers int, newWorker func(i int) worker) 
 		}
 	})
 	for _, t := range e.ts {
-		rep.Tensors = append(rep.Tensors, e.summarise(t))
+		rep.results = append(rep.results, t.results)
+		tr := e.summarise(t)
+		if tr.NotFinite > 0 && rep.CheckError == nil {
+			rep.CheckError = fmt.Errorf("%w: next to it, at θ ± h for %d element(s) of %s, so they could not be checked", ErrLossNotFinite, tr.NotFinite, tr.Name)
+		}
+		rep.Tensors = append(rep.Tensors, tr)
 	}
 	rep.Evaluations = int(e.evals.Load())
 	rep.Elapsed = time.Since(start)
@@ -261,43 +274,39 @@ type probe struct {
 	numeric       float64
 	fPlus, fMinus float64
 	scale         float64 // largest scale of the two evaluations
-	kink          bool
 }
 
-// element compares element k (row-major) of tensor p.
+// element compares element k (row-major) of tensor p. An element that is
+// not clean at h is measured again at every step of the ladder and keeps
+// its best verdict; one that is wrong at every step is then examined for a
+// kink at θ from the function's own behaviour (see kinkAt): at a kink it is
+// undecidable (StatusKink), never wrong.
 func (e *engine) element(w worker, p, k int) Element {
 	t := e.ts[p]
 	row, col := k/t.cols, k%t.cols
 	a := t.grad[k]
 	h := e.o.Step
 	first := e.probe(w, p, k, h)
-	if first.kink {
-		return Element{Row: row, Col: col, Analytic: a, Numeric: first.numeric, Step: h, Status: StatusKink,
-			AbsErr: math.Abs(a - first.numeric), RelErr: relErr(a, first.numeric)}
-	}
 	best := e.judge(w, a, first)
 	if best.Status <= StatusOK {
 		best.Row, best.Col = row, col
 		return best
 	}
-	// Not clean at h: measure again at the other steps of the ladder and
-	// keep the best verdict (kinked steps are ignored).
-	var small probe // the h/10 probe, for the numeric kink test
+	small := map[float64]probe{1: first}
 	for _, m := range ladder {
 		pr := e.probe(w, p, k, h*m)
 		if m < 1 {
-			small = pr
-		}
-		if pr.kink {
-			continue
+			small[m] = pr
 		}
 		if el := e.judge(w, a, pr); better(el, best) {
 			best = el
 		}
 	}
-	if best.Status >= StatusSuspicious && !w.knowsKinks() &&
-		e.slopeJump(w, a, first) && !small.kink && e.slopeJump(w, a, small) {
-		best.Status = StatusKink
+	if best.Status >= StatusSuspicious {
+		if left, right, ok := e.kinkAt(w, small[1], small[0.1], small[0.01]); ok {
+			best = e.judge(w, a, first)
+			best.Status, best.Left, best.Right = StatusKink, left, right
+		}
 	}
 	if best.Status == StatusFailed {
 		// Wrong at every step: show the values at the configured h.
@@ -307,11 +316,36 @@ func (e *engine) element(w worker, p, k int) Element {
 	return best
 }
 
+// kinkAt decides from f's own values whether θ sits at a kink (a jump in
+// slope) of f along the element: the one-sided slopes R = (f(θ+h) − f(θ))/h
+// and L = (f(θ) − f(θ−h))/h differ by J(h) = s(h)/h, s the second
+// difference f(θ+h) − 2f(θ) + f(θ−h). A smooth f has J(h) ≈ f″·h, shrinking
+// tenfold with each tenfold smaller step; at a kink J(h) tends to the jump
+// itself. So θ is at a kink (within h/100) if s is above rounding at h/100
+// and J(h/100) ≥ J(h/10)/3. It returns L and R at h/100. At a kink the
+// derivative depends on the convention (ReLU′(0) anywhere in [0, 1], for
+// every unit at its kink), and several units whose jumps partly cancel can
+// give any value, so the element cannot be decided there.
+func (e *engine) kinkAt(w worker, ph, p1, p2 probe) (left, right float64, ok bool) {
+	b := w.base()
+	jump := func(pr probe) (s, j float64) {
+		s = math.Abs(pr.fPlus - 2*b.loss + pr.fMinus)
+		return s, s / pr.step
+	}
+	s2, j2 := jump(p2)
+	_, j1 := jump(p1)
+	if !(s2 > kinkFloor*eps*max(p2.scale, b.scale)) || !(j2 >= j1/3) {
+		return 0, 0, false
+	}
+	return (b.loss - p2.fMinus) / p2.step, (p2.fPlus - b.loss) / p2.step, true
+}
+
 // probe measures the central difference of element k of tensor p with step
 // h, using gonum's fd.Derivative with the fd.Central formula (always given
 // explicitly: fd's default is the forward difference).
 func (e *engine) probe(w worker, p, k int, h float64) probe {
 	pr := probe{step: h}
+	w.ready(p)
 	v := w.params()[p].Value
 	raw := v.RawMatrix()
 	_, cols := v.Dims()
@@ -329,7 +363,6 @@ func (e *engine) probe(w worker, p, k int, h float64) probe {
 		case t < orig:
 			pr.fMinus, tMinus = ev.loss, t
 		}
-		pr.kink = pr.kink || ev.kink
 		pr.scale = max(pr.scale, ev.scale)
 		return ev.loss
 	}, orig, &fd.Settings{Formula: fd.Central, Step: h})
@@ -345,7 +378,13 @@ func (e *engine) probe(w worker, p, k int, h float64) probe {
 func (e *engine) judge(w worker, a float64, pr probe) Element {
 	n := pr.numeric
 	el := Element{Analytic: a, Numeric: n, Step: pr.step, AbsErr: math.Abs(a - n), RelErr: relErr(a, n)}
-	if math.IsNaN(a) || math.IsInf(a, 0) || math.IsNaN(n) || math.IsInf(n, 0) {
+	if math.IsNaN(n) || math.IsInf(n, 0) {
+		// f is not finite at θ ± h: nothing can be measured here.
+		el.Status = StatusNotRun
+		el.RelErr = math.Inf(1)
+		return el
+	}
+	if math.IsNaN(a) || math.IsInf(a, 0) {
 		el.Status = StatusFailed
 		el.RelErr = math.Inf(1)
 		return el
@@ -368,17 +407,6 @@ func (e *engine) judge(w worker, a float64, pr probe) Element {
 // noise is the rounding-noise floor of the central difference pr.
 func (e *engine) noise(w worker, pr probe) float64 {
 	return noiseFactor * eps * max(pr.scale, w.base().scale) / pr.step
-}
-
-// slopeJump reports whether pr looks like a kink: the second difference
-// s = f(θ+h) − 2f(θ) + f(θ−h) is above rounding and at least h·|a − n|/2.
-// For a single kink crossed between θ−h and θ+h, s = h·|a − n|·2 exactly (a
-// piecewise linear f), while a smooth f gives s ≈ f″h², which is that large
-// only if f″ ≥ |a − n|/(2h): a curvature 1e5 times the error.
-func (e *engine) slopeJump(w worker, a float64, pr probe) bool {
-	b := w.base()
-	s := math.Abs(pr.fPlus - 2*b.loss + pr.fMinus)
-	return s > kinkFloor*eps*max(pr.scale, b.scale) && s >= pr.step*math.Abs(a-pr.numeric)/2
 }
 
 // better reports whether x is a better verdict than y: a lower status, or
@@ -425,7 +453,6 @@ func (e *engine) directional(w worker, p int) {
 		}
 		ev := w.eval(p, -1, 0)
 		f := ev.loss
-		pr.kink = pr.kink || ev.kink
 		pr.scale = max(pr.scale, ev.scale)
 		for i := range d {
 			if s > 0 {
@@ -452,9 +479,6 @@ func (e *engine) directional(w worker, p int) {
 	}
 	el := e.judge(w, a, pr)
 	el.Row, el.Col = -1, -1
-	if pr.kink {
-		el.Status = StatusKink
-	}
 	t.direction = &el
 }
 
@@ -466,6 +490,9 @@ func (e *engine) summarise(t *tensor) TensorResult {
 		switch el.Status {
 		case StatusKink:
 			tr.KinkSkipped++
+			continue
+		case StatusNotRun:
+			tr.NotFinite++
 			continue
 		case StatusFailed:
 			tr.Failed++
@@ -494,10 +521,13 @@ func (e *engine) summarise(t *tensor) TensorResult {
 		copy(top[i+1:], top[i:])
 		top[i] = el
 	}
-	if len(top) > 0 {
+	switch {
+	case len(top) > 0:
 		tr.Worst = top[0]
 		tr.Status = top[0].Status
-	} else {
+	case tr.NotFinite > 0:
+		tr.Status = StatusNotRun
+	default:
 		tr.Status = StatusKink
 	}
 	tr.Top = top[:min(e.o.TopK, len(top))]

@@ -128,7 +128,12 @@ func appendSigns(dst []byte, v *mat.Dense) []byte {
 // unknown, see Kinker). CheckNetwork checks the same function faster.
 func NetworkFunc(net *nn.Network, x *mat.Dense, labels []int) Func {
 	net.LossAndGrad(x, labels)
-	f := Func{Params: net.Params(), Loss: func() float64 { return net.Loss(x, labels) }}
+	ps := net.Params()
+	grads := gradCopies(ps) // read now: a layer may clear them in Forward
+	for i := range ps {
+		ps[i].Grad = grads[i]
+	}
+	f := Func{Params: ps, Loss: func() float64 { return net.Loss(x, labels) }}
 	for _, l := range net.Layers {
 		if !understood(l) {
 			return f
@@ -158,15 +163,14 @@ func LayerFunc(l nn.Layer, x *mat.Dense, seed uint64) Func {
 	xc := mat.DenseCopyOf(x)
 	out := l.Forward(xc)
 	g := upstream(out, seed)
-	gx := l.Backward(g)
-	if gx == nil {
-		panic(fmt.Sprintf("gradcheck: %T.Backward returned nil: a layer must return ∂L/∂x", l))
+	gx := l.Backward(mat.DenseCopyOf(g)) // Backward may overwrite its argument
+	ps := append([]nn.Param(nil), l.Params()...)
+	grads := gradCopies(ps) // read now: a layer may clear them in Forward
+	for i := range ps {
+		ps[i].Grad = grads[i]
 	}
-	if r, c := gx.Dims(); r != xc.RawMatrix().Rows || c != xc.RawMatrix().Cols {
-		panic(fmt.Sprintf("gradcheck: %T.Backward returned ∂L/∂x of shape %d×%d for an input x of shape %d×%d",
-			l, r, c, xc.RawMatrix().Rows, xc.RawMatrix().Cols))
-	}
-	ps := append(append([]nn.Param(nil), l.Params()...), nn.Param{Name: InputName, Value: xc, Grad: mat.DenseCopyOf(gx)})
+	checkInputGrad(l, gx, xc)
+	ps = append(ps, nn.Param{Name: InputName, Value: xc, Grad: mat.DenseCopyOf(gx)})
 	var scale float64
 	f := Func{Params: ps,
 		Loss:  func() (loss float64) { loss, scale = weightedSum(g, l.Forward(xc)); return loss },
@@ -215,6 +219,7 @@ const (
 	streamSpot
 	streamDirection
 	streamTaylor
+	streamProbe
 )
 
 func newRand(seed, stream uint64) *rand.Rand {
