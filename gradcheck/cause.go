@@ -101,13 +101,17 @@ type Diagnosis struct {
 	// the checked elements (0 for a probe such as CauseInputModified).
 	Residual float64
 	// Evidence is one line saying what was measured, e.g.
-	// "analytic = −1.000 × numeric on all 30 elements".
+	// "analytic = −1 × numeric on 30 checked elements (residual 1e-10)".
 	Evidence string
+
+	batch int // N, to name factors
 }
 
-// String is the one-line diagnosis: "likely cause (certain): scaled by a
-// constant, ×4 = N (the batch size): analytic = 4.000 × numeric on 30 of
-// 30 elements".
+// String is the one-line diagnosis, cause first, e.g.
+//
+//	cause (certain): scaled by N = 4, the batch size (a sum where a mean
+//	is wanted, or a missing ÷N); analytic = 4 × numeric on 30 checked
+//	elements (residual 1e-10)
 func (d *Diagnosis) String() string {
 	if d == nil {
 		return ""
@@ -115,16 +119,39 @@ func (d *Diagnosis) String() string {
 	if d.Cause == CauseUnknown {
 		return "cause: none of the known mistakes fits (" + d.Evidence + ")"
 	}
-	return fmt.Sprintf("cause (%s): %s: %s", d.Confidence, d.label(), d.Evidence)
+	return fmt.Sprintf("cause (%s): %s; %s", d.Confidence, d.label(), d.Evidence)
 }
 
-// label is the cause with its factor or rows.
+// explain says what each cause means for the learner.
+var explain = map[Cause]string{
+	CauseTransposed:    "transposed: Xᵀ·Δ where Δᵀ·X is needed, or Wᵀ where W is needed",
+	CauseMaskMissing:   "the φ′ mask is missing: Δ = G instead of Δ = φ′(V) ⊙ G",
+	CauseMaskWrong:     "φ′ evaluated on the wrong tensor",
+	CauseNotWritten:    "never written: Backward leaves this gradient at zero",
+	CauseStale:         "stale: this gradient holds values from an earlier call of Backward",
+	CauseAccumulated:   "accumulated: Backward adds to the gradient of an earlier call instead of overwriting it",
+	CauseFirstExample:  "only the first example of the batch is used: sum over all N rows",
+	CauseRowsPermuted:  "example rows permuted: row n of Δ must be paired with row n of X",
+	CauseBiasAxis:      "bias summed over the wrong axis: ∂E/∂b = Δᵀ·1 sums over the examples (rows)",
+	CauseBiasAveraged:  "bias averaged (÷N) while ∂E/∂W is summed",
+	CauseSignRows:      "the sign is flipped in some rows",
+	CauseRowsScaled:    "some rows are off by a constant factor",
+	CauseLabBug:        "G·W instead of Δ·W (the lab's bug): the φ′ mask is missing from the gradient passed down",
+	CauseInputModified: "the input x is modified in place",
+}
+
+// label is the cause explained, with its factor or rows.
 func (d *Diagnosis) label() string {
 	switch d.Cause {
-	case CauseScaled, CauseRowsScaled:
-		return fmt.Sprintf("%s (×%.4g)", d.Cause, d.Factor)
+	case CauseScaled:
+		return "scaled by " + factorName(d.Factor, d.batch)
+	case CauseRowsScaled:
+		return fmt.Sprintf("rows %v are scaled by %s", d.Rows, factorName(d.Factor, d.batch))
 	case CauseSignRows:
-		return fmt.Sprintf("%s %v", d.Cause, d.Rows)
+		return fmt.Sprintf("the sign is flipped in rows %v", d.Rows)
+	}
+	if e, ok := explain[d.Cause]; ok {
+		return e
 	}
 	return string(d.Cause)
 }

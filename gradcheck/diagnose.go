@@ -102,14 +102,20 @@ func diagnose(r *Report, pr *layerProbe) {
 			t.Diagnosis = &Diagnosis{Cause: CauseUnknown, Evidence: "no element could be compared"}
 			continue
 		}
-		cands := genericCandidates(d, r.Batch)
-		if pr != nil {
-			cands = append(cands, probeCandidates(d, pr, i)...)
-		}
+		// Catalogue order breaks ties: never written, then what the layer
+		// model and the probes explain (specific), then the plain
+		// transformations of the numeric values.
+		generic := genericCandidates(d, r.Batch)
+		cands := generic[:1]
 		if lm != nil {
 			cands = append(cands, lm.candidates(d, r)...)
 		}
-		t.Diagnosis = pick(d, cands)
+		if pr != nil {
+			cands = append(cands, probeCandidates(d, pr, i)...)
+		}
+		cands = append(cands, generic[1:]...)
+		t.Diagnosis = pick(d, cands, r.Batch)
+		t.Diagnosis.batch = r.Batch
 	}
 }
 
@@ -126,7 +132,7 @@ func genericCandidates(d *tensorData, batch int) []candidate {
 		c := an / nn2
 		c = snapFactor(c, batch)
 		if math.Abs(c-1) > 1e-3 {
-			cs = append(cs, candidate{cause: CauseScaled, factor: c, what: fmt.Sprintf("%s × numeric", factorName(c, batch)),
+			cs = append(cs, candidate{cause: CauseScaled, factor: c, what: factorWhat(c, batch) + " × numeric",
 				at: func(i, j int) float64 { return c * d.num.At(i, j) }})
 		}
 	}
@@ -152,21 +158,27 @@ func rowCandidate(d *tensorData) (candidate, bool) {
 			an += analyticAt(d, i, j) * n
 			nn2 += n * n
 		}
-		f[i] = 1
+		f[i] = math.NaN() // a row of zeros fits any factor
 		if nn2 > 0 {
 			f[i] = an / nn2
 		}
 	}
 	var off []int
 	var factor float64
+	fixed := 0
 	for i, c := range f {
+		if c != c {
+			f[i] = 1
+			continue
+		}
+		fixed++
 		if math.Abs(c-1) > 1e-3 {
 			off = append(off, i)
 			factor = c
 		}
 	}
-	if len(off) == 0 || len(off) == d.rows {
-		return candidate{}, false
+	if len(off) == 0 || len(off) == fixed {
+		return candidate{}, false // none, or a factor for the whole tensor
 	}
 	cause := CauseRowsScaled
 	if math.Abs(factor+1) < 1e-3 {
@@ -185,9 +197,11 @@ func probeCandidates(d *tensorData, pr *layerProbe, p int) []candidate {
 		return nil
 	}
 	prev := pr.prev[p]
-	cs := []candidate{
-		{cause: CauseStale, what: "the gradient of the earlier call (on other data)", at: prev.At},
-		{cause: CauseAccumulated, what: "the earlier call's gradient + numeric", at: func(i, j int) float64 { return prev.At(i, j) + d.num.At(i, j) }},
+	var cs []candidate
+	if mat.Norm(prev, 1) > 0 { // a zero gradient was never written, not stale
+		cs = append(cs,
+			candidate{cause: CauseStale, what: "the gradient of the earlier call (on other data)", at: prev.At},
+			candidate{cause: CauseAccumulated, what: "the earlier call's gradient + numeric", at: func(i, j int) float64 { return prev.At(i, j) + d.num.At(i, j) }})
 	}
 	if pr.again != nil && p < len(pr.again) && pr.again[p] != nil {
 		again := pr.again[p]
@@ -205,7 +219,7 @@ func probeCandidates(d *tensorData, pr *layerProbe, p int) []candidate {
 }
 
 // pick ranks the candidates and returns the diagnosis.
-func pick(d *tensorData, cs []candidate) *Diagnosis {
+func pick(d *tensorData, cs []candidate, batch int) *Diagnosis {
 	type scored struct {
 		c candidate
 		r float64
@@ -214,7 +228,10 @@ func pick(d *tensorData, cs []candidate) *Diagnosis {
 	for _, c := range cs {
 		ss = append(ss, scored{c, residualOf(d, c.at, false)})
 	}
-	sort.SliceStable(ss, func(i, j int) bool { return ss[i].r < ss[j].r })
+	// Residuals at the level of the numeric error tie: the catalogue's
+	// order (simplest cause first) decides.
+	key := func(r float64) float64 { return max(r, certainResidual) }
+	sort.SliceStable(ss, func(i, j int) bool { return key(ss[i].r) < key(ss[j].r) })
 	if len(ss) == 0 || ss[0].r > likelyResidual {
 		ev := "the analytic values are not a known transformation of the numeric ones"
 		if len(ss) > 0 {
@@ -283,15 +300,23 @@ func factorName(c float64, batch int) string {
 	b := float64(batch)
 	switch {
 	case c == -1:
-		return "−1 (the wrong sign)"
+		return "−1: the wrong sign"
 	case batch > 1 && c == b:
-		return fmt.Sprintf("%d = N, the batch size (a sum where a mean is wanted, or a missing ÷N)", batch)
+		return fmt.Sprintf("N = %d, the batch size (a sum where a mean is wanted, or a missing ÷N)", batch)
 	case batch > 1 && c == 1/b:
-		return fmt.Sprintf("1/%d = 1/N (divided by the batch size N once too often)", batch)
+		return fmt.Sprintf("1/N = 1/%d (divided by the batch size N once too often)", batch)
 	case batch > 1 && c == -b:
 		return fmt.Sprintf("−%d = −N", batch)
 	case batch > 1 && c == -1/b:
 		return fmt.Sprintf("−1/%d = −1/N", batch)
+	}
+	return fmt.Sprintf("%.4g", c)
+}
+
+// factorWhat is c in a formula: "4", "1/4", "−1".
+func factorWhat(c float64, batch int) string {
+	if batch > 1 && c == 1/float64(batch) {
+		return fmt.Sprintf("1/%d", batch)
 	}
 	return fmt.Sprintf("%.4g", c)
 }

@@ -124,9 +124,9 @@ func (m *layerModel) candidates(d *tensorData, r *Report) []candidate {
 	}
 	// G instead of Δ: the mask missing everywhere, or only in ∂L/∂x.
 	if which == 2 && !m.wFailed {
-		add(CauseLabBug, "G·W (the upstream gradient without φ′)", m.g)
+		add(CauseLabBug, "G·W", m.g)
 	} else {
-		add(CauseMaskMissing, "what Δ = G (no φ′) gives", m.g)
+		add(CauseMaskMissing, "what Δ = G gives", m.g)
 	}
 	// φ′ on the wrong tensor.
 	for _, wm := range m.wrongMasks() {

@@ -69,7 +69,7 @@ func ExampleCheckLayer() {
 	}
 	// Output:
 	// layer *nn.Dense: passed (3 tensors)
-	// gradient with respect to the input x (the matrix Backward returns) is wrong: worst at (1, 1): analytic -2.051, numeric 0.1751 (relative error 1); 24 of 24 checked elements are wrong. Hint: ∂L/∂x = δ·W with δ = φ′(v) ⊙ g; multiplying g instead of δ by W (the lab's bug) or using Wᵀ gives this.
+	// gradient with respect to the input x (the matrix Backward returns) is wrong: cause (certain): G·W instead of Δ·W (the lab's bug): the φ′ mask is missing from the gradient passed down; analytic = G·W on 24 checked element(s) (residual 0). worst at (1, 1): analytic -2.051, numeric 0.1751 (relative error 1); 24 of 24 checked elements are wrong
 }
 
 // Checking a plain function f(θ) = θ₀² + 3·θ₀·θ₁ whose hand-derived

@@ -22,6 +22,8 @@ func (r *Report) Summary() string {
 		}
 	}
 	switch {
+	case r.CheckError != nil:
+		return fmt.Sprintf("%s: CHECK NOT RUN (%v)", r.Name, r.CheckError)
 	case failed > 0:
 		return fmt.Sprintf("%s: FAILED (%d of %d tensors wrong)", r.Name, failed, len(r.Tensors))
 	case susp > 0:
