@@ -66,7 +66,8 @@ type preActivations interface {
 	Activation() nn.Activation
 }
 
-// knownSmooth are nn's activations without kinks.
+// knownActivation reports whether a is one of nn's activations and whether
+// it is ReLU (the one with kinks), for the kink fingerprints of Func.Kinks.
 func knownActivation(a nn.Activation) (known, relu bool) {
 	switch a {
 	case nn.ReLU:
