@@ -123,6 +123,13 @@ func diagnose(r *Report, pr *layerProbe) {
 func genericCandidates(d *tensorData, batch int) []candidate {
 	var cs []candidate
 	cs = append(cs, candidate{cause: CauseNotWritten, what: "0 everywhere", at: func(int, int) float64 { return 0 }})
+	zero := true
+	for _, el := range d.els {
+		zero = zero && el.Analytic == 0
+	}
+	if zero { // all zero: no factor or transformation can say more
+		return cs
+	}
 	var an, nn2 float64
 	for _, el := range d.els {
 		an += el.Analytic * el.Numeric
@@ -244,13 +251,20 @@ func pick(d *tensorData, cs []candidate, batch int) *Diagnosis {
 	if best.r <= certainResidual {
 		conf = Certain
 		for _, s := range ss[1:] {
-			if s.c.cause != best.c.cause && s.r <= 100*max(best.r, 1e-12) {
+			if s.c.cause != best.c.cause && !refines(best.c.cause, s.c.cause) && s.r <= 100*max(best.r, 1e-12) {
 				conf = Likely
 			}
 		}
 	}
 	return &Diagnosis{Cause: best.c.cause, Confidence: conf, Factor: best.c.factor, Rows: best.c.rows, Residual: best.r,
 		Evidence: fmt.Sprintf("analytic = %s on %d checked element(s) (residual %.1g)", best.c.what, len(d.els), best.r)}
+}
+
+// refines reports whether cause a is a more specific reading of cause b
+// (they predict the same values, so the tie is no doubt): the bias
+// averaged while W is summed is a bias scaled by 1/N.
+func refines(a, b Cause) bool {
+	return a == CauseBiasAveraged && b == CauseScaled
 }
 
 // residualOf is ‖a − p‖ / max(‖a‖, ‖n‖) over d's checked elements (with
