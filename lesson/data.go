@@ -92,8 +92,8 @@ func Labels(s *mnist.Set) []int {
 	return out
 }
 
-// Images returns the images of the examples idx of s (views, not copies).
-func Images(s *mnist.Set, idx []int) [][]byte {
+// setImages returns the images of the examples idx of s (views, not copies).
+func setImages(s *mnist.Set, idx []int) [][]byte {
 	out := make([][]byte, len(idx))
 	for k, i := range idx {
 		out[k] = s.Image(i)

@@ -20,8 +20,8 @@
 // from the input, W⁽ˢ⁾ ∈ ℝ^(n_out×n_in), u = W a, v = u + b, a = φ(v),
 // a⁽⁰⁾ = x, softmax output, E the mean cross-entropy with the ln,
 // δ = ∂E/∂v, ReLU′(0) = 0. The equations and their numbers live in one
-// place, Derivation; prose elsewhere refers to them with Ref so numbers
-// cannot drift between notebooks.
+// place, Derivation; the walkthrough, the checks and the notebooks cite
+// them by key, so numbers cannot drift between notebooks.
 //
 // Batches follow package nn: one example per row, so a Trace's U, V, A,
 // DPhi, Delta are N×n_out with example n in row n, and δ includes the 1/N of

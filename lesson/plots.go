@@ -32,7 +32,7 @@ func SetDigits(s *mnist.Set, n int) []*chart.Chart {
 		idx[i] = i
 		captions[i] = fmt.Sprintf("#%d: %s", i, names[s.Label(i)])
 	}
-	return chart.DigitImages(chart.Images{Pix: Images(s, idx), Rows: s.Rows, Cols: s.Cols}, chart.WithCaptions(captions))
+	return chart.DigitImages(chart.Images{Pix: setImages(s, idx), Rows: s.Rows, Cols: s.Cols}, chart.WithCaptions(captions))
 }
 
 // SetConfusionMatrix plots the confusion matrix of predictions (one per
@@ -51,7 +51,7 @@ func SetMisclassified(s *mnist.Set, predicted []int, limit int) []*chart.Chart {
 	for i := range all {
 		all[i] = i
 	}
-	imgs := chart.Images{Pix: Images(s, all), Rows: s.Rows, Cols: s.Cols}
+	imgs := chart.Images{Pix: setImages(s, all), Rows: s.Rows, Cols: s.Cols}
 	return chart.Misclassified(imgs, Labels(s), predicted, chart.WithClassNames(s.ClassNames()), chart.WithLimit(limit))
 }
 
