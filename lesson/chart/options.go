@@ -1,6 +1,10 @@
 package chart
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/backprop-lab/backprop/lesson/internal/format"
+)
 
 // Option adjusts a chart, in the style of go-echarts' charts.With…Opts:
 // constructors take any number of options after their data and ignore the
@@ -42,10 +46,7 @@ func (c config) size(w, h int) (int, int) {
 // className returns the name of class k, or k as a number when there is no
 // name.
 func (c config) className(k int) string {
-	if k >= 0 && k < len(c.classNames) {
-		return c.classNames[k]
-	}
-	return strconv.Itoa(k)
+	return format.ClassName(c.classNames, k)
 }
 
 // WithSize sets a chart's size in CSS pixels (every constructor that takes
