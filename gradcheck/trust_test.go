@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -19,7 +20,7 @@ func TestNonFiniteLossIsACheckError(t *testing.T) {
 	for s := range net.Layers {
 		net.Dense(s+1).W.Scale(2e3, net.Dense(s+1).W)
 	}
-	x, labels := randData(51, 4, 6, 3)
+	x, labels := nntest.RandomBatch(51, 4, 6, 3)
 	r := CheckNetwork(net, x, labels, nil)
 	if !math.IsInf(r.Loss, 1) {
 		t.Fatalf("loss %g, want +Inf for this case", r.Loss)
@@ -61,17 +62,17 @@ func (s scratchReLU) Params() []nn.Param               { return s.d.Params() }
 func TestKinksDoNotDependOnTheLayerType(t *testing.T) {
 	for _, name := range []string{"zero weights", "zero bias, a zero example", "random"} {
 		d := nn.NewDense(6, 5, nn.ReLU)
-		x, _ := randData(52, 4, 6, 1)
+		x, _ := nntest.RandomBatch(52, 4, 6, 1)
 		switch name {
 		case "zero bias, a zero example":
-			w, _ := randData(53, 5, 6, 1)
+			w, _ := nntest.RandomBatch(53, 5, 6, 1)
 			d.W.Copy(w)
 			for j := range 6 {
 				x.Set(1, j, 0)
 			}
 		case "random":
 			randomBiases(&nn.Network{Layers: []nn.Layer{d}}, 54)
-			w, _ := randData(55, 5, 6, 1)
+			w, _ := nntest.RandomBatch(55, 5, 6, 1)
 			d.W.Copy(w)
 		}
 		for _, m := range []Mode{Auto, Directional} {
