@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/backprop-lab/backprop/lesson/internal/golden"
 )
 
 func TestDerivationNumbering(t *testing.T) {
@@ -67,7 +69,7 @@ func TestDerivationNotation(t *testing.T) {
 }
 
 func TestDerivationMarkdown(t *testing.T) {
-	golden(t, "derivation.md", DerivationMarkdown())
+	golden.Check(t, "derivation.md", DerivationMarkdown())
 	md := DerivationMarkdown("output-delta", "bias-trick")
 	if !strings.HasPrefix(md, "#### (11) Output delta") || !strings.Contains(md, "#### (4) The bias trick") {
 		t.Errorf("selected steps render wrongly:\n%s", md)
@@ -81,7 +83,7 @@ func TestDerivationMarkdown(t *testing.T) {
 			t.Errorf("display math not on its own line: %s", line)
 		}
 	}
-	golden(t, "labbug.md", LabBugMarkdown())
+	golden.Check(t, "labbug.md", LabBugMarkdown())
 	if !strings.Contains(LabBugMarkdown(), Ref("hidden-delta")) {
 		t.Error("the lab bug case study does not refer to the hidden-delta equation")
 	}
