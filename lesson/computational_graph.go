@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/backprop-lab/backprop/lesson/autodiff"
+	"github.com/backprop-lab/backprop/lesson/chart"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -197,4 +198,37 @@ func CheckGateFD() Check {
 	c := CheckEquation("(∂f/∂x, ∂f/∂y, ∂f/∂z, ∂f/∂w) graph = finite differences", got, want, TolFD)
 	c.Detail = fmt.Sprintf("central differences, h = %g", fdStep)
 	return c
+}
+
+// GraphChart draws the graph below out (chart.ComputationalGraph): every
+// node of autodiff.Topo(out), every edge labelled with the value it carries
+// forward and the gradient it carries back, n.Grad × local for an edge into
+// n. Leaves named W… and b… are parameters, unnamed leaves and leaves named
+// by a number constants, other leaves inputs.
+func GraphChart(title string, out *autodiff.Value) *chart.Chart {
+	order := autodiff.Topo(out)
+	index := make(map[*autodiff.Value]int, len(order))
+	nodes := make([]chart.GraphNode, len(order))
+	for i, n := range order {
+		index[n] = i
+		kind := "operation"
+		switch {
+		case n == out:
+			kind = "output"
+		case n.Op == "" && (strings.HasPrefix(n.Label, "W") || strings.HasPrefix(n.Label, "b")):
+			kind = "parameter"
+		case n.Op == "" && (n.Label == "" || strings.ContainsRune("−-0123456789", []rune(n.Label)[0])):
+			kind = "constant"
+		case n.Op == "":
+			kind = "input"
+		}
+		nodes[i] = chart.GraphNode{Name: n.Label, Op: n.Op, Kind: kind, Value: n.Data, Grad: n.Grad}
+	}
+	var edges []chart.GraphEdge
+	for _, n := range order {
+		for k, p := range n.Parents() {
+			edges = append(edges, chart.GraphEdge{From: index[p], To: index[n], Value: p.Data, Grad: n.Grad * n.Local(k)})
+		}
+	}
+	return chart.ComputationalGraph(title, nodes, edges)
 }

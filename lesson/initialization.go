@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/backprop-lab/backprop/lesson/chart"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -69,6 +70,7 @@ type InitRun struct {
 	BatchLoss     []float64 // loss of every mini-batch, in order
 	EpochLoss     []float64 // nn.Epoch.Loss per finished epoch
 	TestAccuracy  float64   // after training (0 if it diverged)
+	Batches       int       // mini-batches per epoch
 	Diverged      *nn.DivergenceError
 }
 
@@ -82,7 +84,7 @@ func (c InitStudy) Run(train, test nn.Data, inits []nn.Init) ([]InitRun, error) 
 		if err != nil {
 			return nil, err
 		}
-		r := InitRun{Init: init.Name, Step0: MeasureLayers(net, xProbe, lProbe)}
+		r := InitRun{Init: init.Name, Step0: MeasureLayers(net, xProbe, lProbe), Batches: batchCount(train.Len(), c.BatchSize)}
 		sgd := nn.SGD{LearningRate: c.LearningRate, BatchSize: c.BatchSize, Epochs: c.Epochs, Seed: c.Seed,
 			OnBatch: func(s nn.Step) error { r.BatchLoss = append(r.BatchLoss, s.Loss); return nil },
 			OnEpoch: func(e nn.Epoch) error {
@@ -104,6 +106,13 @@ func (c InitStudy) Run(train, test nn.Data, inits []nn.Init) ([]InitRun, error) 
 		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// batchCount is the number of mini-batches of size bs in an epoch of n
+// examples, as nn.SGD cuts them.
+func batchCount(n, bs int) int {
+	bs = max(1, min(bs, n))
+	return (n + bs - 1) / bs
 }
 
 // probeBatch returns the first n examples of data as one batch.
@@ -159,4 +168,59 @@ func FirstLayerGap(act string, runs []InitRun, small, ref string) string {
 	a, b := get(small), get(ref)
 	return fmt.Sprintf("%s: first-layer ∂E/∂W RMS at step 0 is %.2g with %s and %.2g with %s: %.1f orders of magnitude smaller",
 		act, a, small, b, ref, math.Log10(b/a))
+}
+
+// InitCharts draws one chart per quantity (RMS of a⁽ˢ⁾, δ⁽ˢ⁾ and
+// ∂E/∂W⁽ˢ⁾), layers on the x axis and one bar per initialisation, at step 0
+// (afterEpoch false) or after the first epoch. Runs that diverged in the
+// first epoch have no bars after it.
+func InitCharts(act string, runs []InitRun, afterEpoch bool) []*chart.Chart {
+	when := "at step 0"
+	if afterEpoch {
+		when = "after one epoch"
+	}
+	quantity := []struct {
+		name string
+		get  func(LayerRMS) []float64
+	}{
+		{"a⁽ˢ⁾", func(m LayerRMS) []float64 { return m.A }},
+		{"δ⁽ˢ⁾", func(m LayerRMS) []float64 { return m.Delta }},
+		{"∂E/∂W⁽ˢ⁾", func(m LayerRMS) []float64 { return m.DW }},
+	}
+	var out []*chart.Chart
+	for _, q := range quantity {
+		var series []chart.LayerSeries
+		for _, r := range runs {
+			m := r.Step0
+			if afterEpoch {
+				m = r.Epoch1
+			}
+			vals := q.get(m)
+			if vals == nil { // diverged: no measurement
+				vals = make([]float64, len(q.get(r.Step0)))
+			}
+			series = append(series, chart.LayerSeries{Name: r.Init, Values: vals})
+		}
+		out = append(out, chart.LayerBars(fmt.Sprintf("%s: RMS of %s %s", act, q.name, when), series, chart.WithSize(440, 320)))
+	}
+	return out
+}
+
+// InitLossCurves overlays the batch losses of the runs, one curve per
+// initialisation, against epochs.
+func InitLossCurves(act string, runs []InitRun) *chart.Chart {
+	var series []chart.Series
+	for _, r := range runs {
+		series = append(series, epochSeries(r.Init, r.BatchLoss, r.Batches))
+	}
+	return chart.LossCurves(act+": loss by initialisation", series, chart.WithSize(560, 360))
+}
+
+// epochSeries places batch k (0-based) of a run at x = (k+1)/perEpoch.
+func epochSeries(name string, batchLoss []float64, perEpoch int) chart.Series {
+	xs := make([]float64, len(batchLoss))
+	for k := range xs {
+		xs[k] = float64(k+1) / float64(perEpoch)
+	}
+	return chart.Series{Name: name, X: xs, Y: batchLoss}
 }

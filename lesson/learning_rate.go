@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/backprop-lab/backprop/lesson/chart"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -18,6 +19,7 @@ type RateRun struct {
 	BatchLoss    []float64 // loss of every mini-batch before its update, in order
 	EpochLoss    []float64 // nn.Epoch.Loss per finished epoch
 	TestAccuracy float64   // after training; 0 if it diverged
+	Batches      int       // mini-batches per epoch
 	Diverged     *nn.DivergenceError
 }
 
@@ -35,7 +37,7 @@ func (c RateStudy) run(train, test nn.Data, eta float64, n int) (RateRun, error)
 	if err != nil {
 		return RateRun{}, err
 	}
-	r := RateRun{LearningRate: eta, BatchSize: n}
+	r := RateRun{LearningRate: eta, BatchSize: n, Batches: batchCount(train.Len(), n)}
 	sgd := nn.SGD{LearningRate: eta, BatchSize: n, Epochs: c.Epochs, Seed: c.Seed,
 		OnBatch: func(s nn.Step) error { r.BatchLoss = append(r.BatchLoss, s.Loss); return nil },
 		OnEpoch: func(e nn.Epoch) error { r.EpochLoss = append(r.EpochLoss, e.Loss); return nil }}
@@ -184,4 +186,25 @@ func SpreadTable(net *nn.Network, data nn.Data, samples int, seed uint64, ns ...
 		fmt.Fprintf(&b, "%6d %10.4f %10.4f %8.3f %9.3f\n", n, m, s, s/s0, math.Sqrt(float64(ns[0])/float64(n)))
 	}
 	return b.String()
+}
+
+// RateLossCurves overlays the batch losses of the runs against epochs, one
+// curve per run, named by η (by N when all runs share η).
+func RateLossCurves(title string, runs []RateRun) *chart.Chart {
+	byN := len(runs) > 1
+	for _, r := range runs {
+		byN = byN && r.LearningRate == runs[0].LearningRate
+	}
+	var series []chart.Series
+	for _, r := range runs {
+		name := fmt.Sprintf("η = %g", r.LearningRate)
+		if byN {
+			name = fmt.Sprintf("N = %d", r.BatchSize)
+		}
+		if r.Diverged != nil {
+			name += " (diverged)"
+		}
+		series = append(series, epochSeries(name, r.BatchLoss, r.Batches))
+	}
+	return chart.LossCurves(title, series)
 }

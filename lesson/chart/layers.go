@@ -1,0 +1,92 @@
+package chart
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// LayerSeries is one named value per layer: Values[s−1] belongs to layer s.
+type LayerSeries struct {
+	Name   string
+	Values []float64
+}
+
+// LayerBars compares per-layer values of several series (e.g. the RMS of
+// the activations a⁽ˢ⁾ under each initialisation) as grouped bars, layers
+// 1 … h on the x axis and a log y axis, since such values span orders of
+// magnitude. Values ≤ 0, NaN or ±Inf cannot be drawn on a log axis and are
+// left out (a gap). It panics if the series have different lengths.
+func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
+	layers := 0
+	for i, s := range series {
+		if i > 0 && len(s.Values) != layers {
+			panic(fmt.Sprintf("chart: LayerBars: series %q has %d layers, %q has %d", s.Name, len(s.Values), series[0].Name, layers))
+		}
+		layers = len(s.Values)
+	}
+	cats := make([]string, layers)
+	for i := range cats {
+		cats[i] = fmt.Sprintf("layer %d", i+1)
+	}
+	b := charts.NewBar()
+	b.SetGlobalOptions(common(title, "log scale")...)
+	b.SetGlobalOptions(
+		charts.WithYAxisOpts(opts.YAxis{Type: "log", AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
+		charts.WithGridOpts(opts.Grid{Bottom: "70", Left: "60"}),
+	)
+	b.SetXAxis(cats)
+	for _, s := range series {
+		d := make([]opts.BarData, layers)
+		for i, v := range s.Values {
+			d[i] = opts.BarData{Value: logValue(v)}
+		}
+		b.AddSeries(s.Name, d)
+	}
+	return newChart(title, configure(options), chartW, chartH, b)
+}
+
+// logValue is v, or ECharts' missing value "-" where a log axis cannot show it.
+func logValue(v float64) any {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return "-"
+	}
+	return v
+}
+
+// LossCurves overlays loss curves on one chart, e.g. one per learning
+// rate: Series.X is the training progress in epochs, Series.Y the loss of
+// each mini-batch. The y axis is logarithmic, so that curves orders of
+// magnitude apart stay readable; non-finite or non-positive losses are left out, and a
+// curve that stops early (training diverged) simply ends. Long curves are
+// averaged over buckets of consecutive points (at most 2000 per curve,
+// WithMaxPoints). It panics if a series' X and Y differ in length.
+func LossCurves(title string, series []Series, options ...Option) *Chart {
+	cfg := configure(options)
+	l := charts.NewLine()
+	l.SetGlobalOptions(common(title, "loss per mini-batch, log scale")...)
+	l.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "epochs", NameLocation: "middle", NameGap: 25, Min: 0}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: "E"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
+		charts.WithGridOpts(opts.Grid{Bottom: "70"}),
+	)
+	for _, s := range series {
+		if len(s.X) != len(s.Y) {
+			panic(fmt.Sprintf("chart: LossCurves: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y)))
+		}
+		_, ys, per := bucketMeans(s.Y, cfg.maxPoints)
+		d := make([]opts.LineData, len(ys))
+		for i := range ys {
+			lo := i * per
+			hi := min(lo+per, len(s.X))
+			d[i] = opts.LineData{Value: []any{(s.X[lo] + s.X[hi-1]) / 2, logValue(ys[i])}}
+		}
+		l.AddSeries(s.Name, d, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Width: 1.5}))
+	}
+	return newChart(title, cfg, chartW, chartH, l)
+}
