@@ -206,3 +206,45 @@ func sizesString(sizes []int) string {
 	}
 	return strings.Join(s, "-")
 }
+
+// PredictedProducts lists the matrix products the derivation predicts for
+// a network of the given sizes on a batch of n examples, in the order nn
+// runs them: forward, U⁽ˢ⁾ = A⁽ˢ⁻¹⁾·W⁽ˢ⁾ᵀ for s = 1 … h, (n×n_in)·(n_in×n_out);
+// backward, for s = h … 1, ∂E/∂W⁽ˢ⁾ = Δ⁽ˢ⁾ᵀ·A⁽ˢ⁻¹⁾, (n_out×n)·(n×n_in), then
+// for s > 1 the input gradient Δ⁽ˢ⁾·W⁽ˢ⁾, (n×n_out)·(n_out×n_in).
+func PredictedProducts(sizes []int, n int) ProductCount {
+	var pc ProductCount
+	for s := 1; s < len(sizes); s++ {
+		pc.Forward = append(pc.Forward, Product{M: n, N: sizes[s], K: sizes[s-1]})
+	}
+	for s := len(sizes) - 1; s >= 1; s-- {
+		pc.Backward = append(pc.Backward, Product{M: sizes[s], N: sizes[s-1], K: n})
+		if s > 1 {
+			pc.Backward = append(pc.Backward, Product{M: n, N: sizes[s-1], K: sizes[s]})
+		}
+	}
+	return pc
+}
+
+// CheckProducts compares the products counted in nn (CountProducts) with
+// PredictedProducts: the same number, each with the same flop count
+// (2·m·n·k; a product and its transposed form count the same).
+func CheckProducts(counted ProductCount, sizes []int, n int) Check {
+	want := PredictedProducts(sizes, n)
+	name := fmt.Sprintf("%s, N = %d: %d forward + %d backward products as predicted", sizesString(sizes), n, len(want.Forward), len(want.Backward))
+	flopsOf := func(pc ProductCount) []float64 {
+		var f []float64
+		for _, p := range append(slices.Clone(pc.Forward), pc.Backward...) {
+			f = append(f, p.Flops())
+		}
+		return f
+	}
+	got, exp := flopsOf(counted), flopsOf(want)
+	if len(counted.Forward) != len(want.Forward) || len(got) != len(exp) {
+		return Check{Name: name, Detail: fmt.Sprintf("counted %d + %d products", len(counted.Forward), len(counted.Backward)),
+			MaxErr: 1, Tol: 0, OK: false}
+	}
+	c := CheckEquation(name, mat.NewDense(1, len(got), got), mat.NewDense(1, len(exp), exp), 0)
+	c.Detail = "flops of each product, counted in gonum's BLAS"
+	return c
+}

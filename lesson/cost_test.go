@@ -71,3 +71,18 @@ func TestFDGradient(t *testing.T) {
 		t.Errorf("%s\n%s", c, txt)
 	}
 }
+
+func TestCheckProducts(t *testing.T) {
+	x := mat.NewDense(7, 784, nil)
+	labels := make([]int, 7)
+	for _, sizes := range [][]int{{784, 96, 10}, {784, 96, 96, 96, 96, 10}} {
+		net := nn.MustNew(nn.Config{Sizes: sizes, Seed: 1})
+		if c := CheckProducts(CountProducts(net, x, labels), sizes, 7); !c.OK {
+			t.Error(c)
+		}
+		// A prediction for another batch size must fail.
+		if c := CheckProducts(CountProducts(net, x, labels), sizes, 8); c.OK {
+			t.Errorf("N = 8 prediction passed for N = 7: %s", c)
+		}
+	}
+}

@@ -224,3 +224,25 @@ func epochSeries(name string, batchLoss []float64, perEpoch int) chart.Series {
 	}
 	return chart.Series{Name: name, X: xs, Y: batchLoss}
 }
+
+// CheckReLUScaling checks the variance rule for ReLU layers on a run: with
+// W_ij ~ N(0, σ²) (or any zero-mean law of variance σ²) and n_in inputs, the
+// RMS of the activations grows from one hidden layer to the next by
+//
+//	rms(a⁽ˢ⁾) / rms(a⁽ˢ⁻¹⁾) ≈ σ·√(n_in/2)
+//
+// (v sums n_in terms of variance σ²·E[a²]; ReLU keeps half of v's second
+// moment). It compares the measured ratios of layers 2 … h−1 with σ·√(n_in/2)
+// and passes when every relative deviation is ≤ 15%: the RMS values are
+// estimates from a probe batch, and the rule ignores the correlations
+// between units, so it holds to a few per cent, not to rounding.
+func CheckReLUScaling(r InitRun, sigma float64, nIn int) Check {
+	want := sigma * math.Sqrt(float64(nIn)/2)
+	var worst float64
+	a := r.Step0.A
+	for s := 1; s < len(a)-1; s++ {
+		worst = math.Max(worst, math.Abs(a[s]/a[s-1]/want-1))
+	}
+	return Check{Name: fmt.Sprintf("%s: rms(a⁽ˢ⁾)/rms(a⁽ˢ⁻¹⁾) = σ√(n_in/2) = %.3g", r.Init, want),
+		Detail: "relative deviation over the hidden layers", MaxErr: worst, Tol: 0.15, OK: worst <= 0.15}
+}

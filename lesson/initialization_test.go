@@ -60,6 +60,16 @@ func TestInitStudy(t *testing.T) {
 	if he.Diverged != nil || len(he.EpochLoss) != 1 || len(he.Epoch1.DW) != 4 || len(he.BatchLoss) != 10 {
 		t.Errorf("he run incomplete: %+v", he)
 	}
+	// The variance rule, on the hidden layers (n_in = 48).
+	if c := CheckReLUScaling(he, math.Sqrt(2.0/48), 48); !c.OK {
+		t.Error(c)
+	}
+	if c := CheckReLUScaling(small, 0.01, 48); !c.OK {
+		t.Error(c)
+	}
+	if c := CheckReLUScaling(small, 0.02, 48); c.OK { // a wrong σ fails
+		t.Errorf("σ = 0.02 passed for a ×0.01 run: %s", c)
+	}
 	txt := InitTable(runs) + FirstLayerGap("ReLU", runs, "×0.01", "he")
 	for _, want := range []string{"lab U[−0.2,0.2)", "xavier", "orders of magnitude smaller"} {
 		if !strings.Contains(txt, want) {

@@ -208,3 +208,59 @@ func RateLossCurves(title string, runs []RateRun) *chart.Chart {
 	}
 	return chart.LossCurves(title, series)
 }
+
+// CheckSGDStep checks the update rule θ ← θ − η ∂E/∂θ on nn: one nn.SGD
+// step with the whole batch (x, labels) as its mini-batch moves every
+// parameter of a clone of net by exactly −η times the gradient that
+// LossAndGrad computes on that batch (to TolExact: the batch is shuffled, so
+// the mean is summed in another order).
+func CheckSGDStep(net *nn.Network, x *mat.Dense, labels []int, eta float64) Check {
+	grad := net.Clone()
+	grad.LossAndGrad(x, labels)
+	stepped := net.Clone()
+	n, _ := x.Dims()
+	err := nn.SGD{LearningRate: eta, BatchSize: n, Epochs: 1}.Train(stepped, nn.Examples{X: x, Labels: labels})
+	if err != nil {
+		panic(fmt.Sprintf("lesson: CheckSGDStep: %v", err))
+	}
+	var worst float64
+	before, after, g := net.Params(), stepped.Params(), grad.Params()
+	for k := range before {
+		want := new(mat.Dense)
+		want.Scale(-eta, g[k].Grad)
+		want.Add(want, before[k].Value)
+		c := CheckEquation("", after[k].Value, want, TolExact)
+		worst = math.Max(worst, c.MaxErr)
+	}
+	return Check{Name: fmt.Sprintf("θ after one SGD step = θ − η ∂E/∂θ (η = %g, every parameter)", eta),
+		MaxErr: worst, Tol: TolExact, OK: worst <= TolExact}
+}
+
+// QuadraticDescent runs k gradient-descent steps θ ← θ − η·λθ on the
+// one-parameter loss E(θ) = ½λθ² from θ₀ and returns every θ (k+1 values).
+func QuadraticDescent(lambda, eta, theta0 float64, k int) []float64 {
+	th := []float64{theta0}
+	for range k {
+		t := th[len(th)-1]
+		th = append(th, t-eta*lambda*t)
+	}
+	return th
+}
+
+// CheckQuadraticDescent checks the closed form of gradient descent on
+// E(θ) = ½λθ²: θ_k = (1 − ηλ)^k θ₀, which shrinks to 0 when |1 − ηλ| < 1,
+// that is 0 < η < 2/λ, and blows up when η > 2/λ. Relative tolerance 1e-12.
+func CheckQuadraticDescent(lambda, eta, theta0 float64, k int) Check {
+	th := QuadraticDescent(lambda, eta, theta0, k)
+	var worst float64
+	for i, t := range th {
+		want := math.Pow(1-eta*lambda, float64(i)) * theta0
+		worst = math.Max(worst, math.Abs(t-want)/math.Max(1, math.Abs(want)))
+	}
+	verdict := "converges"
+	if math.Abs(1-eta*lambda) >= 1 {
+		verdict = "diverges"
+	}
+	return Check{Name: fmt.Sprintf("λ = %g, η = %g: θ_k = (1 − ηλ)^k θ₀ = %.4g after %d steps (|1 − ηλ| = %.2g: %s)",
+		lambda, eta, th[k], k, math.Abs(1-eta*lambda), verdict), Detail: "relative", MaxErr: worst, Tol: 1e-12, OK: worst <= 1e-12}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestSweepLearningRates(t *testing.T) {
@@ -60,5 +61,22 @@ func TestBatchLossSpread(t *testing.T) {
 	_, again := BatchLossSpread(net, train, 10, 200, 1)
 	if again != s10 {
 		t.Errorf("not deterministic: %g then %g", s10, again)
+	}
+}
+
+func TestCheckSGDStepAndQuadratic(t *testing.T) {
+	net := nn.MustNew(nn.Config{Sizes: []int{4, 3, 2}, Seed: 1})
+	x := mat.NewDense(3, 4, []float64{1, 0, 0.5, -1, 0.2, 0.3, -0.4, 0.9, 0, 1, 1, 0})
+	if c := CheckSGDStep(net, x, []int{0, 1, 1}, 0.3); !c.OK {
+		t.Error(c)
+	}
+	if c := CheckQuadraticDescent(2, 0.4, 1, 20); !c.OK || !strings.Contains(c.Name, "converges") {
+		t.Error(c)
+	}
+	if c := CheckQuadraticDescent(2, 1.1, 1, 20); !c.OK || !strings.Contains(c.Name, "diverges") {
+		t.Error(c)
+	}
+	if th := QuadraticDescent(2, 1.1, 1, 20); math.Abs(th[20]) < 1 {
+		t.Errorf("η > 2/λ: θ₂₀ = %g, want |θ| growing", th[20])
 	}
 }
