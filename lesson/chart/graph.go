@@ -109,22 +109,32 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top", FontSize: 11, Color: "#222"}),
 		charts.WithLineStyleOpts(opts.LineStyle{Color: "#999", Width: 1, Curveness: 0}))
 	w, h = configure(options).size(w, h)
-	return newChart(title, config{}, w, h, richEdges{g})
+	return newChart(title, config{}, w, h, patched{g, richEdges})
 }
 
-// richEdges adds the rich-text styles of the edge labels ({v|…} green,
-// {g|…} red), which go-echarts' EdgeLabel cannot express, to the option.
-type richEdges struct{ *charts.Graph }
+// patched is a go-echarts chart whose option gets a few keys go-echarts
+// cannot express, set by patch on the option as plain JSON values.
+type patched struct {
+	optioner
+	patch func(map[string]any)
+}
 
-func (r richEdges) JSON() map[string]any {
-	b, err := json.Marshal(r.Graph.JSON())
+func (p patched) JSON() map[string]any {
+	b, err := json.Marshal(p.optioner.JSON())
 	if err != nil {
-		panic(fmt.Sprintf("chart: ComputationalGraph: %v", err))
+		panic(fmt.Sprintf("chart: %v", err))
 	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
-		panic(fmt.Sprintf("chart: ComputationalGraph: %v", err))
+		panic(fmt.Sprintf("chart: %v", err))
 	}
+	p.patch(m)
+	return m
+}
+
+// richEdges adds the rich-text styles of the edge labels ({v|…} green,
+// {g|…} red), which go-echarts' EdgeLabel cannot express.
+func richEdges(m map[string]any) {
 	rich := map[string]any{
 		"v": map[string]any{"color": "#1a7f37", "fontSize": 10, "lineHeight": 12},
 		"g": map[string]any{"color": "#cf222e", "fontSize": 10, "lineHeight": 12},
@@ -141,7 +151,6 @@ func (r richEdges) JSON() map[string]any {
 			}
 		}
 	}
-	return m
 }
 
 // layeredLayout places node i in column col[i] (its longest path from a

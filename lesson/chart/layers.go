@@ -17,8 +17,9 @@ type LayerSeries struct {
 // LayerBars compares per-layer values of several series (e.g. the RMS of
 // the activations a⁽ˢ⁾ under each initialisation) as grouped bars, layers
 // 1 … h on the x axis and a log y axis, since such values span orders of
-// magnitude. Values ≤ 0, NaN or ±Inf cannot be drawn on a log axis and are
-// left out (a gap). It panics if the series have different lengths.
+// magnitude; the bars grow from the power of ten below the smallest value.
+// Values ≤ 0, NaN or ±Inf cannot be drawn on a log axis and are left out (a
+// gap). It panics if the series have different lengths.
 func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
 	layers := 0
 	for i, s := range series {
@@ -27,6 +28,21 @@ func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
 		}
 		layers = len(s.Values)
 	}
+	// Bars on a log axis grow from the axis' startValue (1 by default): put
+	// it and the axis minimum at the power of ten below the smallest value,
+	// so that every bar grows upwards from the bottom.
+	lo := math.Inf(1)
+	for _, s := range series {
+		for _, v := range s.Values {
+			if v > 0 && !math.IsInf(v, 0) {
+				lo = math.Min(lo, v)
+			}
+		}
+	}
+	var yMin any
+	if !math.IsInf(lo, 1) {
+		yMin = math.Pow(10, math.Floor(math.Log10(lo)))
+	}
 	cats := make([]string, layers)
 	for i := range cats {
 		cats[i] = fmt.Sprintf("layer %d", i+1)
@@ -34,7 +50,7 @@ func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
 	b := charts.NewBar()
 	b.SetGlobalOptions(common(title, "log scale")...)
 	b.SetGlobalOptions(
-		charts.WithYAxisOpts(opts.YAxis{Type: "log", AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "log", Min: yMin, AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithGridOpts(opts.Grid{Bottom: "70", Left: "60"}),
 	)
@@ -46,7 +62,12 @@ func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
 		}
 		b.AddSeries(s.Name, d)
 	}
-	return newChart(title, configure(options), chartW, chartH, b)
+	start := func(m map[string]any) {
+		if y, ok := m["yAxis"].([]any); ok && yMin != nil {
+			y[0].(map[string]any)["startValue"] = yMin
+		}
+	}
+	return newChart(title, configure(options), chartW, chartH, patched{b, start})
 }
 
 // logValue is v, or ECharts' missing value "-" where a log axis cannot show it.
