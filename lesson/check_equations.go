@@ -168,13 +168,13 @@ func CheckDerivative(act nn.Elementwise) Check {
 }
 
 // CheckSoftmaxForms checks (softmax) on v: the two forms of the equation,
-// e^{vᵢ}/Σₖe^{vₖ} (NaiveSoftmax) and e^{vᵢ−m}/Σₖe^{vₖ−m} (StableSoftmax,
-// nn's), agree. For logits beyond ±700 the naive form gives NaN and the check
+// e^{vᵢ}/Σₖe^{vₖ} computed as written and e^{vᵢ−m}/Σₖe^{vₖ−m}
+// (StableSoftmax, nn's), agree on the k logits v. For logits beyond ±700 the naive form gives NaN and the check
 // fails.
 func CheckSoftmaxForms(v []float64) Check {
 	k := len(v)
 	c := CheckEquation("e^vᵢ/Σₖe^vₖ = e^(vᵢ−m)/Σₖe^(vₖ−m)",
-		mat.NewDense(1, k, NaiveSoftmax(v)), mat.NewDense(1, k, StableSoftmax(v)), TolExact)
+		mat.NewDense(1, k, naiveSoftmax(v)), mat.NewDense(1, k, StableSoftmax(v)), TolExact)
 	c.Detail = "naive vs max-subtracted (nn), v = " + vec(v)
 	return c
 }
@@ -218,8 +218,10 @@ func CheckLikelihood(t *Trace) Check {
 	return c
 }
 
-// CheckNoLnDelta checks NoLnDelta against central finite differences of
-// E' = −a_c in v.
+// CheckNoLnDelta checks the output delta of the loss without its ln (the
+// lab's text), E' = −a_c for one example of class c = label with k logits
+// v: ∂E'/∂v = a_c(a − y) (k values, see LnComparison) against central
+// finite differences of E' in v.
 func CheckNoLnDelta(v []float64, label int) Check {
 	k := len(v)
 	fd := make([]float64, k)
@@ -232,7 +234,7 @@ func CheckNoLnDelta(v []float64, label int) Check {
 		w[i] = v[i]
 		fd[i] = (plus - minus) / (2 * fdStep)
 	}
-	c := CheckEquation("∂(−a_c)/∂v = a_c(a − y)", mat.NewDense(1, k, NoLnDelta(v, label)), mat.NewDense(1, k, fd), TolFD)
+	c := CheckEquation("∂(−a_c)/∂v = a_c(a − y)", mat.NewDense(1, k, noLnDelta(v, label)), mat.NewDense(1, k, fd), TolFD)
 	c.Detail = fmt.Sprintf("vs central differences, h = %.0e, v = %s, c = %d", fdStep, vec(v), label)
 	return c
 }
@@ -328,7 +330,7 @@ func CheckBiasGrad(t *Trace, s int) Check {
 }
 
 // CheckGrad compares a claimed ∂E/∂W⁽ˢ⁾ (n_out×n_in), for instance one a
-// student computed or LabBugWeightGrad, against central finite differences
+// student computed or a network WithLabBug, against central finite differences
 // of the traced loss. Large layers are checked on a seeded random sample of
 // 64 entries (an even stride would fall on the same few columns, which for
 // MNIST's first layer are blank pixels whose gradient is exactly 0).

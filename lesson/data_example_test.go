@@ -6,7 +6,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/lesson"
-	"github.com/backprop-lab/backprop/lesson/chart"
 	"github.com/backprop-lab/backprop/mnist"
 )
 
@@ -41,17 +40,6 @@ func ExampleLabels() {
 }
 
 // Images are views into the set, ready for DigitImages.
-func ExampleImages() {
-	_, test := mnist.Embedded()
-	imgs := lesson.Images(test, []int{0, 7})
-	fmt.Println(len(imgs), "images of", len(imgs[0]), "pixels; a view:", &imgs[0][0] == &test.Images[0])
-	describe(chart.DigitImages(chart.Images{Pix: imgs, Rows: test.Rows, Cols: test.Cols}, chart.WithCaptions([]string{"#0", "#7"}))...)
-	// Output:
-	// 2 images of 784 pixels; a view: true
-	// "#0" 132×150 px
-	// "#7" 132×150 px
-}
-
 func ExampleConfusion() {
 	labels := []int{0, 0, 1, 2, 2, 2}
 	predicted := []int{0, 1, 1, 2, 2, 0}

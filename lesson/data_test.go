@@ -95,3 +95,12 @@ func TestExamples(t *testing.T) {
 	}()
 	Examples(train, train.Len()+1)
 }
+
+// setImages hands the charts views of the set's pixels, not copies.
+func TestSetImagesAreViews(t *testing.T) {
+	_, test := mnist.Embedded()
+	imgs := setImages(test, []int{0, 7})
+	if len(imgs) != 2 || len(imgs[0]) != 784 || &imgs[0][0] != &test.Images[0] || &imgs[1][0] != &test.Images[7*784] {
+		t.Errorf("setImages(test, [0 7]) are not views of images 0 and 7")
+	}
+}

@@ -8,7 +8,7 @@ import (
 
 // DerivationStep is one numbered step of the backprop derivation. The steps
 // are the single source of the equations, their numbers and notation: the
-// notebooks render them with Markdown and refer to them with Ref.
+// notebooks render them with Markdown and cite them by number (Step(key).N).
 type DerivationStep struct {
 	N     int    // equation number, 1 … len(Derivation())
 	Key   string // stable name, e.g. "output-delta"
@@ -25,7 +25,7 @@ type DerivationStep struct {
 	Batch string
 }
 
-// steps is the derivation. Notation (DESIGN.md §2): W⁽ˢ⁾ ∈ ℝ^(n_out×n_in),
+// steps is the derivation. Notation (the package doc): W⁽ˢ⁾ ∈ ℝ^(n_out×n_in),
 // u = W a, v = u + b, a = φ(v), δ = ∂E/∂v, E with the ln, ReLU′(0) = 0.
 // The numbers are assigned from the order here.
 var steps = []DerivationStep{
@@ -190,9 +190,9 @@ func Step(key string) DerivationStep {
 	panic(fmt.Sprintf("lesson: no derivation step %q (known: %s)", key, strings.Join(keys, ", ")))
 }
 
-// Ref returns the reference "(n)" to the step with the given key, for prose
+// ref returns the reference "(n)" to the step with the given key, for prose
 // that must not hard-code equation numbers.
-func Ref(key string) string { return fmt.Sprintf("(%d)", Step(key).N) }
+func ref(key string) string { return fmt.Sprintf("(%d)", Step(key).N) }
 
 // Markdown renders the step for Jupyter (gonbui.DisplayMarkdown): a heading,
 // the prose, the worked lines and the numbered result as display math, and
@@ -210,9 +210,9 @@ func (s DerivationStep) Markdown() string {
 	return b.String()
 }
 
-// DerivationMarkdown renders the steps with the given keys (all of them when
+// derivationMarkdown renders the steps with the given keys (all of them when
 // none are given), in the order given, separated by blank lines.
-func DerivationMarkdown(keys ...string) string {
+func derivationMarkdown(keys ...string) string {
 	sel := steps
 	if len(keys) > 0 {
 		sel = make([]DerivationStep, len(keys))

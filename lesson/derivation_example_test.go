@@ -2,7 +2,6 @@ package lesson_test
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/backprop-lab/backprop/lesson"
 )
@@ -31,21 +30,6 @@ func ExampleStep() {
 	// Batch form (one example per row): $\frac{\partial E}{\partial b^{(s)}} = \Delta^{(s)\top} \mathbf{1} \qquad \text{column sums of } \Delta^{(s)} \to n_{\text{out}}$
 }
 
-func ExampleRef() {
-	fmt.Println("By " + lesson.Ref("hidden-delta") + ", the mask of layer s is applied before W is.")
-	// Output:
-	// By (12), the mask of layer s is applied before W is.
-}
-
-func ExampleDerivationMarkdown() {
-	md := lesson.DerivationMarkdown("output-delta")
-	fmt.Println(strings.Split(md, "\n")[0])
-	fmt.Println(strings.Count(lesson.DerivationMarkdown(), "#### "), "steps in all")
-	// Output:
-	// #### (11) Output delta
-	// 16 steps in all
-}
-
 func ExampleDerivationStep_ResultMarkdown() {
 	fmt.Print(lesson.Step("output-delta").ResultMarkdown())
 	// Output:
@@ -57,7 +41,6 @@ func ExampleDerivationStep_ResultMarkdown() {
 func ExampleDisplayDerivation() {
 	lesson.DisplayDerivation("output-delta", "hidden-delta")
 	tr := tiny()
-	lesson.DisplayWalkthrough(tr)
 	lesson.DisplayTrace(tr)
 	lesson.DisplayChecks(lesson.CheckOutputDelta(tr), lesson.CheckHiddenDelta(tr, 1))
 	lesson.DisplayMarkdown(lesson.LabBugMarkdown())

@@ -20,13 +20,10 @@ func DisplayMarkdown(md string) {
 
 // DisplayDerivation displays the derivation steps with the given keys (all
 // when none are given).
-func DisplayDerivation(keys ...string) { DisplayMarkdown(DerivationMarkdown(keys...)) }
+func DisplayDerivation(keys ...string) { DisplayMarkdown(derivationMarkdown(keys...)) }
 
 // DisplayTrace displays a trace as HTML tables.
 func DisplayTrace(t *Trace) { displayHTML(t.HTML()) }
-
-// DisplayWalkthrough displays the numeric walkthrough of a one-example trace.
-func DisplayWalkthrough(t *Trace) { DisplayMarkdown(Walkthrough(t)) }
 
 // DisplayChecks displays equation checks, one ✓/✗ line each.
 func DisplayChecks(checks ...Check) {

@@ -9,9 +9,9 @@ import (
 )
 
 // LabBugDense is an *nn.Dense with the lab's backward bug: Backward computes
-// δ = φ′(v) ⊙ g and the gradients ∂E/∂W = δᵀ·X, ∂E/∂b = δᵀ·1 correctly, but
-// returns g·W instead of δ·W (B×n_out)·(n_out×n_in) → B×n_in, so the layer
-// below never sees this layer's ReLU mask φ′(v). See LabBugMarkdown.
+// Δ = φ′(V) ⊙ G and the gradients ∂E/∂W = Δᵀ·X, ∂E/∂b = Δᵀ·1 correctly, but
+// returns G·W instead of Δ·W, (N×n_out)·(n_out×n_in) → N×n_in, so the layer
+// below never sees this layer's ReLU mask φ′(V). See LabBugMarkdown.
 type LabBugDense struct{ *nn.Dense }
 
 // Backward runs the correct backward pass of the embedded layer, then
@@ -39,40 +39,9 @@ func WithLabBug(net *nn.Network) *nn.Network {
 	return net
 }
 
-// LabBugWeightGrad returns ∂E/∂W⁽ˢ⁾ as the lab's backward pass computes it:
-// each hidden layer hands down g·W (batch form; W⁽ˢ⁾ᵀg per example) instead
-// of δ·W, so the ReLU mask of every layer above s is lost. It equals the
-// true gradient for s ≥ h−1 and differs below that (see LabBugMarkdown).
-func LabBugWeightGrad(t *Trace, s int) *mat.Dense {
-	t.Layer(s) // range check
-	top := t.Layer(t.H())
-	g := new(mat.Dense) // ∂E/∂a⁽ʰ⁻¹⁾ as the lab passes it: exact at the top
-	g.Mul(top.Delta, top.W)
-	for k := t.H() - 1; k >= s; k-- {
-		l := t.Layer(k)
-		if l.DPhi == nil {
-			panic(fmt.Sprintf("lesson: LabBugWeightGrad: layer %d's %s is not element-wise", k, l.Act))
-		}
-		delta := new(mat.Dense)
-		delta.MulElem(l.DPhi, g)
-		if k == s {
-			dW := new(mat.Dense)
-			dW.Mul(delta.T(), t.Input(s))
-			return dW
-		}
-		next := new(mat.Dense)
-		next.Mul(g, l.W) // the bug: should be delta · W
-		g = next
-	}
-	// s == h: the output layer's gradient is computed from the exact δ⁽ʰ⁾.
-	dW := new(mat.Dense)
-	dW.Mul(top.Delta.T(), t.Input(s))
-	return dW
-}
-
 // LabBugMarkdown is the case study of the lab's bug: its dense layer's
-// backward pass returns g·Wᵀ instead of δ·Wᵀ. See CheckGrad and LabBugWeightGrad
-// for the numbers.
+// backward pass returns g·Wᵀ instead of δ·Wᵀ. WithLabBug reproduces it;
+// CheckGrad or package gradcheck catch it.
 func LabBugMarkdown() string {
 	return fmt.Sprintf(`#### Case study: the lab's backward bug
 
@@ -87,5 +56,5 @@ The mask $\varphi'(v^{(s)})$ of layer $s$ is lost on the way down. With **one** 
 		`With **two or more** hidden layers every layer below the last hidden one gets a wrong $\partial E / \partial a$ `+
 		`and a gradient that is off by about 100%%; training still lowers the loss a little, which is why the bug survives. `+
 		`A gradient check against finite differences catches it at once.
-`, Ref("weight-grad"), Ref("bias-grad"), Ref("hidden-delta"), Ref("output-delta"))
+`, ref("weight-grad"), ref("bias-grad"), ref("hidden-delta"), ref("output-delta"))
 }

@@ -18,13 +18,19 @@ func ExampleLabBugMarkdown() {
 	// #### Case study: the lab's backward bug
 }
 
-// The lab's bug is invisible with one hidden layer and caught with two.
-func ExampleLabBugWeightGrad() {
+// The lab's bug, seen by CheckGrad: the gradients of a network WithLabBug
+// against finite differences of the correct network's trace. It is
+// invisible with one hidden layer above layer s and caught with two.
+func ExampleWithLabBug_checkGrad() {
 	net := nn.MustNew(nn.Config{Sizes: []int{4, 5, 5, 3}, Init: nn.He, Seed: 1})
 	x := mat.NewDense(2, 4, []float64{0.5, -1, 0.25, 1, -0.5, 0.75, 1, -1})
-	tr := lesson.NewTrace(net, x, []int{0, 2})
+	labels := []int{0, 2}
+	tr := lesson.NewTrace(net, x, labels)
+	buggy := lesson.WithLabBug(net.Clone())
+	buggy.LossAndGrad(x, labels)
 	for s := 1; s <= 3; s++ {
-		c := lesson.CheckGrad(fmt.Sprintf("lab's ∂E/∂W⁽%d⁾", s), tr, s, lesson.LabBugWeightGrad(tr, s))
+		dW := buggy.Params()[2*(s-1)].Grad // the parameters are W⁽¹⁾, b⁽¹⁾, W⁽²⁾, …
+		c := lesson.CheckGrad(fmt.Sprintf("lab's ∂E/∂W⁽%d⁾", s), tr, s, dW)
 		fmt.Println(c.OK, c.Name)
 	}
 	// Output:

@@ -13,8 +13,8 @@ import (
 
 func TestSaveLoadModel(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
-	if _, err := LoadModel("none"); err == nil || !strings.Contains(err.Error(), "run the training cell") {
-		t.Fatalf("LoadModel of a missing network: %v", err)
+	if _, err := loadModel("none"); err == nil || !strings.Contains(err.Error(), "run the training cell") {
+		t.Fatalf("loadModel of a missing network: %v", err)
 	}
 	net := nn.MustNew(nn.Config{Sizes: []int{4, 3, 2}, Seed: 2})
 	p, err := SaveModel(net, "tiny")

@@ -12,8 +12,8 @@ import (
 )
 
 // OutputBars plots the output probabilities a⁽ʰ⁾ of example n of a trace
-// with SoftmaxBars, rounded to 4 decimals for the bar labels, the true class
-// in green.
+// (row n of A⁽ʰ⁾, k values) with chart.SoftmaxBars, rounded to 4 decimals
+// for the bar labels, the true class in green; classNames may be nil.
 func OutputBars(t *Trace, n int, classNames []string) *chart.Chart {
 	probs := mat.Row(nil, n, t.Layer(t.H()).A)
 	for i, p := range probs {
@@ -32,7 +32,7 @@ func SetDigits(s *mnist.Set, n int) []*chart.Chart {
 		idx[i] = i
 		captions[i] = fmt.Sprintf("#%d: %s", i, names[s.Label(i)])
 	}
-	return chart.DigitImages(chart.Images{Pix: Images(s, idx), Rows: s.Rows, Cols: s.Cols}, chart.WithCaptions(captions))
+	return chart.DigitImages(chart.Images{Pix: setImages(s, idx), Rows: s.Rows, Cols: s.Cols}, chart.WithCaptions(captions))
 }
 
 // SetConfusionMatrix plots the confusion matrix of predictions (one per
@@ -51,7 +51,7 @@ func SetMisclassified(s *mnist.Set, predicted []int, limit int) []*chart.Chart {
 	for i := range all {
 		all[i] = i
 	}
-	imgs := chart.Images{Pix: Images(s, all), Rows: s.Rows, Cols: s.Cols}
+	imgs := chart.Images{Pix: setImages(s, all), Rows: s.Rows, Cols: s.Cols}
 	return chart.Misclassified(imgs, Labels(s), predicted, chart.WithClassNames(s.ClassNames()), chart.WithLimit(limit))
 }
 
@@ -84,7 +84,8 @@ func matValues(m mat.Matrix) []float64 {
 }
 
 // ActivationHistograms plots, for each layer s of the trace, the
-// distribution of its activations a⁽ˢ⁾ over the batch.
+// distribution of the N·n_s entries of its activations A⁽ˢ⁾ in bins
+// equal-width bins: one chart per layer.
 func ActivationHistograms(t *Trace, bins int) []*chart.Chart {
 	out := make([]*chart.Chart, len(t.Layers))
 	for i, l := range t.Layers {
@@ -94,7 +95,8 @@ func ActivationHistograms(t *Trace, bins int) []*chart.Chart {
 }
 
 // GradientHistograms plots, for each layer s of the trace, the distribution
-// of the entries of ∂E/∂W⁽ˢ⁾.
+// of the n_out·n_in entries of ∂E/∂W⁽ˢ⁾ in bins equal-width bins: one chart
+// per layer.
 func GradientHistograms(t *Trace, bins int) []*chart.Chart {
 	out := make([]*chart.Chart, len(t.Layers))
 	for i, l := range t.Layers {

@@ -10,11 +10,11 @@ import (
 	"github.com/backprop-lab/backprop/nn"
 )
 
-// NaiveSoftmax returns e^{vᵢ}/Σₖe^{vₖ} computed as written, without
+// naiveSoftmax returns e^{vᵢ}/Σₖe^{vₖ} computed as written, without
 // subtracting the maximum (as the lab does): e^v overflows to +Inf for
 // v > 709.78 and underflows to 0 below about −745, and the quotient is
 // then NaN.
-func NaiveSoftmax(v []float64) []float64 {
+func naiveSoftmax(v []float64) []float64 {
 	a := make([]float64, len(v))
 	var sum float64
 	for i, x := range v {
@@ -59,7 +59,7 @@ func SoftmaxOverflow(v []float64) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "v = %s, m = max v = %s\n", vec(v), g4(m))
-	fmt.Fprintf(&b, "naive:          e^v     = %s, Σ = %s → a = %s\n", vec(e), g4(sum), vec(NaiveSoftmax(v)))
+	fmt.Fprintf(&b, "naive:          e^v     = %s, Σ = %s → a = %s\n", vec(e), g4(sum), vec(naiveSoftmax(v)))
 	fmt.Fprintf(&b, "max-subtracted: e^(v−m) = %s, Σ = %s → a = %s\n", vec(es), g4(sums), vec(StableSoftmax(v)))
 	return b.String()
 }
@@ -82,7 +82,7 @@ func vec(xs []float64) string {
 }
 
 // SoftmaxJacobian returns the k×k matrix ∂aᵢ/∂vₖ = aᵢ(1[i = k] − aₖ) of
-// softmax at v, (softmax-jacobian).
+// softmax at the k logits v: equation (softmax-jacobian) of the derivation.
 func SoftmaxJacobian(v []float64) *mat.Dense {
 	a := StableSoftmax(v)
 	k := len(v)
@@ -133,11 +133,11 @@ func LikelihoodText(t *Trace) string {
 	return b.String()
 }
 
-// NoLnDelta returns the output delta the loss would have without its ln,
+// noLnDelta returns the output delta the loss would have without its ln,
 // E' = −a_c for one example of class c (the lab's text): by
 // (softmax-jacobian), ∂E'/∂vₖ = −a_c(1[c = k] − aₖ) = a_c(aₖ − yₖ), the
 // cross-entropy's δ = a − y scaled down by a_c.
-func NoLnDelta(v []float64, label int) []float64 {
+func noLnDelta(v []float64, label int) []float64 {
 	a := StableSoftmax(v)
 	d := make([]float64, len(a))
 	for k := range a {
@@ -152,7 +152,7 @@ func NoLnDelta(v []float64, label int) []float64 {
 
 // LnComparison compares, for one example with logits v and class c, the
 // cross-entropy E = −ln a_c and its δ = a − y with the loss without the ln,
-// E' = −a_c, and its δ' = a_c(a − y) (NoLnDelta), as text.
+// E' = −a_c, and its δ' = a_c(a − y), as text (k logits, 0 ≤ c < k).
 func LnComparison(v []float64, label int) string {
 	a := StableSoftmax(v)
 	d := make([]float64, len(a))
@@ -166,6 +166,6 @@ func LnComparison(v []float64, label int) string {
 	fmt.Fprintf(&b, "v = %s, true class c = %d: a = %s\n", vec(v), label, vec(a))
 	fmt.Fprintf(&b, "with the ln:    E  = −ln a_c = %-9s δ  = a − y      = %s\n", g4(-math.Log(a[label])), vec(d))
 	fmt.Fprintf(&b, "without the ln: E' = −a_c    = %-9s δ' = a_c(a − y) = %s   (%s× smaller)\n",
-		g4(-a[label]), vec(NoLnDelta(v, label)), g4(1/a[label]))
+		g4(-a[label]), vec(noLnDelta(v, label)), g4(1/a[label]))
 	return b.String()
 }

@@ -8,14 +8,6 @@ import (
 	"github.com/backprop-lab/backprop/lesson"
 )
 
-func ExampleNaiveSoftmax() {
-	fmt.Printf("%.4f\n", lesson.NaiveSoftmax([]float64{0.06, 0.26}))
-	fmt.Println(lesson.NaiveSoftmax([]float64{1000, 999}))
-	// Output:
-	// [0.4502 0.5498]
-	// [NaN NaN]
-}
-
 func ExampleStableSoftmax() {
 	fmt.Printf("%.4f\n", lesson.StableSoftmax([]float64{1000, 999}))
 	// Output:
@@ -48,14 +40,6 @@ func ExampleLikelihoodText() {
 	// likelihood  L = Πₙ p = 0.07301
 	//             ln L = Σₙ ln p = -2.617   (ln of the product: -2.617)
 	// E = −(1/N) Σₙ ln p = 0.6543   (N = 4; nn's loss: 0.6543)
-}
-
-func ExampleNoLnDelta() {
-	fmt.Printf("%.4f\n", lesson.NoLnDelta([]float64{-3, 3}, 0))
-	ok(lesson.CheckNoLnDelta([]float64{-3, 3}, 0))
-	// Output:
-	// [-0.0025 0.0025]
-	// ✓ ∂(−a_c)/∂v = a_c(a − y)
 }
 
 func ExampleLnComparison() {

@@ -58,17 +58,17 @@ const (
 	walkExpand = 4
 )
 
-// Walkthrough renders a trace of one example as Markdown with LaTeX: every
+// walkthrough renders a trace of one example as Markdown with LaTeX: every
 // equation of the forward and backward pass with the numbers substituted
 // (rounded to 4 decimals), so it can be redone by hand. It is meant for tiny
 // networks such as TinyNet; larger vectors are abbreviated. It panics if the
 // trace holds more than one example.
-func Walkthrough(t *Trace) string {
+func walkthrough(t *Trace) string {
 	if t.N() != 1 {
-		panic(fmt.Sprintf("lesson: Walkthrough needs a trace of one example, got N = %d", t.N()))
+		panic(fmt.Sprintf("lesson: WalkthroughStep needs a trace of one example, got N = %d", t.N()))
 	}
 	var b strings.Builder
-	eq := func(key, tex string) { fmt.Fprintf(&b, "$$%s \\qquad %s$$\n\n", tex, Ref(key)) }
+	eq := func(key, tex string) { fmt.Fprintf(&b, "$$%s \\qquad %s$$\n\n", tex, ref(key)) }
 
 	b.WriteString("### Forward pass\n\n")
 	fmt.Fprintf(&b, "Input $a^{(0)} = x = %s$, target $y = %s$ (class %d). Numbers are rounded to 4 decimals.\n\n",
@@ -149,7 +149,7 @@ func Walkthrough(t *Trace) string {
 	return b.String()
 }
 
-// WalkthroughStep returns the lines of the walkthrough (Walkthrough) that
+// WalkthroughStep returns the lines of the hand-computed walkthrough that
 // substitute the numbers of a one-example trace into the step with the given
 // key for layer s, as Markdown with display math: "linear", "bias",
 // "activation" (hidden layers), "softmax" and "cross-entropy" (output layer)
@@ -163,11 +163,11 @@ func WalkthroughStep(t *Trace, key string, s int) string {
 	if key == "bias-trick" {
 		return biasTrickWalkthrough(t, s)
 	}
-	tag := ` \qquad ` + Ref(key) + `$$`
+	tag := ` \qquad ` + ref(key) + `$$`
 	header := fmt.Sprintf("**Layer %d**", s)
 	var out []string
 	in := false
-	for _, line := range strings.Split(Walkthrough(t), "\n") {
+	for _, line := range strings.Split(walkthrough(t), "\n") {
 		switch {
 		case strings.HasPrefix(line, "### "):
 			in = false
@@ -195,5 +195,5 @@ func biasTrickWalkthrough(t *Trace, s int) string {
 	wb.Augment(l.W, l.B)
 	a1 := append(row(t.Input(s)), 1)
 	return fmt.Sprintf(`$$\begin{bmatrix} W^{(%d)} & b^{(%d)} \end{bmatrix} \begin{bmatrix} a^{(%d)} \\ 1 \end{bmatrix} = %s %s = %s%s \qquad %s$$`+"\n",
-		s, s, s-1, matTeX(wb), colVec(a1), expandMatVec(wb, a1), colVec(row(l.V)), Ref("bias-trick"))
+		s, s, s-1, matTeX(wb), colVec(a1), expandMatVec(wb, a1), colVec(row(l.V)), ref("bias-trick"))
 }

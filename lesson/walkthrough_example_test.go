@@ -2,24 +2,11 @@ package lesson_test
 
 import (
 	"fmt"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/lesson"
 )
-
-// The walkthrough is Markdown + LaTeX with every number substituted.
-func ExampleWalkthrough() {
-	md := lesson.Walkthrough(tiny())
-	for _, line := range strings.Split(md, "\n") {
-		if strings.HasPrefix(line, `$$\delta^{(1)}`) {
-			fmt.Println(line)
-		}
-	}
-	// Output:
-	// $$\delta^{(1)} = \varphi'\big(v^{(1)}\big) \odot \big(W^{(2)\top} \delta^{(2)}\big) = \begin{pmatrix} 1 \cdot 0.2749 \\ 0 \cdot 0.3849 \end{pmatrix} = \begin{pmatrix} 0.2749 \\ 0 \end{pmatrix} \qquad (12)$$
-}
 
 func ExampleTinyNet() {
 	net := lesson.TinyNet()

@@ -14,7 +14,7 @@ import (
 func TestWalkthrough(t *testing.T) {
 	x, labels := TinyExample()
 	tr := NewTrace(TinyNet(), x, labels)
-	md := Walkthrough(tr)
+	md := walkthrough(tr)
 	golden.Check(t, "walkthrough_tiny.md", md)
 	// The numbers a learner redoes by hand, each with nn's value.
 	for _, want := range []string{
@@ -27,7 +27,7 @@ func TestWalkthrough(t *testing.T) {
 		`\begin{pmatrix} -0.5498 \\ 0.5498 \end{pmatrix}`,        // δ⁽²⁾
 		`\begin{pmatrix} 0.2749 \\ 0 \end{pmatrix}`,              // δ⁽¹⁾
 		`\begin{pmatrix} 0.2749 & 0.5498 \\ 0 & 0 \end{pmatrix}`, // ∂E/∂W⁽¹⁾
-		Ref("output-delta"), Ref("hidden-delta"), Ref("weight-grad"), Ref("bias-grad"), Ref("softmax"),
+		ref("output-delta"), ref("hidden-delta"), ref("weight-grad"), ref("bias-grad"), ref("softmax"),
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("walkthrough lacks %s", want)
@@ -39,17 +39,17 @@ func TestWalkthroughLargerNet(t *testing.T) {
 	// A wider sigmoid network is abbreviated, not expanded term by term.
 	net := nn.MustNew(nn.Config{Sizes: []int{8, 7, 3}, Hidden: nn.Sigmoid, Seed: 2})
 	x, labels := randomBatch(3, 1, 8, 3)
-	md := Walkthrough(NewTrace(net, x, labels))
+	md := walkthrough(NewTrace(net, x, labels))
 	if !strings.Contains(md, `\vdots`) || !strings.Contains(md, `\sigma`) {
 		t.Errorf("larger walkthrough not abbreviated:\n%s", md)
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("Walkthrough of a 2-example trace did not panic")
+			t.Error("walkthrough of a 2-example trace did not panic")
 		}
 	}()
 	xb, lb := randomBatch(3, 2, 8, 3)
-	Walkthrough(NewTrace(net, xb, lb))
+	walkthrough(NewTrace(net, xb, lb))
 }
 
 // TestTinyBatch checks the ReLU patterns TinyBatch documents.
@@ -106,8 +106,8 @@ func TestWalkthroughStep(t *testing.T) {
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s, layer %d: no %q in\n%s", tc.key, tc.s, tc.want, got)
 		}
-		if strings.Count(got, `\qquad `+Ref(tc.key)+"$$") != tc.lines {
-			t.Errorf("%s, layer %d: every line should end with %s:\n%s", tc.key, tc.s, Ref(tc.key), got)
+		if strings.Count(got, `\qquad `+ref(tc.key)+"$$") != tc.lines {
+			t.Errorf("%s, layer %d: every line should end with %s:\n%s", tc.key, tc.s, ref(tc.key), got)
 		}
 	}
 	for _, tc := range []struct {

@@ -8,7 +8,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/backprop-lab/backprop/lesson/internal/numfmt"
+	"github.com/backprop-lab/backprop/lesson/internal/format"
 )
 
 // Histogram plots the distribution of values in equal-width bins (20,
@@ -41,12 +41,12 @@ func Histogram(title string, values []float64, options ...Option) *Chart {
 	cats := make([]string, bins)
 	data := make([]opts.BarData, bins)
 	for i := range bins {
-		cats[i] = numfmt.G(lo + (float64(i)+0.5)*width)
+		cats[i] = format.Num(lo + (float64(i)+0.5)*width)
 		data[i] = opts.BarData{Value: counts[i]}
 	}
 	sub := "no finite values"
 	if n > 0 {
-		sub = fmt.Sprintf("n = %d, min %s, max %s, mean %s", n, numfmt.G(lo), numfmt.G(hi), numfmt.G(sum/float64(n)))
+		sub = fmt.Sprintf("n = %d, min %s, max %s, mean %s", n, format.Num(lo), format.Num(hi), format.Num(sum/float64(n)))
 	}
 	if bad > 0 {
 		sub += fmt.Sprintf(", %d not finite", bad)

@@ -104,6 +104,10 @@ func sampleCharts() []struct {
 		{"loss_curves", []*Chart{LossCurves("Loss by learning rate", []Series{
 			{Name: "η = 0.1", X: []float64{0.25, 0.5, 0.75, 1}, Y: []float64{2.3, 1.1, 0.6, 0.45}},
 			{Name: "η = 2 (diverged)", X: []float64{0.25, 0.5}, Y: []float64{2.3, 40}}})}},
+		{"lines", []*Chart{Lines("Test loss per epoch", []Series{
+			{Name: "η = 0.1", X: []float64{1, 2, 3, 4}, Y: []float64{0.6, 0.35, 0.3, 0.28}},
+			{Name: "η = 10", X: []float64{1, 2, 3, 4}, Y: []float64{2.4, math.NaN(), math.Inf(1), 2.3}},
+		}, WithAxes("epoch", "E"))}},
 	}
 }
 

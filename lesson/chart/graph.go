@@ -11,7 +11,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
 
-	"github.com/backprop-lab/backprop/lesson/internal/numfmt"
+	"github.com/backprop-lab/backprop/lesson/internal/format"
 )
 
 // GraphNode is one node of a computational graph.
@@ -76,7 +76,7 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 		case text == "":
 			text = n.Op
 		case !hasOut[i]:
-			text += " = " + numfmt.G(n.Value)
+			text += " = " + format.Num(n.Value)
 		case n.Op != "" && !strings.Contains(n.Name, n.Op) && !(n.Op == "exp" && strings.HasPrefix(n.Name, "e^")):
 			text += " " + n.Op
 		}
@@ -85,7 +85,7 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 		if !ok {
 			k = kindIndex["operation"]
 		}
-		tip := fmt.Sprintf("%s<br>value %s<br>gradient %s", html.EscapeString(strings.TrimSpace(n.Name+" "+n.Op)), numfmt.G(n.Value), numfmt.G(n.Grad))
+		tip := fmt.Sprintf("%s<br>value %s<br>gradient %s", html.EscapeString(strings.TrimSpace(n.Name+" "+n.Op)), format.Num(n.Value), format.Num(n.Grad))
 		gn[i] = opts.GraphNode{Name: text, Category: k, Symbol: "circle", SymbolSize: 14,
 			X: float32(graphMargin + col[i]*graphColW), Y: float32(graphMargin + 20 + float64(row[i])*graphRowH),
 			Tooltip: &opts.Tooltip{Formatter: types.FuncStr(tip)}}
@@ -93,7 +93,7 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 	links := make([]opts.GraphLink, len(edges))
 	for i, e := range edges {
 		links[i] = opts.GraphLink{Source: e.From, Target: e.To,
-			Label: &opts.EdgeLabel{Show: opts.Bool(true), Formatter: "{v|" + numfmt.G(e.Value) + "}\n{g|" + numfmt.G(e.Grad) + "}"}}
+			Label: &opts.EdgeLabel{Show: opts.Bool(true), Formatter: "{v|" + format.Num(e.Value) + "}\n{g|" + format.Num(e.Grad) + "}"}}
 	}
 	g := charts.NewGraph()
 	g.SetGlobalOptions(

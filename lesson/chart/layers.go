@@ -80,34 +80,28 @@ func logValue(v float64) any {
 
 // LossCurves overlays loss curves on one chart, e.g. one per learning
 // rate: Series.X is the training progress in epochs, Series.Y the loss of
-// each mini-batch. The y axis is logarithmic, so that curves orders of
-// magnitude apart stay readable; non-finite or non-positive losses are left out, and a
-// curve that stops early (training diverged) simply ends. Long curves are
-// averaged over buckets of consecutive points (at most 2000 per curve,
-// WithMaxPoints). It panics if a series' X and Y differ in length.
+// each mini-batch. It is Lines with a logarithmic y axis, so that curves
+// orders of magnitude apart stay readable (non-finite or non-positive losses
+// are left out, and a curve that stops early, because training diverged,
+// simply ends), after averaging each curve over buckets of consecutive
+// points (at most 2000 per curve, WithMaxPoints). Options after the data
+// are passed on to Lines. It panics if a series' X and Y differ in length.
 func LossCurves(title string, series []Series, options ...Option) *Chart {
 	cfg := configure(options)
-	l := charts.NewLine()
-	l.SetGlobalOptions(common(title, "loss per mini-batch, log scale")...)
-	l.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "epochs", NameLocation: "middle", NameGap: 25, Min: 0}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: "E"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
-		charts.WithGridOpts(opts.Grid{Bottom: "70"}),
-	)
-	for _, s := range series {
+	bucketed := make([]Series, len(series))
+	for k, s := range series {
 		if len(s.X) != len(s.Y) {
 			panic(fmt.Sprintf("chart: LossCurves: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y)))
 		}
 		_, ys, per := bucketMeans(s.Y, cfg.maxPoints)
-		d := make([]opts.LineData, len(ys))
+		xs := make([]float64, len(ys))
 		for i := range ys {
 			lo := i * per
 			hi := min(lo+per, len(s.X))
-			d[i] = opts.LineData{Value: []any{(s.X[lo] + s.X[hi-1]) / 2, logValue(ys[i])}}
+			xs[i] = (s.X[lo] + s.X[hi-1]) / 2
 		}
-		l.AddSeries(s.Name, d, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
-			charts.WithLineStyleOpts(opts.LineStyle{Width: 1.5}))
+		bucketed[k] = Series{Name: s.Name, X: xs, Y: ys}
 	}
-	return newChart(title, cfg, chartW, chartH, l)
+	defaults := []Option{WithSubtitle("loss per mini-batch, log scale"), WithAxes("epochs", "E"), WithLogAxes(false, true)}
+	return Lines(title, bucketed, append(defaults, options...)...)
 }
