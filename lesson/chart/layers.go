@@ -31,17 +31,22 @@ func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
 	// Bars on a log axis grow from the axis' startValue (1 by default): put
 	// it and the axis minimum at the power of ten below the smallest value,
 	// so that every bar grows upwards from the bottom.
-	lo := math.Inf(1)
+	// The top is the power of ten above the largest value, with a tick at
+	// every power of ten in between.
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for _, v := range s.Values {
 			if v > 0 && !math.IsInf(v, 0) {
-				lo = math.Min(lo, v)
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
 		}
 	}
-	var yMin any
+	var yMin, yMax any
+	decades := 0
 	if !math.IsInf(lo, 1) {
-		yMin = math.Pow(10, math.Floor(math.Log10(lo)))
+		bottom, top := math.Floor(math.Log10(lo)), math.Ceil(math.Log10(hi))
+		top = math.Max(top, bottom+1)
+		yMin, yMax, decades = math.Pow(10, bottom), math.Pow(10, top), int(top-bottom)
 	}
 	cats := make([]string, layers)
 	for i := range cats {
@@ -50,7 +55,7 @@ func LayerBars(title string, series []LayerSeries, options ...Option) *Chart {
 	b := charts.NewBar()
 	b.SetGlobalOptions(common(title, "log scale")...)
 	b.SetGlobalOptions(
-		charts.WithYAxisOpts(opts.YAxis{Type: "log", Min: yMin, AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "log", Min: yMin, Max: yMax, SplitNumber: decades, AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithGridOpts(opts.Grid{Bottom: "70", Left: "60"}),
 	)
