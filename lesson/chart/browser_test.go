@@ -162,8 +162,8 @@ func dynamicPage(amd bool, render string, outputs, live []string) string {
 // harnessHTML loads the scenarios in iframes and posts a JSON verdict to
 // /verdict once every frame has settled (or after 30 s), and shows it.
 const harnessHTML = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<style>body{margin:0;font:14px sans-serif} .s{float:left;width:660px;height:1330px;overflow:hidden;margin:4px;border:1px solid #888}
-.s iframe{width:1300px;height:2620px;border:0;transform:scale(0.5);transform-origin:0 0} #verdict{clear:both;white-space:pre-wrap}</style>
+<style>body{margin:0;font:14px sans-serif} .s{float:left;width:660px;height:1830px;overflow:hidden;margin:4px;border:1px solid #888}
+.s iframe{width:1300px;height:3620px;border:0;transform:scale(0.5);transform-origin:0 0} #verdict{clear:both;white-space:pre-wrap}</style>
 </head><body>
 <img src="/hold" alt="" style="display:none">
 SCENARIOS
@@ -370,7 +370,7 @@ func TestChartsDrawInBrowser(t *testing.T) {
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
 		"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", // only the loopback test server is reachable
-		"--user-data-dir="+profile, "--hide-scrollbars", "--window-size=1352,4160",
+		"--user-data-dir="+profile, "--hide-scrollbars", "--window-size=1352,5660",
 		"--screenshot="+shot, srv.URL+"/harness.html")
 	cmd.Env = append(os.Environ(), "HOME="+profile) // keep Chromium's state out of the real home
 	var stderr strings.Builder

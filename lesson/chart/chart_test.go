@@ -36,6 +36,25 @@ func digit(d int) []byte {
 	return img
 }
 
+// gateGraph is CS231n's f = 2·(x·y + max(z, w)) at (3, −4, 2, −1), with
+// its gradients: add distributes, mul swaps, max routes.
+func gateGraph() *Chart {
+	nodes := []GraphNode{
+		{Name: "x", Kind: "input", Value: 3, Grad: -8}, {Name: "y", Kind: "input", Value: -4, Grad: 6},
+		{Name: "z", Kind: "input", Value: 2, Grad: 2}, {Name: "w", Kind: "input", Value: -1, Grad: 0},
+		{Name: "x·y", Op: "×", Kind: "operation", Value: -12, Grad: 2}, {Name: "max(z,w)", Op: "max", Kind: "operation", Value: 2, Grad: 2},
+		{Name: "sum", Op: "+", Kind: "operation", Value: -10, Grad: 2}, {Name: "2", Kind: "constant", Value: 2, Grad: -10},
+		{Name: "f", Op: "×", Kind: "output", Value: -20, Grad: 1},
+	}
+	edges := []GraphEdge{
+		{From: 0, To: 4, Value: 3, Grad: -8}, {From: 1, To: 4, Value: -4, Grad: 6},
+		{From: 2, To: 5, Value: 2, Grad: 2}, {From: 3, To: 5, Value: -1, Grad: 0},
+		{From: 4, To: 6, Value: -12, Grad: 2}, {From: 5, To: 6, Value: 2, Grad: 2},
+		{From: 7, To: 8, Value: 2, Grad: -10}, {From: 6, To: 8, Value: -10, Grad: 2},
+	}
+	return ComputationalGraph("f = 2·(x·y + max(z, w))", nodes, edges)
+}
+
 // sampleCharts returns one chart of every kind, from fixed data: the golden
 // files and the browser test use them.
 func sampleCharts() []struct {
@@ -77,6 +96,14 @@ func sampleCharts() []struct {
 		{"misclassified", Misclassified(Images{Pix: images, Rows: 28, Cols: 28}, []int{0, 1, 7, 1}, []int{0, 7, 1, 1}, WithLimit(10))},
 		{"confusion", []*Chart{ConfusionMatrix([][]int{{50, 2, 1}, {3, 40, 7}, {0, 1, 60}}, WithClassNames([]string{"0", "1", "7"}))}},
 		{"gradcheck_sweep", []*Chart{ErrorVsStep(Series{Name: "∂E/∂W⁽¹⁾", X: hs, Y: errs})}},
+		{"computational_graph", []*Chart{gateGraph()}},
+		{"layer_bars", []*Chart{LayerBars("RMS of ∂E/∂W⁽ˢ⁾", []LayerSeries{
+			{Name: "he", Values: []float64{3.6e-3, 4e-3, 4.4e-3, 5.7e-3, 1.6e-2}},
+			{Name: "×0.01", Values: []float64{6.7e-8, 1.9e-7, 2e-7, 2.1e-7, 5.4e-7}},
+			{Name: "×1", Values: []float64{25, 96, 0, math.NaN(), 506}}})}},
+		{"loss_curves", []*Chart{LossCurves("Loss by learning rate", []Series{
+			{Name: "η = 0.1", X: []float64{0.25, 0.5, 0.75, 1}, Y: []float64{2.3, 1.1, 0.6, 0.45}},
+			{Name: "η = 2 (diverged)", X: []float64{0.25, 0.5}, Y: []float64{2.3, 40}}})}},
 		{"lines", []*Chart{Lines("Test loss per epoch", []Series{
 			{Name: "η = 0.1", X: []float64{1, 2, 3, 4}, Y: []float64{0.6, 0.35, 0.3, 0.28}},
 			{Name: "η = 10", X: []float64{1, 2, 3, 4}, Y: []float64{2.4, math.NaN(), math.Inf(1), 2.3}},

@@ -205,3 +205,35 @@ func ExampleDisplayInit() {
 		fmt.Println(err) // names the fetch command
 	}
 }
+
+// The graph of f = x·y at (3, −4): each edge carries the value forward and
+// ∂f/∂input back (mul swaps).
+func ExampleComputationalGraph() {
+	nodes := []chart.GraphNode{
+		{Name: "x", Kind: "input", Value: 3, Grad: -4},
+		{Name: "y", Kind: "input", Value: -4, Grad: 3},
+		{Name: "f", Op: "×", Kind: "output", Value: -12, Grad: 1},
+	}
+	edges := []chart.GraphEdge{{From: 0, To: 2, Value: 3, Grad: -4}, {From: 1, To: 2, Value: -4, Grad: 3}}
+	describe(chart.ComputationalGraph("f = x·y", nodes, edges))
+	// Output:
+	// "f = x·y" 480×240 px
+}
+
+func ExampleLayerBars() {
+	describe(chart.LayerBars("RMS of a⁽ˢ⁾", []chart.LayerSeries{
+		{Name: "he", Values: []float64{0.29, 0.30, 0.32}},
+		{Name: "×0.01", Values: []float64{0.058, 0.0041, 0.0003}},
+	}))
+	// Output:
+	// "RMS of a⁽ˢ⁾" 640×360 px
+}
+
+func ExampleLossCurves() {
+	describe(chart.LossCurves("Loss by learning rate", []chart.Series{
+		{Name: "η = 0.1", X: []float64{0.5, 1}, Y: []float64{1.2, 0.6}},
+		{Name: "η = 2 (diverged)", X: []float64{0.5}, Y: []float64{9}},
+	}, chart.WithSize(560, 360)))
+	// Output:
+	// "Loss by learning rate" 560×360 px
+}

@@ -1,0 +1,82 @@
+package lesson
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestSweepLearningRates(t *testing.T) {
+	train, test := mnist.Embedded()
+	train = train.Subset(2000)
+	runs, err := RateStudy{Sizes: []int{784, 32, 10}, Epochs: 1, Seed: 1}.SweepLearningRates(train, test, 50, 0.01, 0.5, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, good, huge := runs[0], runs[1], runs[2]
+	if slow.Diverged != nil || good.Diverged != nil {
+		t.Fatalf("small rates diverged: %v %v", slow.Diverged, good.Diverged)
+	}
+	if !(good.EpochLoss[0] < slow.EpochLoss[0]) {
+		t.Errorf("epoch loss with η = 0.5 (%g) not below η = 0.01 (%g)", good.EpochLoss[0], slow.EpochLoss[0])
+	}
+	// η = 50 makes the logits explode within a few steps: the true class's
+	// probability underflows to 0 and the loss is +Inf.
+	if huge.Diverged == nil {
+		t.Fatalf("η = 50 did not diverge: %v", huge.EpochLoss)
+	}
+	if len(huge.BatchLoss) != huge.Diverged.Batch-1 {
+		t.Errorf("diverged at batch %d but %d losses recorded", huge.Diverged.Batch, len(huge.BatchLoss))
+	}
+	if s := RateTable(runs); !strings.Contains(s, "diverged: nn: training diverged at epoch 1") {
+		t.Errorf("table:\n%s", s)
+	}
+	if len(good.BatchLoss) != 40 {
+		t.Errorf("2000 examples in batches of 50: %d losses, want 40", len(good.BatchLoss))
+	}
+}
+
+func TestRoughness(t *testing.T) {
+	if r := Roughness([]float64{1, 3, 1, 3}); r != math.Sqrt(2) {
+		t.Errorf("Roughness of 1,3,1,3 = %g, want √(4/2)", r)
+	}
+	if r := Roughness([]float64{1}); !math.IsNaN(r) {
+		t.Errorf("Roughness of one point = %g, want NaN", r)
+	}
+}
+
+func TestBatchLossSpread(t *testing.T) {
+	train, _ := mnist.Embedded()
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 16, 10}, Seed: 1})
+	_, s10 := BatchLossSpread(net, train, 10, 200, 1)
+	_, s1000 := BatchLossSpread(net, train, 1000, 200, 1)
+	// 1/√N predicts a ratio of 10; 200 samples estimate each std to ±5%.
+	if r := s10 / s1000; r < 7 || r > 14 {
+		t.Errorf("std at N = 10 / std at N = 1000 = %g, want ≈ 10", r)
+	}
+	_, again := BatchLossSpread(net, train, 10, 200, 1)
+	if again != s10 {
+		t.Errorf("not deterministic: %g then %g", s10, again)
+	}
+}
+
+func TestCheckSGDStepAndQuadratic(t *testing.T) {
+	net := nn.MustNew(nn.Config{Sizes: []int{4, 3, 2}, Seed: 1})
+	x := mat.NewDense(3, 4, []float64{1, 0, 0.5, -1, 0.2, 0.3, -0.4, 0.9, 0, 1, 1, 0})
+	if c := CheckSGDStep(net, x, []int{0, 1, 1}, 0.3); !c.OK {
+		t.Error(c)
+	}
+	if c := CheckQuadraticDescent(2, 0.4, 1, 20); !c.OK || !strings.Contains(c.Name, "converges") {
+		t.Error(c)
+	}
+	if c := CheckQuadraticDescent(2, 1.1, 1, 20); !c.OK || !strings.Contains(c.Name, "diverges") {
+		t.Error(c)
+	}
+	if th := QuadraticDescent(2, 1.1, 1, 20); math.Abs(th[20]) < 1 {
+		t.Errorf("η > 2/λ: θ₂₀ = %g, want |θ| growing", th[20])
+	}
+}
