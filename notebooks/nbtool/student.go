@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"bytes"

@@ -65,4 +65,4 @@
 // jupyter nbconvert. Without that tooling the execution test is skipped,
 // unless the environment variable CI is set, where it fails. bench.sh
 // prints the wall time of the suite, cold and warm.
-package notebooks
+package nbtool
