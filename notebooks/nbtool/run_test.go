@@ -125,13 +125,14 @@ func installKernel(t *testing.T, withGopls bool) *kernel {
 		tools = filepath.Join(tools, "with-gopls")
 	}
 	start := time.Now()
-	if err := BuildTools(root, tools, withGopls); err != nil {
+	if err := BuildTools(root, tools, withGopls, true); err != nil {
 		t.Fatal(err)
 	}
 	version := run(t, root, nil, "go", "version", "-m", filepath.Join(tools, "gonb"))
 	t.Logf("built the kernel's tools in %s (%s)", time.Since(start).Round(time.Millisecond), gonbModLine(version))
-	// The kernel runs with GOPROXY=off: what notebooks import must be cached now.
-	run(t, root, nil, "go", "mod", "download")
+	// The kernel runs with GOPROXY=off: what notebooks import must be cached
+	// (make deps-test runs go mod download).
+	run(t, root, append(os.Environ(), "GOPROXY=off"), "go", "mod", "download")
 
 	k := Kernel{
 		Gonb:    filepath.Join(tools, "gonb"),

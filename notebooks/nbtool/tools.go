@@ -17,13 +17,19 @@ const GoplsVersion = "v0.23.0"
 // BuildTools builds into dir the kernel's tools: gonb and goimports at the
 // versions go.mod pins (its tool directives), and, if gopls is set, gopls
 // at GoplsVersion. The go command fetches what the module cache lacks from
-// the module proxy; it relinks only what changed, so a warm run is quick.
-func BuildTools(root, dir string, gopls bool) error {
+// the module proxy, unless offline: then it uses only the module cache (the
+// tests build offline; make deps-test fills the cache). It relinks only what
+// changed, so a warm run is quick.
+func BuildTools(root, dir string, gopls, offline bool) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	if err := goCmd(root, nil, "build", "-o", dir+string(filepath.Separator),
+	var env []string
+	if offline {
+		env = []string{"GOPROXY=off"}
+	}
+	if err := goCmd(root, env, "build", "-o", dir+string(filepath.Separator),
 		"github.com/janpfeifer/gonb", "golang.org/x/tools/cmd/goimports"); err != nil {
 		return err
 	}
@@ -32,8 +38,21 @@ func BuildTools(root, dir string, gopls bool) error {
 	}
 	// Outside the module (go install pkg@version ignores go.mod), so
 	// go.mod keeps only what the lessons import.
-	return goCmd(os.TempDir(), []string{"GOBIN=" + dir, "GOFLAGS=-mod=mod"},
-		"install", "golang.org/x/tools/gopls@"+GoplsVersion)
+	env = []string{"GOBIN=" + dir, "GOFLAGS=-mod=mod"}
+	if offline {
+		// go install pkg@version also looks up the module's deprecation, which
+		// GOPROXY=off refuses; the module cache answers it as a file proxy.
+		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+		if err != nil {
+			return fmt.Errorf("go env GOMODCACHE: %v", err)
+		}
+		cache := filepath.Join(strings.TrimSpace(string(out)), "cache", "download")
+		env = append(env, "GOPROXY=file://"+filepath.ToSlash(cache), "GONOSUMDB=*", "GOFLAGS=-mod=mod")
+	}
+	if err := goCmd(os.TempDir(), env, "install", "golang.org/x/tools/gopls@"+GoplsVersion); err != nil {
+		return fmt.Errorf("%v(make deps-test puts gopls %s into the module cache)", err, GoplsVersion)
+	}
+	return nil
 }
 
 // goCmd runs the go command in dir with extra environment entries.

@@ -7,9 +7,9 @@
 //
 // Usage (what make kernel runs):
 //
-//	go run ./notebooks/nbtool/cmd/installkernel [-build] -tools DIR [-data-dir DIR] [-- GONB-FLAGS...]
+//	go run ./notebooks/nbtool/cmd/installkernel [-build|-build-only] -tools DIR [-data-dir DIR] [-- GONB-FLAGS...]
 //
-// With -build it first builds gonb and goimports (go.mod's pins) and gopls
+// With -build-only it builds the tools and installs nothing. With -build it first builds gonb and goimports (go.mod's pins) and gopls
 // (nbtool.GoplsVersion) into DIR. DIR must hold gonb and goimports; gopls
 // is optional (without it the kernel has no completion, and installkernel
 // says so).
@@ -30,11 +30,23 @@ func main() {
 	tools := flag.String("tools", "", "folder holding gonb, goimports and (optionally) gopls")
 	dataDir := flag.String("data-dir", "", "Jupyter data folder for the kernelspec (default: the user's)")
 	build := flag.Bool("build", false, "first build gonb and goimports (go.mod's pins) and gopls "+nbtool.GoplsVersion+" into -tools")
+	buildOnly := flag.Bool("build-only", false, "build the tools as -build does, install no kernel")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: installkernel [-build] -tools DIR [-data-dir DIR] [-- GONB-FLAGS...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *buildOnly {
+		root, err := nbtool.FindRoot(".")
+		if err == nil {
+			err = nbtool.BuildTools(root, *tools, true, false)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "installkernel:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *tools == "" {
 		flag.Usage()
 		os.Exit(2)
@@ -60,7 +72,7 @@ func run(tools, dataDir string, build bool, args []string) error {
 		return err
 	}
 	if build {
-		if err := nbtool.BuildTools(root, tools, true); err != nil {
+		if err := nbtool.BuildTools(root, tools, true, false); err != nil {
 			return err
 		}
 	}
