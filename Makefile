@@ -32,7 +32,7 @@ TOOLS := $(CURDIR)/bin
 
 # The JupyterLab front end the tests run every lesson in: its recipe (npm
 # packages, lab_check.py) beside this checkout, and where it is built.
-LAB_TOOLS ?= $(abspath $(CURDIR)/../shared/tools/jupyterlab)
+LAB_TOOLS ?= $(or $(BACKPROP_JUPYTERLAB),$(abspath $(CURDIR)/../shared/tools/jupyterlab))
 JL_APP_DIR ?= $(CURDIR)/.cache/jupyterlab
 export BACKPROP_JUPYTERLAB := $(LAB_TOOLS)
 export JL_APP_DIR

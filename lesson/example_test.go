@@ -327,9 +327,9 @@ func ExampleChart_ID() {
 
 func ExampleChartsHTML() {
 	h := lesson.ChartsHTML(lesson.GradientHistograms(tiny(), 5)...)
-	fmt.Println(strings.Count(h, `class="bp-chart"`), "charts in a flex row")
+	fmt.Println(strings.Count(h, `class="bp-chart"`), "charts side by side")
 	// Output:
-	// 2 charts in a flex row
+	// 2 charts side by side
 }
 
 // ChartsInitHTML needs the fetched library; without it the error says how
