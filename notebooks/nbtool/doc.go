@@ -1,16 +1,22 @@
-// Package notebooks holds the lesson notebooks (*.ipynb, run by the GoNB
-// Jupyter kernel) and the machinery that keeps them honest: a reader for
-// nbformat 4, the output stripper behind cmd/nbstrip, and the checks that
-// the tests apply to every notebook, before and after execution.
+// Package nbtool is the machinery that keeps the lesson notebooks
+// (notebooks/*.ipynb, run by the GoNB Jupyter kernel) honest: the folder's
+// layout (lessons for learners, instructors' sources apart), a reader for
+// nbformat 4, the output stripper behind cmd/nbstrip, the student version
+// behind cmd/mkstudent, the self-sufficient kernel behind
+// cmd/installkernel, and the checks that the tests apply to every
+// notebook, before and after execution (with nbconvert and in JupyterLab).
+// It does not import package lesson.
 //
 // # Conventions for a notebook
 //
-//  1. The first cell is exactly [SetupCell]. It points GoNB's scratch module
-//     at this repository (a go.mod replace plus a require), so cells import
+//  1. The first cell is exactly [SetupNote] (markdown) and the second exactly
+//     [SetupCell] (%goworkfix). The kernel [Kernel] installs starts every
+//     notebook in a Go workspace with this repository, so cells import
 //     github.com/backprop-lab/backprop/... from any working directory,
-//     headless or live.
+//     headless or live; the setup cell shows that link and fails in a
+//     kernel installed any other way.
 //
-//  2. The second cell is markdown: a "# " title and a "What you will be able
+//  2. The third cell is markdown: a "# " title and a "What you will be able
 //     to do" list.
 //
 //  3. Every import is required by the repository's go.mod: GoNB resolves
@@ -40,29 +46,34 @@
 //     execution times) removed, in nbformat's own layout (keys sorted,
 //     one-space indent). Run
 //
-//     go run ./notebooks/cmd/nbstrip
+//     go run ./notebooks/nbtool/cmd/nbstrip
 //
 //     after editing; the tests fail on a notebook that is not stripped.
 //     The executed copies with outputs are written by the tests to
-//     notebooks/out/ (or $ARTIFACTS_DIR/notebooks) for inspection.
+//     .cache/artifacts/notebooks/ (or $ARTIFACTS_DIR/notebooks) for
+//     inspection.
 //
 //  8. An exercises notebook has two versions. The instructors' source
-//     (*-solutions.ipynb) marks answers nbgrader-style, "// BEGIN SOLUTION"
+//     (InstructorDir/*-solutions.ipynb) marks answers nbgrader-style, "// BEGIN SOLUTION"
 //     … "// END SOLUTION" in code and "<!-- BEGIN SOLUTION -->" …
 //     "<!-- END SOLUTION -->" in markdown, and keeps the student version's
 //     key results under the metadata key "student": {"expect": […]}.
-//     go run ./notebooks/cmd/mkstudent writes the student version (see
-//     [Student]); the tests fail if the committed one differs from it, and
+//     go run ./notebooks/nbtool/cmd/mkstudent writes the student version
+//     into LessonsDir (see [Student]); the tests fail if the committed one differs from it, and
 //     execute both.
 //
 // # Running
 //
-// go test ./notebooks/ checks the structure of every notebook and the
-// Dockerfile without Jupyter. With Jupyter's headless tooling installed
-// (Debian: jupyter-nbconvert python3-nbclient jupyter-client) it also builds
-// GoNB and goimports from the versions pinned in go.mod, installs the kernel
-// into a temporary Jupyter data directory and executes every notebook with
-// jupyter nbconvert. Without that tooling the execution test is skipped,
-// unless the environment variable CI is set, where it fails. bench.sh
-// prints the wall time of the suite, cold and warm.
+// go test ./notebooks/nbtool/ checks the structure of every notebook
+// without Jupyter. With Jupyter's headless tooling installed (Debian:
+// jupyter-nbconvert python3-nbclient jupyter-client) it also builds GoNB,
+// goimports (go.mod's pins) and gopls ([GoplsVersion]), installs the kernel
+// as make kernel does into a temporary Jupyter data directory, and, from a
+// clean environment (no tools on PATH, GOPROXY=off), executes every
+// notebook with jupyter nbconvert, runs every notebook in JupyterLab from
+// headless Chromium (with the JupyterLab tools of ../shared/tools/jupyterlab
+// built by make lab), and asks the kernel for completions. Without that
+// tooling these tests are skipped, unless the environment variable CI is
+// set, where they fail. bench.sh prints the wall time of the suite, cold
+// and warm.
 package nbtool

@@ -57,7 +57,9 @@ def main():
                 lambda r: r["status"] == "ok" and r["found"], req["budget"]))
     finally:
         kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        # A shutdown_request, so GoNB stops its gopls (which runs in its own
+        # process group and would outlive a killed kernel).
+        km.shutdown_kernel(now=False)
     json.dump(out, sys.stdout)
 
 
