@@ -31,6 +31,9 @@ type Kernel struct {
 	DataDir string
 	// Args are more gonb flags for kernel.json (-raw_error, -log_dir=…).
 	Args []string
+	// Env are more variables for the kernel's environment (a shared
+	// GOMODCACHE, BACKPROP_DATA, BACKPROP_ECHARTS on a multi-user server).
+	Env map[string]string
 }
 
 // KernelPath is the kernel's PATH as written to kernel.json: Tools, then
@@ -82,7 +85,14 @@ func (k Kernel) Install() (string, string, error) {
 		}
 	}
 	spec := filepath.Join(dataDir, "kernels", "gonb", "kernel.json")
-	return spec, string(out), addKernelEnv(spec, map[string]string{"PATH": k.KernelPath()})
+	env := map[string]string{"PATH": k.KernelPath()}
+	for key, v := range k.Env {
+		if key == "PATH" {
+			return spec, string(out), fmt.Errorf("kernel: Env may not set PATH (see KernelPath)")
+		}
+		env[key] = v
+	}
+	return spec, string(out), addKernelEnv(spec, env)
 }
 
 // addKernelEnv sets env entries in the kernelspec at path, keeping the rest.

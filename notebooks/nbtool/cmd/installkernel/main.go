@@ -7,7 +7,7 @@
 //
 // Usage (what make kernel runs):
 //
-//	go run ./notebooks/nbtool/cmd/installkernel [-build|-build-only] -tools DIR [-data-dir DIR] [-- GONB-FLAGS...]
+//	go run ./notebooks/nbtool/cmd/installkernel [-build|-build-only] -tools DIR [-data-dir DIR] [-env KEY=VALUE]... [-- GONB-FLAGS...]
 //
 // With -build-only it builds the tools and installs nothing. With -build it first builds gonb and goimports (go.mod's pins) and gopls
 // (nbtool.GoplsVersion) into DIR. DIR must hold gonb and goimports; gopls
@@ -30,9 +30,18 @@ func main() {
 	tools := flag.String("tools", "", "folder holding gonb, goimports and (optionally) gopls")
 	dataDir := flag.String("data-dir", "", "Jupyter data folder for the kernelspec (default: the user's)")
 	build := flag.Bool("build", false, "first build gonb and goimports (go.mod's pins) and gopls "+nbtool.GoplsVersion+" into -tools")
+	env := map[string]string{}
+	flag.Func("env", "KEY=VALUE for the kernel's environment (repeatable; e.g. a shared GOMODCACHE, BACKPROP_DATA)", func(kv string) error {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("want KEY=VALUE, got %q", kv)
+		}
+		env[k] = v
+		return nil
+	})
 	buildOnly := flag.Bool("build-only", false, "build the tools as -build does, install no kernel")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: installkernel [-build] -tools DIR [-data-dir DIR] [-- GONB-FLAGS...]")
+		fmt.Fprintln(os.Stderr, "usage: installkernel [-build|-build-only] -tools DIR [-data-dir DIR] [-env KEY=VALUE]... [-- GONB-FLAGS...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -51,13 +60,13 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*tools, *dataDir, *build, flag.Args()); err != nil {
+	if err := run(*tools, *dataDir, *build, env, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "installkernel:", err)
 		os.Exit(1)
 	}
 }
 
-func run(tools, dataDir string, build bool, args []string) error {
+func run(tools, dataDir string, build bool, env map[string]string, args []string) error {
 	tools, err := filepath.Abs(tools)
 	if err != nil {
 		return err
@@ -87,6 +96,7 @@ func run(tools, dataDir string, build bool, args []string) error {
 		Repo:    root,
 		DataDir: dataDir,
 		Args:    args,
+		Env:     env,
 	}
 	spec, _, err := k.Install()
 	if err != nil {
