@@ -9,8 +9,9 @@
 //	go run ./notebooks/nbtool/cmd/nbstrip [-check] [file.ipynb ...]
 //
 // Without files it strips every notebook of the repository that contains
-// the current directory (notebooks/*.ipynb and notebooks/instructor/*.ipynb). With -check it changes nothing and exits
-// with status 1 if a notebook is not stripped.
+// the current directory (notebooks/*.ipynb and notebooks/instructor/*.ipynb).
+// With -check it changes nothing and exits with status 1 if a notebook is
+// not stripped.
 package main
 
 import (
