@@ -183,11 +183,18 @@ func cleanEnv(t *testing.T, tmp, gocache, gomodcache string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Leave out a system folder that holds goimports or gopls, so the run
+	// proves the kernelspec carries them.
 	path := []string{filepath.Dir(jupyter)}
 	for _, d := range []string{"/usr/local/bin", "/usr/bin", "/bin"} {
-		if d != path[0] {
+		_, errImports := os.Stat(filepath.Join(d, "goimports"))
+		_, errGopls := os.Stat(filepath.Join(d, "gopls"))
+		if d != path[0] && errImports != nil && errGopls != nil {
 			path = append(path, d)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(path[0], "goimports")); err == nil {
+		t.Fatalf("goimports is in %s, beside jupyter: the tests cannot prove the kernel finds its own", path[0])
 	}
 	env := []string{
 		"PATH=" + strings.Join(path, string(filepath.ListSeparator)),
