@@ -39,7 +39,7 @@ export JL_APP_DIR
 
 # What a learner's Jupyter does not list in notebooks/ (the instructors'
 # solutions and the notebook tooling); Jupyter's own defaults follow.
-NB_HIDE := 'instructor','nbtool','__pycache__','*.pyc','*.pyo','.DS_Store','*.so','*.dylib','*~'
+NB_HIDE := instructor nbtool __pycache__ *.pyc *.pyo .DS_Store *.so *.dylib *~
 
 .PHONY: help test lint vet fmt-check deps deps-test deps-notebooks deps-lab assets lab kernel notebooks \
         train train-embedded bench bench-peers bench-notebooks strip-notebooks
@@ -97,7 +97,7 @@ kernel: ## build gonb, goimports and gopls into ./bin and install the GoNB kerne
 	$(GO) run ./notebooks/nbtool/cmd/installkernel -build -tools $(TOOLS)
 
 notebooks: deps-notebooks kernel ## open the lessons in Jupyter Notebook (JupyterLab: see the Dockerfile)
-	cd notebooks && jupyter notebook --ContentsManager.hide_globs="[$(NB_HIDE)]" \
+	cd notebooks && jupyter notebook $(foreach g,$(NB_HIDE),'--ContentsManager.hide_globs=$(g)') \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
 
 train: ## the lab's README run on the full MNIST (falls back to the embedded subset)
