@@ -41,14 +41,21 @@ COPY --chown="${NB_UID}:${NB_GID}" go.mod go.sum ./
 RUN go mod download
 
 # GoNB and goimports at the versions go.mod pins (tool directives), checked,
-# and the kernel installed for every user of the image (not under $HOME).
+# and gopls (completion) at the version the kernel installer pins, built
+# outside the module so go.mod stays light.
 ARG GONB_VERSION=v0.11.4
+ARG GOPLS_VERSION=v0.23.0
 RUN go build -o "${GOPATH}/bin/" github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports \
  && go version -m "${GOPATH}/bin/gonb" | grep -E "mod[[:space:]]+github.com/janpfeifer/gonb[[:space:]]+${GONB_VERSION}[[:space:]]" \
- && JUPYTER_DATA_DIR="${CONDA_DIR}/share/jupyter" gonb --install --force_deps \
- && jupyter kernelspec list
+ && cd /tmp && GOBIN="${GOPATH}/bin" GOFLAGS=-mod=mod go install "golang.org/x/tools/gopls@${GOPLS_VERSION}"
 
 COPY --chown="${NB_UID}:${NB_GID}" . .
+
+# The kernel, for every user of the image (not under $HOME): its kernelspec
+# carries the tools' folder on PATH and starts every notebook in a Go
+# workspace with this repository.
+RUN go run ./notebooks/nbtool/cmd/installkernel -tools "${GOPATH}/bin" -data-dir "${CONDA_DIR}/share/jupyter" \
+ && jupyter kernelspec list
 
 # ECharts 5.6.0 for the offline charts, fetched from the npm registry and
 # checksum-verified (it is not part of the repository); the lessons find it
@@ -57,13 +64,19 @@ ENV BACKPROP_ECHARTS=/opt/go/echarts-5.6.0/echarts.min.js
 RUN go run ./lesson/cmd/fetch-echarts -dir /opt/go/echarts-5.6.0
 
 # Smoke test and warm build cache: execute every notebook once with the same
-# harness as CI (jupyter nbconvert on a GoNB kernel built from go.mod's pins,
-# no network for the notebooks); any failing cell or missing key result fails
-# the build.
-RUN CI=1 ARTIFACTS_DIR=/tmp/backprop-run go test -count=1 -timeout=60m -run='^TestNotebooks$' -v ./notebooks/ \
- && rm -rf /tmp/backprop-run "${GOPATH}/backprop-notebook-tools"
+# harness as CI (jupyter nbconvert on the installed kernel, started from a
+# clean environment, no network for the notebooks); any failing cell or
+# missing key result fails the build. Then check that JupyterLab serves and
+# lists the kernel.
+RUN CI=1 ARTIFACTS_DIR=/tmp/backprop-run go test -count=1 -timeout=60m -run='^TestNotebooks$' -v ./notebooks/nbtool/ \
+ && rm -rf /tmp/backprop-run "${GOPATH}/backprop-notebook-tools" \
+ && notebooks/nbtool/lab-smoke.sh
 
-# JupyterLab opens on the notebooks. docker-stacks' entry point replaces the
+# The learner's folder holds the lessons only: the instructors' solutions and
+# the notebook tooling are not part of the image.
+RUN rm -rf notebooks/instructor notebooks/nbtool
+
+# JupyterLab opens on the lessons. docker-stacks' entry point replaces the
 # base image's (which starts JupyterLab as root through su and ignores the
 # command JupyterHub passes).
 WORKDIR ${BACKPROP_DIR}/notebooks

@@ -16,24 +16,39 @@ BACKPROP_DATA ?= $(wildcard $(abspath $(CURDIR)/../shared/data))
 export BACKPROP_DATA
 
 # Debian packages: the notebook harness (nbconvert + nbclient run a real GoNB
-# kernel headless), the browser test of the charts (chromium), and Jupyter
-# Notebook 6 for `make notebooks` (JupyterLab: use the Dockerfile).
+# kernel headless, jupyter_client drives the completion test), the browser
+# test of the charts (chromium), the JupyterLab run of every lesson
+# (jupyter_server, jupyterlab_server, websocket for lab_check.py, MathJax),
+# and Jupyter Notebook 6 for `make notebooks` (JupyterLab: the Dockerfile).
 APT_TEST      := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium
+APT_LAB       := python3-jupyter-server python3-jupyterlab-server python3-websocket libjs-mathjax chromium
 APT_NOTEBOOKS := jupyter-notebook jupyter-nbconvert python3-ipykernel
 APT_BENCH     := python3-numpy python3-torch
 
-# Where GoNB and goimports are built (from go.mod's pins) for `make notebooks`.
+# Where gonb, goimports (go.mod's pins) and gopls are built. The installed
+# kernel's kernelspec puts this folder on the kernel's PATH, so Jupyter
+# started by hand finds the tools too.
 TOOLS := $(CURDIR)/bin
-NB_PATH := $(TOOLS):$(shell $(GO) env GOROOT)/bin:$(PATH)
 
-.PHONY: help test lint vet fmt-check deps deps-test deps-notebooks assets tools kernel notebooks \
+# The JupyterLab front end the tests run every lesson in: its recipe (npm
+# packages, lab_check.py) beside this checkout, and where it is built.
+LAB_TOOLS ?= $(or $(BACKPROP_JUPYTERLAB),$(abspath $(CURDIR)/../shared/tools/jupyterlab))
+JL_APP_DIR ?= $(CURDIR)/.cache/jupyterlab
+export BACKPROP_JUPYTERLAB := $(LAB_TOOLS)
+export JL_APP_DIR
+
+# What a learner's Jupyter does not list in notebooks/ (the instructors'
+# solutions and the notebook tooling); Jupyter's own defaults follow.
+NB_HIDE := instructor nbtool __pycache__ *.pyc *.pyo .DS_Store *.so *.dylib *~
+
+.PHONY: help test lint vet fmt-check deps deps-test deps-notebooks deps-lab assets lab kernel notebooks \
         train train-embedded bench bench-peers bench-notebooks strip-notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 test: deps-test lint ## install what the tests need, then gofmt, go vet and every test
-	$(GO) test -count=1 -timeout=60m ./...
+	$(GO) test -count=1 -timeout=90m ./...
 
 lint: fmt-check vet ## gofmt and go vet
 
@@ -51,12 +66,26 @@ define apt_install
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 endef
 
-deps-test: assets ## Debian packages and assets the tests need
+deps-test: assets lab ## Debian packages, assets, tools and the JupyterLab app the tests need
 	$(call apt_install,$(APT_TEST))
+	$(GO) mod download
+	$(GO) run ./notebooks/nbtool/cmd/installkernel -build-only -tools $(TOOLS)
+
+# Node >= 18 and npm build the JupyterLab front end: Debian's, unless a node
+# with npm is already installed.
+APT_NODE = $(if $(shell command -v npm),,nodejs npm)
+
+deps-lab:
+	$(call apt_install,$(APT_LAB) $(APT_NODE))
+
+lab: deps-lab ## build the JupyterLab 3.6 front end the tests run the lessons in ($(JL_APP_DIR))
+	@if [ ! -f "$(JL_APP_DIR)/build/bundle.js" ] || ! cmp -s "$(LAB_TOOLS)/package-lock.json" "$(JL_APP_DIR)/package-lock.json"; then \
+	  "$(LAB_TOOLS)/build.sh" "$(JL_APP_DIR)"; fi
 
 deps-notebooks: assets
 	$(call apt_install,$(APT_NOTEBOOKS))
@@ -64,14 +93,12 @@ deps-notebooks: assets
 assets: ## fetch ECharts 5.6.0 (checksum-verified) into the user cache, for offline charts
 	$(GO) run ./lesson/cmd/fetch-echarts
 
-tools: ## build GoNB and goimports at go.mod's pinned versions into ./bin
-	$(GO) build -o $(TOOLS)/ github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports
-
-kernel: tools ## install the GoNB kernel for this user
-	PATH="$(NB_PATH)" $(TOOLS)/gonb --install --force_deps
+kernel: ## build gonb, goimports and gopls into ./bin and install the GoNB kernel for this user
+	$(GO) run ./notebooks/nbtool/cmd/installkernel -build -tools $(TOOLS)
 
 notebooks: deps-notebooks kernel ## open the lessons in Jupyter Notebook (JupyterLab: see the Dockerfile)
-	cd notebooks && PATH="$(NB_PATH)" jupyter notebook $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
+	cd notebooks && jupyter notebook $(foreach g,$(NB_HIDE),'--ContentsManager.hide_globs=$(g)') \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
 
 train: ## the lab's README run on the full MNIST (falls back to the embedded subset)
 	$(GO) run ./cmd/train -m 50 -s 96 -l 0.1 -b 200
@@ -87,7 +114,7 @@ bench-peers: ## one epoch of ours beside the numpy and PyTorch peers, same run
 	$(GO) run ./cmd/benchpeers -data $(BACKPROP_DATA)/mnist -peers-script $(abspath $(CURDIR)/../shared/bench/peers.py) $(BENCH_ARGS)
 
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
-	notebooks/bench.sh
+	notebooks/nbtool/bench.sh
 
 strip-notebooks: ## remove outputs before committing notebooks
-	$(GO) run ./notebooks/cmd/nbstrip
+	$(GO) run ./notebooks/nbtool/cmd/nbstrip

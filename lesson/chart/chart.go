@@ -100,7 +100,7 @@ const chartScript = `<script type="text/javascript">
 // visible fallback message, and a script that draws the chart into it. It
 // contains no library and no URL.
 func (c *Chart) HTML() string {
-	return fmt.Sprintf(`<div class="bp-chart" data-bp-chart="%s" style="width:%dpx;height:%dpx;">`+
+	return fmt.Sprintf(`<div class="bp-chart" data-bp-chart="%s" style="display:inline-block;vertical-align:top;margin:0 8px 8px 0;width:%dpx;height:%dpx;">`+
 		`<div class="bp-fallback" style="font:12px sans-serif;color:#a33;padding:6px;border:1px dashed #c99;box-sizing:border-box;max-height:100%%;overflow:auto;">`+
 		`Chart “%s” is not drawn: ECharts is not loaded on this page. Run the setup cell (chart.DisplayInit()) first; `+
 		`in a saved notebook, re-run the cells (Jupyter does not run scripts of untrusted outputs).</div></div>`+"\n"+
@@ -114,9 +114,12 @@ func jsString(s string) string {
 }
 
 // HTML lays charts out side by side, wrapping to new rows as needed.
+// Each chart is an inline block: JupyterLab's sanitizer of untrusted
+// outputs keeps display, margin and vertical-align (it drops flex-wrap, gap
+// and align-items), so the fallback texts stay side by side and readable.
 func HTML(charts ...*Chart) string {
 	var b strings.Builder
-	b.WriteString(`<div class="bp-charts" style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start;">` + "\n")
+	b.WriteString(`<div class="bp-charts">` + "\n")
 	for _, c := range charts {
 		b.WriteString(c.HTML())
 		b.WriteString("\n")

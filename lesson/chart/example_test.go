@@ -134,9 +134,9 @@ func ExampleChart_ID() {
 
 func ExampleHTML() {
 	h := chart.HTML(chart.Histogram("a", []float64{1, 2}), chart.Histogram("b", []float64{3, 4}))
-	fmt.Println(strings.Count(h, `class="bp-chart"`), "charts in a flex row")
+	fmt.Println(strings.Count(h, `class="bp-chart"`), "charts side by side")
 	// Output:
-	// 2 charts in a flex row
+	// 2 charts side by side
 }
 
 // InitHTML needs the fetched library; without it the error says how

@@ -48,7 +48,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/lesson"
-	"github.com/backprop-lab/backprop/notebooks"
+	notebooks "github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 
 // modulePath is this project's module.

@@ -29,7 +29,7 @@ func nbgrade(t *testing.T, args ...string) (string, int) {
 }
 
 func TestSolutionsPass(t *testing.T) {
-	out, code := nbgrade(t, "../../10-exercises-solutions.ipynb")
+	out, code := nbgrade(t, "../../instructor/10-exercises-solutions.ipynb")
 	if code != 0 || !strings.Contains(out, "4 of 4 exercises passed") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -57,7 +57,7 @@ func TestStudentVersionGradesNotImplemented(t *testing.T) {
 // labBugNotebook is the solutions notebook with the lab's bug in Backward.
 func labBugNotebook(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile("../../10-exercises-solutions.ipynb")
+	data, err := os.ReadFile("../../instructor/10-exercises-solutions.ipynb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestBuildFailure(t *testing.T) {
 func TestExport(t *testing.T) {
 	dir := t.TempDir()
 	var out, errs strings.Builder
-	if code := run([]string{"-export", dir, "../../10-exercises-solutions.ipynb"}, &out, &errs); code != 0 {
+	if code := run([]string{"-export", dir, "../../instructor/10-exercises-solutions.ipynb"}, &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
 	src, err := os.ReadFile(filepath.Join(dir, "exercises.go"))

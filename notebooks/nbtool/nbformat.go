@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"bytes"
@@ -8,15 +8,19 @@ import (
 	"strings"
 )
 
-// SetupCell is the exact source of the first cell of every notebook. GONB_DIR
-// is the notebook's folder; go env GOMOD finds this repository's go.mod from
-// there, and the replace points GoNB's scratch module at it. The require of
-// the zero pseudo-version stops GoNB's automatic "go get" from asking the
-// module proxy for the repository. Appending the repository's go.sum gives
-// the scratch module the checksums of every dependency, so the go command
-// never has to ask the checksum database (sum.golang.org) about them: the
-// notebooks run offline from the module cache.
-const SetupCell = `!*MOD="$(cd "${GONB_DIR}" && go env GOMOD)" && go mod edit -replace=github.com/backprop-lab/backprop="$(dirname "${MOD}")" -require=github.com/backprop-lab/backprop@v0.0.0-00010101000000-000000000000 && cat "$(dirname "${MOD}")/go.sum" >> go.sum`
+// SetupNote is the exact source of every notebook's first cell, a markdown
+// cell (id "setup-note") that says in one sentence what the setup cell
+// below it does.
+const SetupNote = "The Go kernel that `make notebooks` (or the Docker image) installs builds every cell in a Go workspace with this repository, so cells import its packages directly; the next cell, GoNB's `%goworkfix`, shows that link and fails in a kernel installed any other way."
+
+// SetupCell is the exact source of every notebook's second cell, a code cell
+// (id "setup"). The kernel (see [Kernel]) was installed with gonb -go_work:
+// GoNB starts every notebook's scratch module in a go.work that uses this
+// repository, and adds the matching replace to its go.mod, so
+// github.com/backprop-lab/backprop/... resolves to the checkout, offline,
+// from any working directory. %goworkfix prints that replace, and is an
+// error if there is no go.work (a kernel that was not installed so).
+const SetupCell = "%goworkfix"
 
 // RaisesException is the cell tag of a cell that must fail (nbclient's and
 // Jupyter's own name for it).

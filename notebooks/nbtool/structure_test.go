@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"os"
@@ -9,24 +9,37 @@ import (
 	"golang.org/x/mod/modfile"
 )
 
-// notebookFiles returns the notebooks of this folder (the test's working
-// directory); there must be at least one.
+// repoRoot is the repository root, from the test's working directory
+// (ToolDir).
+const repoRoot = "../.."
+
+// notebookFiles returns every notebook of the repository (see [Notebooks]),
+// as paths the test can open.
 func notebookFiles(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob("*.ipynb")
+	files, err := Notebooks(repoRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) == 0 {
-		t.Fatal("no notebooks/*.ipynb")
+	for i, f := range files {
+		files[i] = filepath.Join(repoRoot, f)
 	}
 	return files
+}
+
+// nameOf is the subtest name of a notebook path (see [Name]).
+func nameOf(path string) string {
+	rel, err := filepath.Rel(repoRoot, path)
+	if err != nil {
+		return path
+	}
+	return Name(rel)
 }
 
 // goMod parses the repository's go.mod.
 func goMod(t *testing.T) *modfile.File {
 	t.Helper()
-	data, err := os.ReadFile("../go.mod")
+	data, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +56,7 @@ func goMod(t *testing.T) *modfile.File {
 func TestNotebookStructure(t *testing.T) {
 	mod := goMod(t)
 	for _, path := range notebookFiles(t) {
-		t.Run(strings.TrimSuffix(path, ".ipynb"), func(t *testing.T) {
+		t.Run(nameOf(path), func(t *testing.T) {
 			raw, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -62,7 +75,7 @@ func TestNotebookStructure(t *testing.T) {
 				}
 				imports, _ := c.GoImports() // parse errors reported above
 				for _, im := range imports {
-					if msg := importProblem(mod, "..", im); msg != "" {
+					if msg := importProblem(mod, repoRoot, im); msg != "" {
 						t.Errorf("%s: %s: %s", path, c.label(i), msg)
 					}
 				}

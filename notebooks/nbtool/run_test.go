@@ -1,6 +1,6 @@
 //go:build unix
 
-package notebooks
+package nbtool
 
 import (
 	"context"
@@ -24,27 +24,30 @@ const debianPackages = "jupyter-nbconvert python3-nbclient jupyter-client"
 // for training cells on 2 shared cores.
 const cellTimeout = 20 * time.Minute
 
-// kernel is a GoNB kernel installed for the test: the environment that
-// jupyter nbconvert runs with, and where the executed notebooks go.
+// kernel is a GoNB kernel installed for the test: the clean environment
+// jupyter runs with, and where the executed notebooks go.
 type kernel struct {
 	env       []string
+	root      string
 	artefacts string
 }
 
 // TestNotebooks executes every notebook with a real GoNB kernel, built from
-// the versions pinned in go.mod, and checks the executed copy (see
-// CheckExecuted). The copies, nbconvert's log and GoNB's logs are kept in
-// notebooks/out/ or $ARTIFACTS_DIR/notebooks.
+// the versions pinned in go.mod and installed as make kernel installs it,
+// and checks the executed copy (see CheckExecuted). Jupyter runs in a clean
+// environment, without the tools on PATH: the kernelspec must carry them.
+// The copies, nbconvert's log and GoNB's logs are kept in
+// .cache/artifacts/notebooks/ (git-ignored) or $ARTIFACTS_DIR/notebooks.
 func TestNotebooks(t *testing.T) {
 	files := notebookFiles(t)
 	if testing.Short() {
 		t.Skip("executing notebooks is slow; skipped in -short mode")
 	}
 	requireJupyter(t)
-	k := installKernel(t)
+	k := installKernel(t, false)
 	for _, path := range files {
 		// One after the other: a GoNB cell compiles with every core it finds.
-		t.Run(strings.TrimSuffix(path, ".ipynb"), func(t *testing.T) { k.execute(t, path) })
+		t.Run(nameOf(path), func(t *testing.T) { k.execute(t, path) })
 	}
 }
 
@@ -71,79 +74,151 @@ func requireJupyter(t *testing.T) {
 	t.Skip(msg)
 }
 
-// installKernel builds gonb and goimports from go.mod's pinned versions
-// (into $NOTEBOOK_TOOLS_DIR, or backprop-notebook-tools beside GOCACHE),
-// makes sure every module go.mod requires is in the module cache, and
-// installs the kernelspec (plain-text errors, logs to files) into a
-// temporary Jupyter data directory.
-func installKernel(t *testing.T) *kernel {
+// artefactsDir is where the tests keep what they produce for inspection:
+// $ARTIFACTS_DIR/notebooks, or .cache/artifacts/notebooks in the
+// repository (git-ignored, outside the learner's folder).
+func artefactsDir(t *testing.T, root string) string {
 	t.Helper()
-	root, err := filepath.Abs("..")
+	dir := filepath.Join(root, ".cache", "artifacts", "notebooks")
+	if a := os.Getenv("ARTIFACTS_DIR"); a != "" {
+		dir = filepath.Join(a, "notebooks")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "gonb-logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// installKernel builds gonb and goimports from go.mod's pinned versions
+// (and gopls at GoplsVersion if withGopls) into $NOTEBOOK_TOOLS_DIR, or
+// backprop-notebook-tools beside GOCACHE, makes sure every module go.mod
+// requires is in the module cache, and installs the kernel (see [Kernel];
+// plain-text errors, logs to files) into a temporary Jupyter data
+// directory. The environment it returns is clean: no tools on PATH, only
+// Jupyter's folder and the system's, the Go caches, GOPROXY=off.
+func installKernel(t *testing.T, withGopls bool) *kernel {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	artefacts := filepath.Join(root, "notebooks", "out")
-	if dir := os.Getenv("ARTIFACTS_DIR"); dir != "" {
-		artefacts = filepath.Join(dir, "notebooks")
-	}
+	artefacts := artefactsDir(t, root)
 	logDir := filepath.Join(artefacts, "gonb-logs")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		t.Fatal(err)
+	goEnv := strings.Fields(run(t, root, nil, "go", "env", "GOROOT", "GOCACHE", "GOMODCACHE"))
+	if len(goEnv) != 3 {
+		t.Fatalf("go env GOROOT GOCACHE GOMODCACHE: %q", goEnv)
 	}
-	goEnv := strings.Fields(run(t, root, nil, "go", "env", "GOROOT", "GOCACHE"))
-	if len(goEnv) != 2 {
-		t.Fatalf("go env GOROOT GOCACHE: %q", goEnv)
-	}
-	goroot, gocache := goEnv[0], goEnv[1]
+	goroot, gocache, gomodcache := goEnv[0], goEnv[1], goEnv[2]
 	tmp := t.TempDir()
 
 	// go build relinks only when an input changed, so keeping the binaries
 	// beside the Go build cache makes warm runs fast (and a fresh GOCACHE
-	// gives a cold run).
+	// gives a cold run). gopls goes to a folder of its own: a kernel with
+	// gopls on PATH starts it, which the execution tests do not need.
 	tools := os.Getenv("NOTEBOOK_TOOLS_DIR")
 	if tools == "" && filepath.IsAbs(gocache) {
 		tools = filepath.Join(filepath.Dir(gocache), "backprop-notebook-tools")
 	} else if tools == "" {
 		tools = filepath.Join(tmp, "bin") // GOCACHE=off
 	}
+	if withGopls {
+		tools = filepath.Join(tools, "with-gopls")
+	}
 	start := time.Now()
-	run(t, root, nil, "go", "build", "-o", tools+string(filepath.Separator),
-		"github.com/janpfeifer/gonb", "golang.org/x/tools/cmd/goimports")
+	if err := BuildTools(root, tools, withGopls, true); err != nil {
+		t.Fatal(err)
+	}
 	version := run(t, root, nil, "go", "version", "-m", filepath.Join(tools, "gonb"))
-	t.Logf("built gonb and goimports in %s (%s)", time.Since(start).Round(time.Millisecond), gonbModLine(version))
-	// The kernel runs with GOPROXY=off: what notebooks import must be cached now.
-	run(t, root, nil, "go", "mod", "download")
+	t.Logf("built the kernel's tools in %s (%s)", time.Since(start).Round(time.Millisecond), gonbModLine(version))
+	// The kernel runs with GOPROXY=off: what notebooks import must be cached
+	// (make deps-test runs go mod download).
+	run(t, root, append(os.Environ(), "GOPROXY=off"), "go", "mod", "download")
 
-	env := append(os.Environ(),
-		"PATH="+tools+string(filepath.ListSeparator)+filepath.Join(goroot, "bin")+string(filepath.ListSeparator)+os.Getenv("PATH"),
-		"JUPYTER_DATA_DIR="+filepath.Join(tmp, "jupyter-data"),
-		"JUPYTER_CONFIG_DIR="+filepath.Join(tmp, "jupyter-config"),
-		"JUPYTER_RUNTIME_DIR="+filepath.Join(tmp, "jupyter-runtime"),
-		"GOPROXY=off",       // notebooks need no network at run time
-		"GOTOOLCHAIN=local", // nor another Go toolchain
-	)
-	// gopls (autocompletion only) is not installed: --force_deps.
-	run(t, root, env, filepath.Join(tools, "gonb"), "--install", "--force_deps",
-		"--raw_error", "--logtostderr=false", "--log_dir="+logDir)
-	spec, err := os.ReadFile(filepath.Join(tmp, "jupyter-data", "kernels", "gonb", "kernel.json"))
+	k := Kernel{
+		Gonb:    filepath.Join(tools, "gonb"),
+		Tools:   tools,
+		GoRoot:  goroot,
+		Repo:    root,
+		DataDir: filepath.Join(tmp, "jupyter-data"),
+		Args:    []string{"--raw_error", "--logtostderr=false", "--log_dir=" + logDir},
+	}
+	spec, out, err := k.Install()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if withGopls && strings.Contains(out, "not installed") {
+		t.Errorf("gonb --install still says a tool is missing:\n%s", out)
+	}
+	data, err := os.ReadFile(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ks struct{ Argv []string }
-	if err := json.Unmarshal(spec, &ks); err != nil {
+	var ks struct {
+		Argv []string
+		Env  map[string]string
+	}
+	if err := json.Unmarshal(data, &ks); err != nil {
 		t.Fatal(err)
 	}
 	argv := strings.Join(ks.Argv, " ")
-	for _, want := range []string{"-raw_error=true", "-logtostderr=false", "-log_dir=" + logDir} {
+	for _, want := range []string{"-raw_error=true", "-logtostderr=false", "-log_dir=" + logDir, "-go_work=" + root} {
 		if !strings.Contains(argv, want) {
 			t.Fatalf("gonb --install did not carry %s into kernel.json: %s", want, argv)
 		}
 	}
-	return &kernel{env: env, artefacts: artefacts}
+	if got, want := ks.Env["PATH"], k.KernelPath(); got != want {
+		t.Fatalf("kernel.json env PATH = %q, want %q", got, want)
+	}
+	return &kernel{env: cleanEnv(t, tmp, gocache, gomodcache), root: root, artefacts: artefacts}
+}
+
+// cleanEnv is the environment Jupyter runs with in the tests: HOME, a PATH
+// of Jupyter's own folder and the system's (never the tool folder, nor Go's
+// bin unless it is a system folder), private Jupyter folders, the Go caches
+// the tools were built with, GOPROXY=off and GOTOOLCHAIN=local (no network),
+// and BACKPROP_DATA/BACKPROP_ECHARTS/CI if set.
+func cleanEnv(t *testing.T, tmp, gocache, gomodcache string) []string {
+	t.Helper()
+	jupyter, err := exec.LookPath("jupyter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Leave out a system folder that holds goimports or gopls, so the run
+	// proves the kernelspec carries them.
+	path := []string{filepath.Dir(jupyter)}
+	for _, d := range []string{"/usr/local/bin", "/usr/bin", "/bin"} {
+		_, errImports := os.Stat(filepath.Join(d, "goimports"))
+		_, errGopls := os.Stat(filepath.Join(d, "gopls"))
+		if d != path[0] && errImports != nil && errGopls != nil {
+			path = append(path, d)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(path[0], "goimports")); err == nil {
+		t.Fatalf("goimports is in %s, beside jupyter: the tests cannot prove the kernel finds its own", path[0])
+	}
+	env := []string{
+		"PATH=" + strings.Join(path, string(filepath.ListSeparator)),
+		"HOME=" + os.Getenv("HOME"),
+		"LANG=C.UTF-8",
+		"JUPYTER_DATA_DIR=" + filepath.Join(tmp, "jupyter-data"),
+		"JUPYTER_CONFIG_DIR=" + filepath.Join(tmp, "jupyter-config"),
+		"JUPYTER_RUNTIME_DIR=" + filepath.Join(tmp, "jupyter-runtime"),
+		"GOCACHE=" + gocache,
+		"GOMODCACHE=" + gomodcache,
+		"GOPROXY=off",       // notebooks need no network at run time
+		"GOTOOLCHAIN=local", // nor another Go toolchain
+	}
+	for _, k := range []string{"BACKPROP_DATA", "BACKPROP_ECHARTS", "CI", "XDG_CACHE_HOME", "GOFLAGS"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
 }
 
 // execute runs one notebook with jupyter nbconvert and checks the result.
 func (k *kernel) execute(t *testing.T, path string) {
+	name := nameOf(path)
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +236,7 @@ func (k *kernel) execute(t *testing.T, path string) {
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
 		"--output-dir", k.artefacts, abs)
 	cmd.Env = k.env
-	cmd.Dir = t.TempDir() // the setup cell must not depend on where Jupyter starts
+	cmd.Dir = t.TempDir() // nothing may depend on where Jupyter starts
 	// Kill the kernel and the cell programs with nbconvert on timeout.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -169,7 +244,7 @@ func (k *kernel) execute(t *testing.T, path string) {
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	elapsed := time.Since(start).Round(time.Millisecond)
-	logPath := filepath.Join(k.artefacts, strings.TrimSuffix(path, ".ipynb")+".log")
+	logPath := filepath.Join(k.artefacts, filepath.Base(name)+".log")
 	if werr := os.WriteFile(logPath, out, 0o644); werr != nil {
 		t.Error(werr)
 	}
@@ -179,7 +254,7 @@ func (k *kernel) execute(t *testing.T, path string) {
 		}
 		t.Fatalf("%s: jupyter nbconvert: %v after %s; log in %s:\n%s", path, err, elapsed, logPath, tail(out))
 	}
-	result := filepath.Join(k.artefacts, path)
+	result := filepath.Join(k.artefacts, filepath.Base(path))
 	data, err := os.ReadFile(result)
 	if err != nil {
 		t.Fatal(err)

@@ -1,14 +1,15 @@
 // Command mkstudent writes the student version of every solutions notebook:
-// NAME-solutions.ipynb → NAME.ipynb, with each marked solution replaced by
-// a stub and instructors' notes removed (see notebooks.Student for the
+// instructor/NAME-solutions.ipynb → NAME.ipynb, with each marked solution replaced by
+// a stub and instructors' notes removed (see nbtool.Student for the
 // markers, nbgrader's BEGIN SOLUTION / END SOLUTION).
 //
 // Usage:
 //
-//	go run ./notebooks/cmd/mkstudent [-check] [NAME-solutions.ipynb ...]
+//	go run ./notebooks/nbtool/cmd/mkstudent [-check] [NAME-solutions.ipynb ...]
 //
-// Without files it handles every notebooks/*-solutions.ipynb of the
-// repository that contains the current directory. With -check it writes
+// Without files it handles every notebooks/instructor/*-solutions.ipynb of
+// the repository that contains the current directory; the student version
+// of notebooks/instructor/NAME-solutions.ipynb is notebooks/NAME.ipynb. With -check it writes
 // nothing and exits with status 1 if a student version is missing or out of
 // date. Edit the solutions notebook, never the student version: the tests
 // fail when the two drift apart.
@@ -21,7 +22,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/backprop-lab/backprop/notebooks"
+	"github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 
 func main() {
@@ -47,7 +48,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "mkstudent: %s: %v\n", f, err)
 			status = 2
 		case changed && *check:
-			fmt.Printf("%s: out of date (run go run ./notebooks/cmd/mkstudent)\n", out)
+			fmt.Printf("%s: out of date (run go run ./notebooks/nbtool/cmd/mkstudent)\n", out)
 			status = max(status, 1)
 		case changed:
 			fmt.Printf("%s: written from %s\n", out, f)
@@ -59,16 +60,16 @@ func main() {
 // generate writes the student version of the solutions notebook sol
 // (unless checkOnly) and reports its path and whether it changed.
 func generate(sol string, checkOnly bool) (string, bool, error) {
-	name := notebooks.StudentName(filepath.Base(sol))
+	name := nbtool.StudentName(filepath.Base(sol))
 	if name == "" {
-		return "", false, fmt.Errorf("not a solutions notebook (its name must end in %s.ipynb)", notebooks.SolutionsSuffix)
+		return "", false, fmt.Errorf("not a solutions notebook (its name must end in %s.ipynb)", nbtool.SolutionsSuffix)
 	}
-	out := filepath.Join(filepath.Dir(sol), name)
+	out := nbtool.StudentPath(sol)
 	data, err := os.ReadFile(sol)
 	if err != nil {
 		return out, false, err
 	}
-	student, err := notebooks.Student(data)
+	student, err := nbtool.Student(data)
 	if err != nil {
 		return out, false, err
 	}
@@ -99,26 +100,17 @@ func generate(sol string, checkOnly bool) (string, bool, error) {
 	return out, true, os.Rename(tmp.Name(), out)
 }
 
-// defaultFiles returns notebooks/*-solutions.ipynb of the module containing
-// the current directory.
+// defaultFiles returns the solutions notebooks (InstructorDir) of the
+// repository containing the current directory.
 func defaultFiles() ([]string, error) {
-	dir, err := os.Getwd()
+	root, err := nbtool.FindRoot(".")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%v; name the notebooks", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return nil, fmt.Errorf("no go.mod above the current directory; name the notebooks")
-		}
-		dir = parent
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "notebooks", "*"+notebooks.SolutionsSuffix+".ipynb"))
+	dir := filepath.Join(root, nbtool.InstructorDir)
+	files, err := filepath.Glob(filepath.Join(dir, "*"+nbtool.SolutionsSuffix+".ipynb"))
 	if err == nil && len(files) == 0 {
-		err = fmt.Errorf("no solutions notebooks in %s", filepath.Join(dir, "notebooks"))
+		err = fmt.Errorf("no solutions notebooks in %s", dir)
 	}
 	return files, err
 }

@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 // An exercise notebook is written once, with its solutions, as
 // NAME-solutions.ipynb; its student version NAME.ipynb is generated from it
-// by Student (go run ./notebooks/cmd/mkstudent) and committed, and a test
+// by Student (go run ./notebooks/nbtool/cmd/mkstudent) and committed, and a test
 // keeps the two in step. The markers are nbgrader's:
 //
 //   - In a code cell, the lines from one containing "BEGIN SOLUTION" to

@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"strings"
@@ -20,7 +20,7 @@ func TestGoSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `// Code generated from a notebook by notebooks.GoSource. DO NOT EDIT.
+	want := `// Code generated from a notebook by nbtool.GoSource. DO NOT EDIT.
 
 package student
 

@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"os"
@@ -9,14 +9,17 @@ import (
 
 // TestStudentVersionsUpToDate keeps every committed student version equal
 // to what mkstudent generates from its solutions notebook: edit the
-// solutions, then run go run ./notebooks/cmd/mkstudent.
+// solutions, then run go run ./notebooks/nbtool/cmd/mkstudent.
 func TestStudentVersionsUpToDate(t *testing.T) {
-	sols, err := filepath.Glob("*" + SolutionsSuffix + ".ipynb")
+	sols, err := filepath.Glob(filepath.Join(repoRoot, InstructorDir, "*"+SolutionsSuffix+".ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(sols) == 0 {
+		t.Fatalf("no solutions notebooks in %s", InstructorDir)
+	}
 	for _, sol := range sols {
-		t.Run(strings.TrimSuffix(sol, ".ipynb"), func(t *testing.T) {
+		t.Run(nameOf(sol), func(t *testing.T) {
 			raw, err := os.ReadFile(sol)
 			if err != nil {
 				t.Fatal(err)
@@ -25,13 +28,13 @@ func TestStudentVersionsUpToDate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", sol, err)
 			}
-			name := StudentName(sol)
+			name := StudentPath(sol)
 			got, err := os.ReadFile(name)
 			if err != nil {
-				t.Fatalf("%s has no student version: %v (run go run ./notebooks/cmd/mkstudent)", sol, err)
+				t.Fatalf("%s has no student version: %v (run go run ./notebooks/nbtool/cmd/mkstudent)", sol, err)
 			}
 			if string(got) != string(want) {
-				t.Errorf("%s differs from the student version of %s: run go run ./notebooks/cmd/mkstudent", name, sol)
+				t.Errorf("%s differs from the student version of %s: run go run ./notebooks/nbtool/cmd/mkstudent", name, sol)
 			}
 			if strings.Contains(string(got), BeginSolution) || strings.Contains(string(got), EndSolution) {
 				t.Errorf("%s still contains solution markers", name)

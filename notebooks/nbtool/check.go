@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// titleCell is what the second cell must contain: a "# " title and the
+// titleCell is what the third cell must contain: a "# " title and the
 // learning goals.
 var (
 	titleLine  = regexp.MustCompile(`(?m)^# \S`)
@@ -30,20 +30,23 @@ func CheckStructure(raw []byte) []string {
 	if stripped, err := Strip(raw); err != nil {
 		add("cannot be stripped: %v", err)
 	} else if string(stripped) != string(raw) {
-		add("not committed stripped (outputs, execution counts, run-time metadata or layout differ): run go run ./notebooks/cmd/nbstrip")
+		add("not committed stripped (outputs, execution counts, run-time metadata or layout differ): run go run ./notebooks/nbtool/cmd/nbstrip")
 	}
 	if k := nb.Metadata.Kernelspec.Name; k != "gonb" {
 		add("kernelspec name %q, want \"gonb\"", k)
 	}
-	if len(nb.Cells) < 2 {
-		add("has %d cells, want at least the setup cell and a title cell", len(nb.Cells))
+	if len(nb.Cells) < 3 {
+		add("has %d cells, want at least the setup note, the setup cell and a title cell", len(nb.Cells))
 		return probs
 	}
-	if c := nb.Cells[0]; c.CellType != "code" || string(c.Source) != SetupCell {
-		add("cell 1 must be the setup cell, exactly:\n%s", SetupCell)
+	if c := nb.Cells[0]; c.CellType != "markdown" || string(c.Source) != SetupNote {
+		add("cell 1 must be the setup note, exactly:\n%s\n(go run ./notebooks/nbtool/cmd/nbstrip writes it)", SetupNote)
 	}
-	if c := nb.Cells[1]; c.CellType != "markdown" || !titleLine.MatchString(string(c.Source)) || !goalsTitle.MatchString(string(c.Source)) {
-		add("cell 2 must be markdown with a \"# \" title and a \"What you will be able to do\" part")
+	if c := nb.Cells[1]; c.CellType != "code" || string(c.Source) != SetupCell {
+		add("cell 2 must be the setup cell, exactly:\n%s\n(go run ./notebooks/nbtool/cmd/nbstrip writes it)", SetupCell)
+	}
+	if c := nb.Cells[2]; c.CellType != "markdown" || !titleLine.MatchString(string(c.Source)) || !goalsTitle.MatchString(string(c.Source)) {
+		add("cell 3 must be markdown with a \"# \" title and a \"What you will be able to do\" part")
 	}
 	if len(nb.Metadata.Backprop.patterns()) == 0 {
 		add(`declares no key results: add regular expressions under metadata "backprop": {"expect": [...]}`)

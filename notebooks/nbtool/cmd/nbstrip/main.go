@@ -1,14 +1,17 @@
 // Command nbstrip removes outputs, execution counts and run-time metadata
 // from Jupyter notebooks and writes them back in nbformat's own layout, the
-// form in which this repository commits notebooks (see package notebooks).
+// form in which this repository commits notebooks (see package nbtool). It
+// also writes the current setup note and setup cell at the top of a
+// notebook (nbtool.UpdateSetup), replacing an older setup cell.
 //
 // Usage:
 //
-//	go run ./notebooks/cmd/nbstrip [-check] [file.ipynb ...]
+//	go run ./notebooks/nbtool/cmd/nbstrip [-check] [file.ipynb ...]
 //
-// Without files it strips every notebooks/*.ipynb of the repository that
-// contains the current directory. With -check it changes nothing and exits
-// with status 1 if a notebook is not stripped.
+// Without files it strips every notebook of the repository that contains
+// the current directory (notebooks/*.ipynb and notebooks/instructor/*.ipynb).
+// With -check it changes nothing and exits with status 1 if a notebook is
+// not stripped.
 package main
 
 import (
@@ -18,7 +21,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/backprop-lab/backprop/notebooks"
+	"github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 
 func main() {
@@ -44,7 +47,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "nbstrip: %s: %v\n", f, err)
 			status = 2
 		case changed && *check:
-			fmt.Printf("%s: not stripped (run go run ./notebooks/cmd/nbstrip)\n", f)
+			fmt.Printf("%s: not stripped (run go run ./notebooks/nbtool/cmd/nbstrip)\n", f)
 			status = max(status, 1)
 		case changed:
 			fmt.Printf("%s: stripped\n", f)
@@ -59,7 +62,11 @@ func strip(path string, checkOnly bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	out, err := notebooks.Strip(data)
+	updated, _, err := nbtool.UpdateSetup(data)
+	if err != nil {
+		return false, err
+	}
+	out, err := nbtool.Strip(updated)
 	if err != nil {
 		return false, err
 	}
@@ -93,26 +100,16 @@ func strip(path string, checkOnly bool) (bool, error) {
 	return true, os.Rename(tmp.Name(), path)
 }
 
-// defaultFiles returns notebooks/*.ipynb of the module containing the
-// current directory.
+// defaultFiles returns every notebook of the repository containing the
+// current directory (see nbtool.Notebooks).
 func defaultFiles() ([]string, error) {
-	dir, err := os.Getwd()
+	root, err := nbtool.FindRoot(".")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%v; name the notebooks", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return nil, fmt.Errorf("no go.mod above the current directory; name the notebooks")
-		}
-		dir = parent
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "notebooks", "*.ipynb"))
-	if err == nil && len(files) == 0 {
-		err = fmt.Errorf("no notebooks in %s", filepath.Join(dir, "notebooks"))
+	files, err := nbtool.Notebooks(root)
+	for i, f := range files {
+		files[i] = filepath.Join(root, f)
 	}
 	return files, err
 }

@@ -1,4 +1,4 @@
-package notebooks
+package nbtool
 
 import (
 	"bytes"
@@ -83,7 +83,7 @@ func GoSource(nb *Notebook, pkg string) ([]byte, error) {
 	}
 	used := selectorNames(body.String())
 	var src strings.Builder
-	fmt.Fprintf(&src, "// Code generated from a notebook by notebooks.GoSource. DO NOT EDIT.\n\npackage %s\n\n", pkg)
+	fmt.Fprintf(&src, "// Code generated from a notebook by nbtool.GoSource. DO NOT EDIT.\n\npackage %s\n\n", pkg)
 	var paths []string
 	for p, name := range imports {
 		if name == "_" || name == "." || used[importName(p, name)] {
