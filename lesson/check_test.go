@@ -7,7 +7,6 @@ import (
 
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
-	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -93,7 +92,7 @@ func TestCheckEquation(t *testing.T) {
 
 // TestCheckGradSamples checks that a large layer is sampled and says so.
 func TestCheckGradSamples(t *testing.T) {
-	x, labels := nntest.RandomBatch(1, 3, 40, 4)
+	x, labels := randomBatch(1, 3, 40, 4)
 	net := deepNetSizes([]int{40, 8, 4})
 	tr := NewTrace(net, x, labels)
 	c := CheckWeightGrad(tr, 1)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
-	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -24,7 +23,7 @@ func nb123Traces() map[string]*Trace {
 	}
 	for _, act := range []nn.Elementwise{nn.Sigmoid, nn.Tanh} {
 		n := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Hidden: act, Init: nn.He, Seed: 9})
-		xr, lr := nntest.RandomBatch(2, 5, 6, 3)
+		xr, lr := randomBatch(2, 5, 6, 3)
 		traces["deep "+act.Name()] = NewTrace(n, xr, lr)
 	}
 	return traces

@@ -2,19 +2,35 @@ package lesson
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
-	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/mat"
 )
+
+// randomBatch returns n examples of dim inputs in [−1, 1) and labels in [0, k).
+func randomBatch(seed uint64, n, dim, k int) (*mat.Dense, []int) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := mat.NewDense(n, dim, nil)
+	for i := range n {
+		for j := range dim {
+			x.Set(i, j, 2*rng.Float64()-1)
+		}
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = rng.IntN(k)
+	}
+	return x, labels
+}
 
 // deepNet is a 6-5-4-4-3 ReLU network: three hidden layers, enough for the
 // lab's bug to show.
 func deepNet() (*nn.Network, *mat.Dense, []int) {
 	net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 4, 3}, Init: nn.He, Seed: 3})
-	x, labels := nntest.RandomBatch(5, 7, 6, 3)
+	x, labels := randomBatch(5, 7, 6, 3)
 	return net, x, labels
 }
 
@@ -25,7 +41,7 @@ func TestTraceMatchesNN(t *testing.T) {
 	for _, hidden := range []nn.Elementwise{nn.ReLU, nn.Sigmoid, nn.Tanh} {
 		t.Run(hidden.Name(), func(t *testing.T) {
 			net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Hidden: hidden, Init: nn.He, Seed: 9})
-			x, labels := nntest.RandomBatch(2, 4, 6, 3)
+			x, labels := randomBatch(2, 4, 6, 3)
 			tr := NewTrace(net, x, labels)
 
 			loss := net.LossAndGrad(x, labels)
@@ -73,7 +89,7 @@ func TestTraceIsACopy(t *testing.T) {
 		t.Error("NewTrace ran the caller's network (its caches are set)")
 	}
 	before := mat.DenseCopyOf(tr.Layer(1).V)
-	x2, labels2 := nntest.RandomBatch(99, 7, 6, 3)
+	x2, labels2 := randomBatch(99, 7, 6, 3)
 	net.LossAndGrad(x2, labels2)
 	net.Dense(1).W.Scale(2, net.Dense(1).W)
 	if !mat.Equal(tr.Layer(1).V, before) || !mat.Equal(tr.Layer(1).W, w) {
@@ -154,7 +170,7 @@ func TestTraceRenderings(t *testing.T) {
 
 	// A large layer is summarised: shape, min/max/mean, an excerpt.
 	net := nn.MustNew(nn.Config{Sizes: []int{30, 12, 10}, Seed: 1})
-	xb, lb := nntest.RandomBatch(4, 16, 30, 10)
+	xb, lb := randomBatch(4, 16, 30, 10)
 	big := NewTrace(net, xb, lb)
 	golden(t, "trace_large.txt", big.Text())
 	text := big.Text()

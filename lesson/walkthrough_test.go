@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
-	"github.com/backprop-lab/backprop/nn/nntest"
 )
 
 func TestWalkthrough(t *testing.T) {
@@ -35,7 +34,7 @@ func TestWalkthrough(t *testing.T) {
 func TestWalkthroughLargerNet(t *testing.T) {
 	// A wider sigmoid network is abbreviated, not expanded term by term.
 	net := nn.MustNew(nn.Config{Sizes: []int{8, 7, 3}, Hidden: nn.Sigmoid, Seed: 2})
-	x, labels := nntest.RandomBatch(3, 1, 8, 3)
+	x, labels := randomBatch(3, 1, 8, 3)
 	md := NewTrace(net, x, labels).Walkthrough()
 	if !strings.Contains(md, `\vdots`) || !strings.Contains(md, `\sigma`) {
 		t.Errorf("larger walkthrough not abbreviated:\n%s", md)
@@ -45,6 +44,6 @@ func TestWalkthroughLargerNet(t *testing.T) {
 			t.Error("Walkthrough of a 2-example trace did not panic")
 		}
 	}()
-	xb, lb := nntest.RandomBatch(3, 2, 8, 3)
+	xb, lb := randomBatch(3, 2, 8, 3)
 	NewTrace(net, xb, lb).Walkthrough()
 }
