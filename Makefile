@@ -17,8 +17,9 @@ export BACKPROP_DATA
 
 # Debian packages: the notebook harness (nbconvert + nbclient run a real GoNB
 # kernel headless), the browser test of the charts (chromium), and Jupyter
-# Notebook 6 for `make notebooks` (JupyterLab: use the Dockerfile).
-APT_TEST      := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium
+# Notebook 6 for `make notebooks` (JupyterLab: use the Dockerfile). The race
+# detector (go test -race) needs cgo, hence a C compiler.
+APT_TEST      := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium gcc libc6-dev
 APT_NOTEBOOKS := jupyter-notebook jupyter-nbconvert python3-ipykernel
 APT_BENCH     := python3-numpy python3-torch
 
@@ -34,6 +35,7 @@ help: ## list the targets
 
 test: deps-test lint ## install what the tests need, then gofmt, go vet and every test
 	$(GO) test -count=1 -timeout=60m ./...
+	$(GO) test -race -count=1 -timeout=30m ./nn/... ./lesson/...   # the packages with goroutines
 
 lint: fmt-check vet ## gofmt and go vet
 
