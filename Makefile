@@ -20,7 +20,8 @@ export BACKPROP_DATA
 # test of the charts (chromium), the JupyterLab run of every lesson
 # (jupyter_server, jupyterlab_server, websocket for lab_check.py, MathJax),
 # and Jupyter Notebook 6 for `make notebooks` (JupyterLab: the Dockerfile).
-APT_TEST      := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium
+# The race detector (go test -race) needs cgo, hence a C compiler.
+APT_TEST      := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium gcc libc6-dev
 APT_LAB       := python3-jupyter-server python3-jupyterlab-server python3-websocket libjs-mathjax chromium
 APT_NOTEBOOKS := jupyter-notebook jupyter-nbconvert python3-ipykernel
 APT_BENCH     := python3-numpy python3-torch
@@ -49,6 +50,9 @@ help: ## list the targets
 
 test: deps-test lint ## install what the tests need, then gofmt, go vet and every test
 	$(GO) test -count=1 -timeout=90m ./...
+	# the packages with goroutines (BLAS workers, batch prefetcher, gradcheck's
+	# workers, the grading runner, the live plot) under the race detector
+	$(GO) test -race -count=1 -timeout=30m ./nn/... ./gradcheck/ ./gradcheck/grade/... ./lesson/chart/
 
 lint: fmt-check vet ## gofmt and go vet
 

@@ -10,7 +10,7 @@
 // bytes (784 for 28×28 MNIST); Labels holds N bytes in 0..9. Scaling to
 // [0,1] (x/255, through a 256-entry table) happens per batch, in Set.Batch,
 // which writes a k×Dim() row-major []float64: one example per row, the
-// layout package nn expects (X is B×784). Sets returned by Embedded and
+// layout package nn expects (X is N×784). Sets returned by Embedded and
 // Subset share their backing arrays: treat Images and Labels as read-only.
 //
 // # Errors and panics

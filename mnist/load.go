@@ -86,8 +86,8 @@ func Load(dir string) (train, test *Set, err error) {
 }
 
 // LoadDataset reads the official files of kind (MNIST or Fashion) from dir;
-// see Load. A missing directory or file is an error that names the path and
-// says how to get the data; malformed data is a *FormatError.
+// see Load. A missing directory or file is a *NotFoundError that names the
+// path and says how to get the data; malformed data is a *FormatError.
 func LoadDataset(kind Dataset, dir string) (train, test *Set, err error) {
 	if err := kind.downloadable(); err != nil {
 		return nil, nil, err

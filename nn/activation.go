@@ -9,7 +9,7 @@ import (
 )
 
 // Activation is the function φ a layer applies to its pre-activation v.
-// Both methods work on a whole batch (B×n, one example per row).
+// Both methods work on a whole batch (N×n, one example per row).
 type Activation interface {
 	// Name is the activation's lower-case name ("relu", "softmax", …), used
 	// by Save/Load and ActivationByName.

@@ -35,12 +35,12 @@ type Param struct {
 //   - Params returns, on every call, the same Value matrices, which Forward
 //     reads: a change of an element in place changes the next Forward.
 type Layer interface {
-	// Forward maps x (B×n_in) to the layer's output (B×n_out), caching what
+	// Forward maps x (N×n_in) to the layer's output (N×n_out), caching what
 	// Backward needs. The result is owned by the layer (see the package doc).
 	Forward(x *mat.Dense) *mat.Dense
-	// Backward takes g = ∂E/∂output (B×n_out) for the batch of the last
+	// Backward takes g = ∂E/∂output (N×n_out) for the batch of the last
 	// Forward, overwrites the gradient of every parameter and returns
-	// ∂E/∂x (B×n_in), owned by the layer.
+	// ∂E/∂x (N×n_in), owned by the layer.
 	Backward(g *mat.Dense) *mat.Dense
 	// Params lists the layer's parameters and gradients in a fixed order.
 	Params() []Param
@@ -49,7 +49,7 @@ type Layer interface {
 // Dense is a fully connected layer a = φ(W·a_prev + b) with W ∈ ℝ^(n_out×n_in)
 // and b ∈ ℝ^(n_out). On a batch (rows = examples):
 //
-//	U = X·Wᵀ   (B×n_in)·(n_in×n_out) → B×n_out
+//	U = X·Wᵀ   (N×n_in)·(n_in×n_out) → N×n_out
 //	V = U + 1bᵀ
 //	A = φ(V)
 //
@@ -111,19 +111,19 @@ func (d *Dense) Dims() (nIn, nOut int) {
 // Activation returns φ.
 func (d *Dense) Activation() Activation { return d.Act }
 
-// X returns the input a⁽ˢ⁻¹⁾ of the last Forward (B×n_in; the caller's matrix).
+// X returns the input a⁽ˢ⁻¹⁾ of the last Forward (N×n_in; the caller's matrix).
 func (d *Dense) X() *mat.Dense { return d.x }
 
-// U returns u = X·Wᵀ of the last Forward (B×n_out).
+// U returns u = X·Wᵀ of the last Forward (N×n_out).
 func (d *Dense) U() *mat.Dense { return d.u }
 
-// V returns v = u + b of the last Forward (B×n_out).
+// V returns v = u + b of the last Forward (N×n_out).
 func (d *Dense) V() *mat.Dense { return d.v }
 
-// A returns a = φ(v) of the last Forward (B×n_out).
+// A returns a = φ(v) of the last Forward (N×n_out).
 func (d *Dense) A() *mat.Dense { return d.a }
 
-// Delta returns δ = ∂E/∂v of the last Backward (B×n_out).
+// Delta returns δ = ∂E/∂v of the last Backward (N×n_out).
 func (d *Dense) Delta() *mat.Dense { return d.delta }
 
 // Params returns W and b with their gradients.
@@ -131,13 +131,13 @@ func (d *Dense) Params() []Param {
 	return []Param{{Name: "W", Value: d.W, Grad: d.DW}, {Name: "b", Value: d.B, Grad: d.DB}}
 }
 
-// Forward computes U = X·Wᵀ, V = U + 1bᵀ and A = φ(V) for x (B×n_in) and
-// returns A (B×n_out). It panics if x does not have n_in columns.
+// Forward computes U = X·Wᵀ, V = U + 1bᵀ and A = φ(V) for x (N×n_in) and
+// returns A (N×n_out). It panics if x does not have n_in columns.
 func (d *Dense) Forward(x *mat.Dense) *mat.Dense {
 	nIn, nOut := d.Dims()
 	bsz, c := x.Dims()
 	if c != nIn {
-		panic(fmt.Sprintf("nn: Dense.Forward: input x is %s but W is %s (want B×%d)", shape(x), shape(d.W), nIn))
+		panic(fmt.Sprintf("nn: Dense.Forward: input x is %s but W is %s (want N×%d)", shape(x), shape(d.W), nIn))
 	}
 	d.x = x
 	u := reuse(&d.u, bsz, nOut)
@@ -155,21 +155,21 @@ func (d *Dense) Forward(x *mat.Dense) *mat.Dense {
 	return a
 }
 
-// Backward takes g = ∂E/∂a (B×n_out), computes δ = ∂E/∂v through the
+// Backward takes g = ∂E/∂a (N×n_out), computes δ = ∂E/∂v through the
 // activation (δ = φ′(v) ⊙ g for an element-wise φ), then the gradients and
-// returns ∂E/∂x = δ·W (B×n_in). See BackwardDelta.
+// returns ∂E/∂x = δ·W (N×n_in). See BackwardDelta.
 func (d *Dense) Backward(g *mat.Dense) *mat.Dense {
 	return d.backwardFromA(g, true)
 }
 
-// BackwardDelta starts the backward pass from δ = ∂E/∂v (B×n_out) itself,
+// BackwardDelta starts the backward pass from δ = ∂E/∂v (N×n_out) itself,
 // as for the softmax output layer where δ⁽ʰ⁾ = (a − y)/N is known directly.
 // It writes
 //
-//	∂E/∂W = δᵀ·X   (n_out×B)·(B×n_in) → n_out×n_in
+//	∂E/∂W = δᵀ·X   (n_out×N)·(N×n_in) → n_out×n_in
 //	∂E/∂b = δᵀ·1   column sums of δ   → n_out×1
 //
-// and, if inputGrad, returns ∂E/∂x = δ·W ((B×n_out)·(n_out×n_in) → B×n_in);
+// and, if inputGrad, returns ∂E/∂x = δ·W ((N×n_out)·(n_out×n_in) → N×n_in);
 // otherwise it returns nil and skips that product (the first layer's input
 // gradient is never needed in training). δ is copied into the layer.
 func (d *Dense) BackwardDelta(delta *mat.Dense, inputGrad bool) *mat.Dense {

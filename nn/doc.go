@@ -30,16 +30,16 @@
 //
 // # Batches: one example per row
 //
-// In code a batch of B examples is a B×n matrix with one example per row (the
+// In code a batch of N examples is an N×n matrix with one example per row (the
 // habit of gonum and numpy), so every vector above becomes a row and the
 // equations are transposed:
 //
-//	U = A_prev · Wᵀ            (B×n_in)·(n_in×n_out) → B×n_out
+//	U = A_prev · Wᵀ            (N×n_in)·(n_in×n_out) → N×n_out
 //	V = U + 1 bᵀ               bᵀ added to every row
 //	A = φ(V)                   element by element (softmax: row by row)
-//	Δ_h = (A − Y) / B          Y is the B×n_out one-hot matrix
-//	Δ_prev = φ′(V_prev) ⊙ (Δ · W)   (B×n_out)·(n_out×n_in) → B×n_in
-//	∂E/∂W = Δᵀ · A_prev        (n_out×B)·(B×n_in) → n_out×n_in
+//	Δ_h = (A − Y) / N          Y is the N×n_out one-hot matrix
+//	Δ_prev = φ′(V_prev) ⊙ (Δ · W)   (N×n_out)·(n_out×n_in) → N×n_in
+//	∂E/∂W = Δᵀ · A_prev        (n_out×N)·(N×n_in) → n_out×n_in
 //	∂E/∂b = Δᵀ · 1             column sums of Δ → n_out
 //
 // gonum's Mul(a, w.T()) reads Wᵀ without copying it.

@@ -166,8 +166,8 @@ func (n *Network) Params() []Param {
 	return ps
 }
 
-// Forward runs x (B×n_in) through every layer and returns the output
-// probabilities a⁽ʰ⁾ (B×n_out), owned by the output layer.
+// Forward runs x (N×n_in) through every layer and returns the output
+// probabilities a⁽ʰ⁾ (N×n_out), owned by the output layer.
 func (n *Network) Forward(x *mat.Dense) *mat.Dense {
 	if len(n.Layers) == 0 {
 		panic("nn: Network.Forward: network has no layers")

@@ -42,7 +42,7 @@ func reuse(m **mat.Dense, r, c int) *mat.Dense {
 	return *m
 }
 
-// OneHot returns the B×k matrix Y with Y[n][labels[n]] = 1 and zeros
+// OneHot returns the N×k matrix Y with Y[n][labels[n]] = 1 and zeros
 // elsewhere. It panics if a label is outside [0, k).
 func OneHot(labels []int, k int) *mat.Dense {
 	y := mat.NewDense(len(labels), k, nil)

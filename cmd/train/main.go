@@ -4,6 +4,9 @@
 //
 //	go run ./cmd/train -m 50 -s 96 -l 0.1 -b 200 -d ../shared/data/mnist
 //
+// --target-accuracy 99 adds the lab's stopping rule (stop after the first
+// epoch whose running training accuracy reaches 99%).
+//
 // With no -d and no data found it trains on the embedded MNIST subset and
 // says so. Run it with --help for every flag.
 package main
