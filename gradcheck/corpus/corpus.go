@@ -142,7 +142,7 @@ func Correct() []Case {
 			return &ownedBuffers{layer: newLayer(nIn, nOut, relu(0), raw).init(0.8)}
 		}},
 		{Name: "square layer", New: newCase(relu(0), raw, 0.8), In: 5, Out: 5},
-		{Name: "large layer (spot check)", New: newCase(relu(0), raw, 0.3), In: 80, Out: 64},
+		{Name: "large layer (spot check)", New: newCase(relu(0), matrix, 0.3), In: 80, Out: 64},
 		{Name: "batch of 1, sigmoid, one example at a time", New: newCase(sigmoid, perExample, 0.8), Batch: 1},
 	}
 	return cs
