@@ -45,6 +45,19 @@ func (r *Report) Summary() string {
 	return fmt.Sprintf("%s: passed (%d tensors)", r.Name, len(r.Tensors))
 }
 
+// Causes returns one line per wrong tensor that has a diagnosis, e.g.
+// "W2: cause (certain): scaled by 2; …": the first thing Text and HTML
+// show after the summary.
+func (r *Report) Causes() []string {
+	var out []string
+	for _, t := range r.Tensors {
+		if t.Diagnosis != nil && (t.Status == StatusFailed) {
+			out = append(out, t.Name+": "+t.Diagnosis.String())
+		}
+	}
+	return out
+}
+
 // Text returns a readable table: one row per tensor with its counts, max
 // relative error and worst element, then the worst elements and a hint for
 // every tensor that is wrong or suspicious. It is deterministic (no
@@ -53,6 +66,9 @@ func (r *Report) Text() string {
 	var b strings.Builder
 	o := r.Options
 	fmt.Fprintf(&b, "gradcheck %s\n", r.Summary())
+	for _, c := range r.Causes() {
+		fmt.Fprintf(&b, "%s\n", c)
+	}
 	fmt.Fprintf(&b, "mode %s, step h=%g, seed %d, thresholds rel ≤%g good, >%g suspicious, >%g wrong\n\n",
 		o.Mode, o.Step, r.Seed, o.GoodRel, o.SuspiciousRel, o.WrongRel)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
