@@ -29,13 +29,7 @@ func (r *Report) Summary() string {
 	case susp > 0:
 		return fmt.Sprintf("%s: passed, %d of %d tensors suspicious", r.Name, susp, len(r.Tensors))
 	}
-	var undecided []string
-	for _, t := range r.Tensors {
-		if t.Status == StatusKink {
-			undecided = append(undecided, t.Name)
-		}
-	}
-	if len(undecided) > 0 {
+	if undecided := r.Undecided(); len(undecided) > 0 {
 		return fmt.Sprintf("%s: passed, but %s undecidable: every element sits at a kink (check at another point to decide)",
 			r.Name, strings.Join(undecided, ", "))
 	}
