@@ -45,7 +45,7 @@ func Bugs() []Bug {
 		{"no-1/N", "the 1/N of the batch mean forgotten",
 			"Δ⁽ʰ⁾ = A − Y", "Δ⁽ʰ⁾ = (A − Y) / N",
 			outputBug(func(a, y *mat.Dense, n float64) float64 { return n })},
-		{"1/N²", "the 1/N applied twice (in Δ⁽ʰ⁾ and again in ∂E/∂W)",
+		{"1/N²", "the 1/N applied twice",
 			"Δ⁽ʰ⁾ = (A − Y) / N²", "Δ⁽ʰ⁾ = (A − Y) / N",
 			outputBug(func(a, y *mat.Dense, n float64) float64 { return 1 / n })},
 		{"sign", "the sign flipped",

@@ -159,6 +159,16 @@ func TestLearningCurveBuckets(t *testing.T) {
 	}
 }
 
+func TestLossCurves(t *testing.T) {
+	c := LossCurves("runs", []string{"right", "bug"}, []float64{2.3, 1.2, 0.5}, []float64{2.3, 1.1, 0.4})
+	o := c.Option()
+	for _, want := range []string{`"right"`, `"bug"`, "[3,0.5]", "[3,0.4]"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("option lacks %s: %.400s", want, o)
+		}
+	}
+}
+
 func TestChartPanics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"digit size":      func() { DigitImage(make([]byte, 10), 28, 28, "") },
@@ -166,6 +176,7 @@ func TestChartPanics(t *testing.T) {
 		"confusion shape": func() { ConfusionMatrix([][]int{{1, 2}, {3}}, nil) },
 		"sweep lengths":   func() { ErrorVsStep(SweepSeries{H: []float64{1}, Err: nil}) },
 		"bins":            func() { Histogram("h", []float64{1}, 0) },
+		"loss names":      func() { LossCurves("t", []string{"a"}) },
 		"misclassified":   func() { Misclassified([][]byte{digit(0)}, 28, 28, []int{0}, nil, nil, 1) },
 	} {
 		func() {

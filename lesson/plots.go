@@ -101,6 +101,32 @@ func learningCurve(batchLoss []float64, points int) *Chart {
 	return newChart(title, chartW, chartH, l)
 }
 
+// LossCurves overlays the mini-batch losses of several runs (names[i]
+// labels losses[i]), averaged over buckets like LearningCurve, for
+// comparing runs on the same batches.
+func LossCurves(title string, names []string, losses ...[]float64) *Chart {
+	if len(names) != len(losses) {
+		panic(fmt.Sprintf("lesson: LossCurves: %d names for %d series", len(names), len(losses)))
+	}
+	l := charts.NewLine()
+	sub := ""
+	for i, ys := range losses {
+		xs, means, per := bucketMeans(ys, maxLinePoints)
+		if i == 0 && per > 1 {
+			sub = fmt.Sprintf("each point the mean of %d mini-batches", per)
+		}
+		l.AddSeries(names[i], xyLine(xs, means), charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	}
+	l.SetGlobalOptions(common(title, sub)...)
+	l.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "mini-batch", NameLocation: "middle", NameGap: 25, Min: 0}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "E", Min: 0}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
+		charts.WithGridOpts(opts.Grid{Bottom: "70"}),
+	)
+	return newChart(title, chartW, chartH, l)
+}
+
 // Curves are per-epoch training measurements; any may be empty.
 type Curves struct {
 	TrainLoss, TrainAcc []float64 // nn.Epoch.Loss and .Accuracy
