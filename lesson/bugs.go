@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/lesson/chart"
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
 )
@@ -56,7 +57,7 @@ func Bugs() []Bug {
 			diagonalSoftmax},
 		{"no-max", "softmax without max-subtraction, on logits shifted by +1000",
 			"aᵢ = e^{vᵢ} / Σₖ e^{vₖ}", "aᵢ = e^{vᵢ−m} / Σₖ e^{vₖ−m}, m = maxₖ vₖ",
-			naiveSoftmax},
+			plantNaiveSoftmax},
 		{"no-ln", "the loss without its ln, as the lab's text writes it, with the δ that only the ln gives",
 			"E = −(1/N) Σₙ Σⱼ yₙⱼ aₙⱼ", "E = −(1/N) Σₙ Σⱼ yₙⱼ ln aₙⱼ",
 			lossWithoutLn},
@@ -229,15 +230,9 @@ type naiveSoftmaxAct struct{}
 func (naiveSoftmaxAct) Name() string { return "softmax without max-subtraction" }
 
 func (naiveSoftmaxAct) Forward(a, v *mat.Dense) {
-	r, c := v.Dims()
+	r, _ := v.Dims()
 	for i := range r {
-		var sum float64
-		for j := range c {
-			sum += math.Exp(v.At(i, j))
-		}
-		for j := range c {
-			a.Set(i, j, math.Exp(v.At(i, j))/sum)
-		}
+		a.SetRow(i, naiveSoftmax(v.RawRowView(i)))
 	}
 }
 
@@ -248,9 +243,9 @@ func (naiveSoftmaxAct) Backward(delta, v, a, g *mat.Dense) { nn.Softmax.Backward
 // network's loss and gradients stay the same; e^{1000} overflows float64.
 const LogitShift = 1000
 
-// naiveSoftmax shifts every logit by LogitShift and gives the output layer
-// the softmax without max-subtraction.
-func naiveSoftmax(net *nn.Network, x *mat.Dense, labels []int) gradcheck.Func {
+// plantNaiveSoftmax shifts every logit by LogitShift and gives the output
+// layer the softmax without max-subtraction.
+func plantNaiveSoftmax(net *nn.Network, x *mat.Dense, labels []int) gradcheck.Func {
 	out := net.Dense(len(net.Layers))
 	shiftLogits(out)
 	out.Act = naiveSoftmaxAct{}
@@ -311,6 +306,9 @@ func CompareLabBug(cfg nn.Config, sgd nn.SGD, train, test nn.Data) (right, buggy
 	buggy, err = run(sizes+" with the lab's bug", WithLabBug(nn.MustNew(cfg)))
 	return right, buggy, err
 }
+
+// Series returns the run's mini-batch losses for chart.LossCurves.
+func (r BugRun) Series() chart.Series { return chart.Series{Name: r.Name, Y: r.BatchLoss} }
 
 // String summarises a run: first and last mean loss over windows of a
 // tenth of the batches, and the test accuracy.

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/backprop-lab/backprop/nn"
 )
 
 // Check is the outcome of verifying one equation numerically.
@@ -81,88 +83,6 @@ func CheckEquation(name string, lhs, rhs mat.Matrix, tol float64) Check {
 	return Check{Name: name, MaxErr: maxErr, Tol: tol, OK: maxErr <= tol}
 }
 
-// CheckOutputDelta checks (output-delta) for the batch: nn's δ⁽ʰ⁾ against
-// (a⁽ʰ⁾ − y)/N computed from the traced output.
-func CheckOutputDelta(t *Trace) Check {
-	out := t.Layer(t.H())
-	want := new(mat.Dense)
-	want.Sub(out.A, t.Y)
-	want.Scale(1/float64(t.N()), want)
-	h := sup(t.H())
-	c := CheckEquation("δ"+h+" = (a"+h+" − y)/N", out.Delta, want, TolExact)
-	c.Detail = "nn's δ vs the formula"
-	return c
-}
-
-// CheckHiddenDelta checks (hidden-delta) for layer s < h: nn's δ⁽ˢ⁾ against
-// φ′(v⁽ˢ⁾) ⊙ (W⁽ˢ⁺¹⁾ᵀ δ⁽ˢ⁺¹⁾) computed from the trace (batch form
-// φ′(V) ⊙ (Δ⁽ˢ⁺¹⁾ W⁽ˢ⁺¹⁾)).
-func CheckHiddenDelta(t *Trace, s int) Check {
-	if s < 1 || s >= t.H() {
-		panic(fmt.Sprintf("lesson: CheckHiddenDelta: layer %d is not a hidden layer (1…%d)", s, t.H()-1))
-	}
-	l, up := t.Layer(s), t.Layer(s+1)
-	if l.DPhi == nil {
-		panic(fmt.Sprintf("lesson: CheckHiddenDelta: layer %d's %s is not element-wise", s, l.Act))
-	}
-	want := new(mat.Dense)
-	want.Mul(up.Delta, up.W)
-	want.MulElem(l.DPhi, want)
-	n := sup(s + 1)
-	c := CheckEquation("δ"+sup(s)+" = φ′(v"+sup(s)+") ⊙ (W"+n+"ᵀδ"+n+")", l.Delta, want, TolExact)
-	c.Detail = "nn's δ vs the formula"
-	return c
-}
-
-// CheckBiasTrick checks (bias-trick) for layer s: [W|b]·[a;1] against
-// v = W a + b as nn computed it. In batch form the augmented input is
-// [A⁽ˢ⁻¹⁾ | 1] (N×(n_in+1)) and the product [A | 1]·[W | b]ᵀ.
-func CheckBiasTrick(t *Trace, s int) Check {
-	l := t.Layer(s)
-	in := t.Input(s)
-	r, c := in.Dims()
-	nOut, _ := l.W.Dims()
-	aug := mat.NewDense(r, c+1, nil) // [A | 1]
-	aug.Augment(in, ones(r, 1))
-	wb := mat.NewDense(nOut, c+1, nil) // [W | b]
-	wb.Augment(l.W, l.B)
-	lhs := new(mat.Dense)
-	lhs.Mul(aug, wb.T())
-	p := sup(s - 1)
-	ch := CheckEquation("[W"+sup(s)+" | b"+sup(s)+"]·[a"+p+"; 1] = W"+sup(s)+"a"+p+" + b"+sup(s)+" = v"+sup(s), lhs, l.V, TolExact)
-	ch.Detail = "vs nn's v"
-	return ch
-}
-
-// CheckWeightGrad checks (weight-grad) for layer s: the formula δ⁽ˢ⁾a⁽ˢ⁻¹⁾ᵀ
-// (batch Δᵀ·A⁽ˢ⁻¹⁾) computed from the trace against central finite
-// differences of E.
-func CheckWeightGrad(t *Trace, s int) Check {
-	l := t.Layer(s)
-	formula := new(mat.Dense)
-	formula.Mul(l.Delta.T(), t.Input(s))
-	return CheckGrad("∂E/∂W"+sup(s)+" = δ"+sup(s)+"a"+sup(s-1)+"ᵀ", t, s, formula)
-}
-
-// CheckBiasGrad checks (bias-grad) for layer s: δ⁽ˢ⁾ (batch: the column sums
-// of Δ) against central finite differences of E.
-func CheckBiasGrad(t *Trace, s int) Check {
-	l := t.Layer(s)
-	r, _ := l.Delta.Dims()
-	sum := new(mat.Dense)
-	sum.Mul(l.Delta.T(), ones(r, 1))
-	return checkFD("∂E/∂b"+sup(s)+" = δ"+sup(s), t, s, "b", sum)
-}
-
-// CheckGrad compares a claimed ∂E/∂W⁽ˢ⁾ (n_out×n_in), for instance one a
-// student computed or LabBugWeightGrad, against central finite differences
-// of the traced loss. Large layers are checked on a seeded random sample of
-// 64 entries (an even stride would fall on the same few columns, which for
-// MNIST's first layer are blank pixels whose gradient is exactly 0).
-func CheckGrad(name string, t *Trace, s int, dW mat.Matrix) Check {
-	return checkFD(name, t, s, "W", dW)
-}
-
 // checkFD compares grad with finite differences of E with respect to the
 // parameter ("W" or "b") of layer s.
 func checkFD(name string, t *Trace, s int, param string, grad mat.Matrix) Check {
@@ -221,35 +141,17 @@ func centralDiff(t *Trace, p *mat.Dense, i, j int) float64 {
 	return (plus - minus) / (2 * fdStep)
 }
 
-// LabBugWeightGrad returns ∂E/∂W⁽ˢ⁾ as the lab's backward pass computes it:
-// each hidden layer hands down g·W (batch form; W⁽ˢ⁾ᵀg per example) instead
-// of δ·W, so the ReLU mask of every layer above s is lost. It equals the
-// true gradient for s ≥ h−1 and differs below that (see LabBugMarkdown).
-func LabBugWeightGrad(t *Trace, s int) *mat.Dense {
-	t.Layer(s) // range check
-	top := t.Layer(t.H())
-	g := new(mat.Dense) // ∂E/∂a⁽ʰ⁻¹⁾ as the lab passes it: exact at the top
-	g.Mul(top.Delta, top.W)
-	for k := t.H() - 1; k >= s; k-- {
-		l := t.Layer(k)
-		if l.DPhi == nil {
-			panic(fmt.Sprintf("lesson: LabBugWeightGrad: layer %d's %s is not element-wise", k, l.Act))
-		}
-		delta := new(mat.Dense)
-		delta.MulElem(l.DPhi, g)
-		if k == s {
-			dW := new(mat.Dense)
-			dW.Mul(delta.T(), t.Input(s))
-			return dW
-		}
-		next := new(mat.Dense)
-		next.Mul(g, l.W) // the bug: should be delta · W
-		g = next
+// lossFromV returns the loss E when layer s's pre-activation is v (N×n_out):
+// a = φ⁽ˢ⁾(v), then the layers above, then the mean cross-entropy.
+func lossFromV(t *Trace, s int, v *mat.Dense) float64 {
+	r, c := v.Dims()
+	a := mat.NewDense(r, c, nil)
+	t.net.Dense(s).Act.Forward(a, v)
+	for k := s + 1; k <= t.H(); k++ {
+		a = t.net.Dense(k).Forward(a)
 	}
-	// s == h: the output layer's gradient is computed from the exact δ⁽ʰ⁾.
-	dW := new(mat.Dense)
-	dW.Mul(top.Delta.T(), t.Input(s))
-	return dW
+	loss, _ := nn.CrossEntropy(a, t.Labels)
+	return loss
 }
 
 // ones returns an r×c matrix of ones.
@@ -259,4 +161,12 @@ func ones(r, c int) *mat.Dense {
 		d[i] = 1
 	}
 	return mat.NewDense(r, c, d)
+}
+
+// examples describes the batch size in a check's detail when it is not 1.
+func examples(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return fmt.Sprintf(", N = %d examples", n)
 }

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backprop-lab/backprop/mnist"
-	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/backprop-lab/backprop/nn"
 )
 
 func TestChecksPassOnNN(t *testing.T) {
@@ -26,41 +26,6 @@ func TestChecksPassOnNN(t *testing.T) {
 		}
 		if !strings.HasPrefix(c.String(), "✓ ") {
 			t.Errorf("passing check renders as %q", c.String())
-		}
-	}
-}
-
-// TestLabBug reproduces the lab's bug: with one hidden layer its gradients
-// are right; with three, the layers below the last hidden one are wrong by
-// about 100% and the finite-difference check catches it.
-func TestLabBug(t *testing.T) {
-	x, labels := TinyExample()
-	tiny := NewTrace(TinyNet(), x, labels)
-	for s := 1; s <= 2; s++ {
-		if c := CheckGrad("lab", tiny, s, LabBugWeightGrad(tiny, s)); !c.OK {
-			t.Errorf("one hidden layer: the lab's gradient of layer %d should be right: %v", s, c)
-		}
-	}
-
-	net, xb, lb := deepNet()
-	tr := NewTrace(net, xb, lb)
-	for s := 1; s <= tr.H(); s++ {
-		bug := LabBugWeightGrad(tr, s)
-		c := CheckGrad("lab's ∂E/∂W", tr, s, bug)
-		wantOK := s >= tr.H()-1
-		if c.OK != wantOK {
-			t.Errorf("layer %d: lab's gradient check OK = %v, want %v: %v", s, c.OK, wantOK, c)
-		}
-		if !wantOK {
-			// Relative error of the whole matrix: the bug is not a rounding issue.
-			diff := new(mat.Dense)
-			diff.Sub(bug, tr.Layer(s).DW)
-			if rel := mat.Norm(diff, 2) / mat.Norm(tr.Layer(s).DW, 2); rel < 0.1 {
-				t.Errorf("layer %d: lab's gradient is only %.2g off (relative)", s, rel)
-			}
-			if !strings.HasPrefix(c.String(), "✗ ") || !strings.Contains(c.HTML(), "#cf222e") {
-				t.Errorf("failing check renders as %q / %q", c.String(), c.HTML())
-			}
 		}
 	}
 }
@@ -101,28 +66,91 @@ func TestCheckGradSamples(t *testing.T) {
 	}
 }
 
-// TestCheckGradCatchesLabBugOnMNIST: on real digits many first-layer
-// columns (blank pixels) have a gradient of exactly 0, so a sample that
-// falls only on them would pass any claimed gradient. The seeded random
-// sample must see the lab's bug in a two-hidden-layer network.
-func TestCheckGradCatchesLabBugOnMNIST(t *testing.T) {
-	train, _ := mnist.Embedded()
-	idx := []int{0, 1, 2, 3, 4, 5, 6, 7}
-	x := mat.NewDense(len(idx), train.Dim(), nil)
-	labels := make([]int, len(idx))
-	train.Batch(x.RawMatrix().Data, labels, idx)
-	net := nn.MustNew(nn.Config{Sizes: []int{784, 32, 32, 10}, Seed: 3})
-	for s := range net.Layers {
-		b := net.Dense(s + 1).B.RawMatrix().Data
-		for i := range b {
-			b[i] = 0.05 // away from exact ReLU kinks
+// equationTraces are the traces the checks of the lessons must pass on: the
+// tiny example, the tiny batch, and a deeper net with each hidden activation.
+func equationTraces() map[string]*Trace {
+	x, labels := TinyExample()
+	xb, lb := TinyBatch()
+	net, xd, ld := deepNet()
+	traces := map[string]*Trace{
+		"tiny":       NewTrace(TinyNet(), x, labels),
+		"tiny batch": NewTrace(TinyNet(), xb, lb),
+		"deep relu":  NewTrace(net, xd, ld),
+	}
+	for _, act := range []nn.Elementwise{nn.Sigmoid, nn.Tanh} {
+		n := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Hidden: act, Init: nn.He, Seed: 9})
+		xr, lr := randomBatch(2, 5, 6, 3)
+		traces["deep "+act.Name()] = NewTrace(n, xr, lr)
+	}
+	return traces
+}
+
+// TestEquationChecksPass: on correct traces every check of the lessons passes.
+func TestEquationChecksPass(t *testing.T) {
+	for name, tr := range equationTraces() {
+		checks := []Check{CheckBatchRows(tr)}
+		for s := 1; s <= tr.H(); s++ {
+			checks = append(checks, CheckLinear(tr, s), CheckBias(tr, s), CheckActivation(tr, s),
+				CheckDelta(tr, s), CheckBatchMean(tr, s))
+		}
+		if tr.N() == 1 {
+			checks = append(checks, CheckLikelihood(tr))
+		}
+		for _, c := range checks {
+			if !c.OK {
+				t.Errorf("%s: %v", name, c)
+			}
 		}
 	}
-	tr := NewTrace(net, x, labels)
-	if c := CheckWeightGrad(tr, 1); !c.OK {
-		t.Errorf("correct gradient rejected: %v", c)
+}
+
+// TestEquationChecksFail: each check fails when the value it verifies is
+// wrong by a small amount, so a ✓ means something.
+func TestEquationChecksFail(t *testing.T) {
+	const bump = 1e-4 // far above the tolerances (≤ 1e-7), below the values' size
+	for _, tc := range []struct {
+		name   string
+		tamper func(l *LayerTrace) *mat.Dense
+		check  func(*Trace, int) Check
+	}{
+		{"linear", func(l *LayerTrace) *mat.Dense { return l.U }, CheckLinear},
+		{"bias", func(l *LayerTrace) *mat.Dense { return l.V }, CheckBias},
+		{"activation", func(l *LayerTrace) *mat.Dense { return l.A }, CheckActivation},
+		{"delta", func(l *LayerTrace) *mat.Dense { return l.Delta }, CheckDelta},
+		{"batch mean", func(l *LayerTrace) *mat.Dense { return l.DW }, CheckBatchMean},
+	} {
+		for name, tr := range equationTraces() {
+			for s := 1; s <= tr.H(); s++ {
+				m := tc.tamper(tr.Layer(s))
+				old := m.At(0, 0)
+				m.Set(0, 0, old+bump)
+				if c := tc.check(tr, s); c.OK {
+					t.Errorf("%s, %s, layer %d: passed with a wrong value: %v", tc.name, name, s, c)
+				}
+				m.Set(0, 0, old)
+			}
+		}
 	}
-	if c := CheckGrad("lab", tr, 1, LabBugWeightGrad(tr, 1)); c.OK {
-		t.Errorf("the lab's ∂E/∂W⁽¹⁾ passed: %v", c)
+	x, labels := TinyBatch()
+	tr := NewTrace(TinyNet(), x, labels)
+	tr.Layer(2).V.Set(3, 1, tr.Layer(2).V.At(3, 1)+bump)
+	if c := CheckBatchRows(tr); c.OK {
+		t.Errorf("CheckBatchRows passed with a wrong v: %v", c)
+	}
+}
+
+// wrongDeriv is an activation whose derivative is off by 1%.
+type wrongDeriv struct{ nn.Elementwise }
+
+func (w wrongDeriv) Deriv(v, a float64) float64 { return 1.01 * w.Elementwise.Deriv(v, a) }
+
+func TestCheckDerivative(t *testing.T) {
+	for _, act := range []nn.Elementwise{nn.ReLU, nn.Sigmoid, nn.Tanh, nn.Identity} {
+		if c := CheckDerivative(act); !c.OK || !strings.Contains(c.Name, "′(v) = ") {
+			t.Errorf("%s: %v", act.Name(), c)
+		}
+		if c := CheckDerivative(wrongDeriv{act}); c.OK {
+			t.Errorf("%s with a 1%% wrong derivative passed: %v", act.Name(), c)
+		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // DerivationStep is one numbered step of the backprop derivation. The steps
 // are the single source of the equations, their numbers and notation: the
-// notebooks render them with Markdown and refer to them with Ref.
+// notebooks render them with Markdown and cite them by number (Step(key).N).
 type DerivationStep struct {
 	N     int    // equation number, 1 … len(Derivation())
 	Key   string // stable name, e.g. "output-delta"
@@ -25,7 +25,7 @@ type DerivationStep struct {
 	Batch string
 }
 
-// steps is the derivation. Notation (DESIGN.md §2): W⁽ˢ⁾ ∈ ℝ^(n_out×n_in),
+// steps is the derivation. Notation (the package doc): W⁽ˢ⁾ ∈ ℝ^(n_out×n_in),
 // u = W a, v = u + b, a = φ(v), δ = ∂E/∂v, E with the ln, ReLU′(0) = 0.
 // The numbers are assigned from the order here.
 var steps = []DerivationStep{
@@ -192,9 +192,9 @@ func Step(key string) DerivationStep {
 	panic(fmt.Sprintf("lesson: no derivation step %q (known: %s)", key, strings.Join(keys, ", ")))
 }
 
-// Ref returns the reference "(n)" to the step with the given key, for prose
+// ref returns the reference "(n)" to the step with the given key, for prose
 // that must not hard-code equation numbers.
-func Ref(key string) string { return fmt.Sprintf("(%d)", Step(key).N) }
+func ref(key string) string { return fmt.Sprintf("(%d)", Step(key).N) }
 
 // Markdown renders the step for Jupyter (gonbui.DisplayMarkdown): a heading,
 // the prose, the worked lines and the numbered result as display math, and
@@ -212,9 +212,9 @@ func (s DerivationStep) Markdown() string {
 	return b.String()
 }
 
-// DerivationMarkdown renders the steps with the given keys (all of them when
+// derivationMarkdown renders the steps with the given keys (all of them when
 // none are given), in the order given, separated by blank lines.
-func DerivationMarkdown(keys ...string) string {
+func derivationMarkdown(keys ...string) string {
 	sel := steps
 	if len(keys) > 0 {
 		sel = make([]DerivationStep, len(keys))
@@ -229,24 +229,8 @@ func DerivationMarkdown(keys ...string) string {
 	return strings.Join(parts, "\n")
 }
 
-// LabBugMarkdown is the case study of the lab's bug: its dense layer's
-// backward pass hands down Wᵀg instead of Wᵀδ (in batch form G·W instead of
-// Δ·W). See CheckGrad, LabBugWeightGrad and CompareLabBug for the numbers.
-func LabBugMarkdown() string {
-	return fmt.Sprintf(`#### Case study: the lab's backward bug
-
-The lab's dense layer receives $g = \partial E / \partial a^{(s)}$, computes $\delta^{(s)} = \varphi'(v^{(s)}) \odot g$ `+
-		`and the gradients %s, %s correctly, but then hands the previous layer $W^{(s)\top} g$ instead of $W^{(s)\top} \delta^{(s)}$ `+
-		`(in batch form $G\,W^{(s)}$ instead of $\Delta^{(s)} W^{(s)}$; the lab stores `+"`w`"+` as $n_\text{in} \times n_\text{out}$, our $W^{(s)\top}$, `+
-		`so its line `+"`delta_w_next @ self.w.T`"+` is our $G\,W^{(s)}$):
-
-$$\underbrace{W^{(s)\top} g}_{\text{lab}} \quad\text{instead of}\quad \underbrace{W^{(s)\top} \big(\varphi'(v^{(s)}) \odot g\big)}_{\text{%s}} = \frac{\partial E}{\partial a^{(s-1)}}$$
-
-The mask $\varphi'(v^{(s)})$ of layer $s$ is lost on the way down. With **one** hidden layer nothing breaks: `+
-		`the output layer's $\delta^{(h)}$ is exact %s and the only hidden layer applies its own mask. `+
-		`With **two or more** hidden layers every layer below the last hidden one gets a wrong $\partial E / \partial a$ `+
-		`and a gradient that is off by about 100%%; yet training still lowers the loss, about as fast as with the right gradient, `+
-		`so no learning curve shows the bug, which is why it survives. `+
-		`A gradient check against finite differences catches it at once.
-`, Ref("weight-grad"), Ref("bias-grad"), Ref("hidden-delta"), Ref("output-delta"))
+// ResultMarkdown renders only the boxed, numbered result of the step, for
+// stating an equation whose derivation comes elsewhere.
+func (s DerivationStep) ResultMarkdown() string {
+	return fmt.Sprintf("$$\\boxed{%s} \\qquad (%d)$$\n", s.Result, s.N)
 }

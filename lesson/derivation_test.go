@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/backprop-lab/backprop/lesson/internal/golden"
 )
 
 func TestDerivationNumbering(t *testing.T) {
@@ -39,7 +41,7 @@ func TestDerivationNumbering(t *testing.T) {
 	}
 }
 
-// TestDerivationNotation pins the notation of DESIGN.md §2 in the equations
+// TestDerivationNotation pins the notation of the package doc in the equations
 // the lessons rely on.
 func TestDerivationNotation(t *testing.T) {
 	for key, want := range map[string][]string{
@@ -67,22 +69,22 @@ func TestDerivationNotation(t *testing.T) {
 }
 
 func TestDerivationMarkdown(t *testing.T) {
-	golden(t, "derivation.md", DerivationMarkdown())
-	md := DerivationMarkdown("output-delta", "bias-trick")
+	golden.Check(t, "derivation.md", derivationMarkdown())
+	md := derivationMarkdown("output-delta", "bias-trick")
 	if !strings.HasPrefix(md, "#### (11) Output delta") || !strings.Contains(md, "#### (4) The bias trick") {
 		t.Errorf("selected steps render wrongly:\n%s", md)
 	}
-	if got := Ref("hidden-delta"); got != "(12)" {
-		t.Errorf(`Ref("hidden-delta") = %s`, got)
+	if got := ref("hidden-delta"); got != "(12)" {
+		t.Errorf(`ref("hidden-delta") = %s`, got)
 	}
 	// Every display formula is on its own $$…$$ line, as Jupyter's Markdown wants.
-	for _, line := range strings.Split(DerivationMarkdown(), "\n") {
+	for _, line := range strings.Split(derivationMarkdown(), "\n") {
 		if strings.Contains(line, "$$") && !regexp.MustCompile(`^\$\$.*\$\$$`).MatchString(line) {
 			t.Errorf("display math not on its own line: %s", line)
 		}
 	}
-	golden(t, "labbug.md", LabBugMarkdown())
-	if !strings.Contains(LabBugMarkdown(), Ref("hidden-delta")) {
+	golden.Check(t, "labbug.md", LabBugMarkdown())
+	if !strings.Contains(LabBugMarkdown(), ref("hidden-delta")) {
 		t.Error("the lab bug case study does not refer to the hidden-delta equation")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/backprop-lab/backprop/lesson/internal/numfmt"
 )
 
 // sup returns the layer index in the derivation's superscript form: ⁽¹²⁾.
@@ -33,18 +35,8 @@ func dims(m mat.Matrix) string {
 }
 
 // num formats a value for tables: 4 significant digits, no exponent for
-// ordinary magnitudes.
-func num(x float64) string {
-	switch {
-	case x == 0:
-		return "0"
-	case math.IsNaN(x) || math.IsInf(x, 0):
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case math.Abs(x) >= 1e-3 && math.Abs(x) < 1e5:
-		return strconv.FormatFloat(x, 'g', 4, 64)
-	}
-	return strconv.FormatFloat(x, 'e', 3, 64)
-}
+// ordinary magnitudes (numfmt.G, shared with the charts).
+var num = numfmt.G
 
 // stats summarises a matrix: min, max and mean of its elements.
 type stats struct{ min, max, mean float64 }

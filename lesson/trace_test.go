@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/backprop-lab/backprop/lesson/internal/golden"
+	"github.com/backprop-lab/backprop/nn"
 )
 
 // randomBatch returns n examples of dim inputs in [−1, 1) and labels in [0, k).
@@ -165,14 +167,14 @@ func TestTinyNetByHand(t *testing.T) {
 func TestTraceRenderings(t *testing.T) {
 	x, labels := TinyExample()
 	tr := NewTrace(TinyNet(), x, labels)
-	golden(t, "trace_tiny.txt", tr.Text())
-	golden(t, "trace_tiny.html", tr.HTML())
+	golden.Check(t, "trace_tiny.txt", tr.Text())
+	golden.Check(t, "trace_tiny.html", tr.HTML())
 
 	// A large layer is summarised: shape, min/max/mean, an excerpt.
 	net := nn.MustNew(nn.Config{Sizes: []int{30, 12, 10}, Seed: 1})
 	xb, lb := randomBatch(4, 16, 30, 10)
 	big := NewTrace(net, xb, lb)
-	golden(t, "trace_large.txt", big.Text())
+	golden.Check(t, "trace_large.txt", big.Text())
 	text := big.Text()
 	for _, want := range []string{"W⁽¹⁾   12×30", "min ", "mean ", " … ]", "⋮", "δ⁽²⁾ = (a⁽²⁾ − y)/N   16×10"} {
 		if !strings.Contains(text, want) {

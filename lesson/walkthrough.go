@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/backprop-lab/backprop/nn"
 )
 
 // TinyNet returns the 2-2-2 network of the hand-computed walkthrough: a ReLU
@@ -33,6 +33,24 @@ func TinyExample() (x *mat.Dense, labels []int) {
 	return mat.NewDense(1, 2, []float64{1, 2}), []int{0}
 }
 
+// TinyBatch returns four examples for TinyNet, one per row (x is 4×2), and
+// their labels. The first is TinyExample's; each switches on a different set
+// of hidden units, so the batch shows every ReLU pattern:
+//
+//	x          v⁽¹⁾           active hidden units   label
+//	( 1, 2)    ( 0.2, −0.1)   1                     0
+//	(−1, 1)    (−0.6,  0.1)   2                     1
+//	( 2, 4)    ( 0.3,  0.4)   1 and 2               1
+//	(−1, 0.5)  (−0.5, −0.1)   none                  0
+func TinyBatch() (x *mat.Dense, labels []int) {
+	return mat.NewDense(4, 2, []float64{
+		1, 2,
+		-1, 1,
+		2, 4,
+		-1, 0.5,
+	}), []int{0, 1, 1, 0}
+}
+
 // Vectors and matrices up to walkMax entries a side are written out in the
 // walkthrough; element-by-element sums are expanded up to walkExpand terms.
 const (
@@ -40,17 +58,17 @@ const (
 	walkExpand = 4
 )
 
-// Walkthrough renders a trace of one example as Markdown with LaTeX: every
+// walkthrough renders a trace of one example as Markdown with LaTeX: every
 // equation of the forward and backward pass with the numbers substituted
 // (rounded to 4 decimals), so it can be redone by hand. It is meant for tiny
 // networks such as TinyNet; larger vectors are abbreviated. It panics if the
 // trace holds more than one example.
-func (t *Trace) Walkthrough() string {
+func walkthrough(t *Trace) string {
 	if t.N() != 1 {
-		panic(fmt.Sprintf("lesson: Walkthrough needs a trace of one example, got N = %d", t.N()))
+		panic(fmt.Sprintf("lesson: WalkthroughStep needs a trace of one example, got N = %d", t.N()))
 	}
 	var b strings.Builder
-	eq := func(key, tex string) { fmt.Fprintf(&b, "$$%s \\qquad %s$$\n\n", tex, Ref(key)) }
+	eq := func(key, tex string) { fmt.Fprintf(&b, "$$%s \\qquad %s$$\n\n", tex, ref(key)) }
 
 	b.WriteString("### Forward pass\n\n")
 	fmt.Fprintf(&b, "Input $a^{(0)} = x = %s$, target $y = %s$ (class %d). Numbers are rounded to 4 decimals.\n\n",
@@ -131,153 +149,51 @@ func (t *Trace) Walkthrough() string {
 	return b.String()
 }
 
-// row returns row 0 of m; col returns column 0.
-func row(m *mat.Dense) []float64 { return mat.Row(nil, 0, m) }
-func col(m *mat.Dense) []float64 { return mat.Col(nil, 0, m) }
-
-// tex formats x for hand computation: at most 4 decimals, no trailing zeros.
-func tex(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 4, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		s = "0"
+// WalkthroughStep returns the lines of the walkthrough (Walkthrough) that
+// substitute the numbers of a one-example trace into the step with the given
+// key for layer s, as Markdown with display math: "linear", "bias",
+// "activation" (hidden layers), "softmax" and "cross-entropy" (output layer)
+// from the forward pass; "output-delta", "hidden-delta" (two lines: W⁽ˢ⁺¹⁾ᵀδ⁽ˢ⁺¹⁾,
+// then δ⁽ˢ⁾), "relu" (φ′ of a ReLU layer), "weight-grad" and "bias-grad" from
+// the backward pass. "bias-trick", which the walkthrough does not show, is
+// rendered here with the same numbers. It panics if the trace holds more than
+// one example or the walkthrough has no such step for layer s.
+func WalkthroughStep(t *Trace, key string, s int) string {
+	t.Layer(s) // range check
+	if key == "bias-trick" {
+		return biasTrickWalkthrough(t, s)
 	}
-	return s
-}
-
-// paren wraps negative numbers in parentheses, for products.
-func paren(x float64) string {
-	if s := tex(x); strings.HasPrefix(s, "-") {
-		return "(" + s + ")"
-	}
-	return tex(x)
-}
-
-func colVec(xs []float64) string {
-	strs := make([]string, len(xs))
-	for i, x := range xs {
-		strs[i] = tex(x)
-	}
-	return colList(strs)
-}
-
-// colList writes a column vector of TeX entries, abbreviated when long.
-func colList(xs []string) string {
-	if len(xs) > walkMax {
-		xs = append(append([]string(nil), xs[:walkMax-1]...), `\vdots`)
-	}
-	return `\begin{pmatrix} ` + strings.Join(xs, ` \\ `) + ` \end{pmatrix}`
-}
-
-func rowVec(xs []float64) string {
-	strs := make([]string, 0, len(xs))
-	for i, x := range xs {
-		if i == walkMax-1 && len(xs) > walkMax {
-			strs = append(strs, `\cdots`)
-			break
+	tag := ` \qquad ` + ref(key) + `$$`
+	header := fmt.Sprintf("**Layer %d**", s)
+	var out []string
+	in := false
+	for _, line := range strings.Split(walkthrough(t), "\n") {
+		switch {
+		case strings.HasPrefix(line, "### "):
+			in = false
+		case strings.HasPrefix(line, "**Layer "):
+			in = line == header || strings.HasPrefix(line, header+" ")
+		case in && strings.HasSuffix(line, tag):
+			out = append(out, line)
 		}
-		strs = append(strs, tex(x))
 	}
-	return `\begin{pmatrix} ` + strings.Join(strs, ` & `) + ` \end{pmatrix}`
+	if len(out) == 0 {
+		panic(fmt.Sprintf("lesson: the walkthrough has no step %q for layer %d", key, s))
+	}
+	return strings.Join(out, "\n\n") + "\n"
 }
 
-// matTeX writes a matrix, abbreviated to walkMax rows and columns.
-func matTeX(m mat.Matrix) string {
-	r, c := m.Dims()
-	var rows []string
-	for i := range min(r, walkMax) {
-		var cells []string
-		for j := range min(c, walkMax) {
-			cells = append(cells, tex(m.At(i, j)))
-		}
-		if c > walkMax {
-			cells = append(cells, `\cdots`)
-		}
-		rows = append(rows, strings.Join(cells, " & "))
+// biasTrickWalkthrough renders (bias-trick) for layer s with the numbers of
+// a one-example trace: [W | b] times [a; 1] gives v.
+func biasTrickWalkthrough(t *Trace, s int) string {
+	if t.N() != 1 {
+		panic(fmt.Sprintf("lesson: WalkthroughStep needs a trace of one example, got N = %d", t.N()))
 	}
-	if r > walkMax {
-		rows = append(rows, `\vdots`)
-	}
-	return `\begin{pmatrix} ` + strings.Join(rows, ` \\ `) + ` \end{pmatrix}`
-}
-
-// expandMatVec writes the sums Σ_j m_ij x_j term by term followed by " = ",
-// or "" when the sums are too long to be useful.
-func expandMatVec(m mat.Matrix, x []float64) string {
-	r, c := m.Dims()
-	if c > walkExpand || r > walkMax {
-		return ""
-	}
-	sums := make([]string, r)
-	for i := range r {
-		terms := make([]string, c)
-		for j := range c {
-			terms[j] = paren(m.At(i, j)) + ` \cdot ` + paren(x[j])
-		}
-		sums[i] = strings.Join(terms, " + ")
-	}
-	return colList(sums) + " = "
-}
-
-// expandOuter writes the products d_i x_j of an outer product followed by
-// " = ", or "" when it is too large.
-func expandOuter(d, x []float64) string {
-	if len(d) > walkExpand || len(x) > walkExpand {
-		return ""
-	}
-	rows := make([]string, len(d))
-	for i := range d {
-		cells := make([]string, len(x))
-		for j := range x {
-			cells[j] = paren(d[i]) + ` \cdot ` + paren(x[j])
-		}
-		rows[i] = strings.Join(cells, " & ")
-	}
-	return `\begin{pmatrix} ` + strings.Join(rows, ` \\ `) + ` \end{pmatrix} = `
-}
-
-// elementwise applies f to the TeX form of each element of xs.
-func elementwise(xs []float64, f func(string) string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = f(tex(x))
-	}
-	return out
-}
-
-// actName writes the name of a hidden activation.
-func actName(act string) string {
-	switch act {
-	case "relu":
-		return `\mathrm{ReLU}`
-	case "sigmoid":
-		return `\sigma`
-	}
-	return `\mathrm{` + act + `}`
-}
-
-// actTeX writes φ(x) of a hidden activation.
-func actTeX(act, x string) string {
-	switch act {
-	case "relu":
-		return `\max(0, ` + x + `)`
-	case "sigmoid":
-		return `\frac{1}{1 + e^{-(` + x + `)}}`
-	case "tanh":
-		return `\tanh(` + x + `)`
-	}
-	return x
-}
-
-// derivTeX writes φ′(x) of a hidden activation (ReLU′(0) = 0).
-func derivTeX(act, x string) string {
-	switch act {
-	case "relu":
-		return `\mathbf{1}[` + x + ` > 0]`
-	case "sigmoid":
-		return `\sigma(` + x + `)\,(1 - \sigma(` + x + `))`
-	case "tanh":
-		return `1 - \tanh^2(` + x + `)`
-	}
-	return "1"
+	l := t.Layer(s)
+	nOut, nIn := l.W.Dims()
+	wb := mat.NewDense(nOut, nIn+1, nil)
+	wb.Augment(l.W, l.B)
+	a1 := append(row(t.Input(s)), 1)
+	return fmt.Sprintf(`$$\begin{bmatrix} W^{(%d)} & b^{(%d)} \end{bmatrix} \begin{bmatrix} a^{(%d)} \\ 1 \end{bmatrix} = %s %s = %s%s \qquad %s$$`+"\n",
+		s, s, s-1, matTeX(wb), colVec(a1), expandMatVec(wb, a1), colVec(row(l.V)), ref("bias-trick"))
 }
