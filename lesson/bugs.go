@@ -132,14 +132,21 @@ func BugVerdict(r *gradcheck.Report) string {
 	return s
 }
 
-// BugGalleryMarkdown runs CheckBug on every bug of the gallery and returns
-// the table bug | wrong line | what gradcheck shows | fix.
-func BugGalleryMarkdown() string {
+// BugGalleryHTML runs CheckBug on every bug of the gallery and returns the
+// table bug | wrong line | what gradcheck shows | fix as HTML. Cells wrap
+// only at spaces, and a bug's key never breaks, so that it can be copied
+// into CheckBug.
+func BugGalleryHTML() string {
 	var b strings.Builder
-	b.WriteString("| bug | wrong line | what gradcheck shows | the fix |\n|---|---|---|---|\n")
+	b.WriteString(`<table class="bp-bugs" style="border-collapse:collapse;font-size:13px;word-break:normal;overflow-wrap:normal">` +
+		`<thead><tr><th>bug</th><th>wrong line</th><th>what gradcheck shows</th><th>the fix</th></tr></thead><tbody>` + "\n")
+	cell := `<td style="vertical-align:top;text-align:left;padding:4px 8px;border-top:1px solid #ccc">`
 	for _, bug := range Bugs() {
-		fmt.Fprintf(&b, "| %s (`%s`) | %s | %s | %s |\n", bug.Name, bug.Key, bug.Wrong, BugVerdict(CheckBug(bug.Key)), bug.Fix)
+		fmt.Fprintf(&b, "<tr>%s%s (<code style=\"white-space:nowrap\">%s</code>)</td>%s%s</td>%s%s</td>%s%s</td></tr>\n",
+			cell, textEscaper.Replace(bug.Name), textEscaper.Replace(bug.Key), cell, textEscaper.Replace(bug.Wrong),
+			cell, textEscaper.Replace(BugVerdict(CheckBug(bug.Key))), cell, textEscaper.Replace(bug.Fix))
 	}
+	b.WriteString("</tbody></table>\n")
 	return b.String()
 }
 

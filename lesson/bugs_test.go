@@ -112,19 +112,30 @@ func TestBugByKeyUnknown(t *testing.T) {
 	BugByKey("nope")
 }
 
-func TestBugGalleryMarkdown(t *testing.T) {
-	md := BugGalleryMarkdown()
-	lines := strings.Split(strings.TrimSpace(md), "\n")
-	if len(lines) != 2+len(Bugs()) {
-		t.Fatalf("%d lines, want a header, a rule and %d rows:\n%s", len(lines), len(Bugs()), md)
+func TestBugGalleryHTML(t *testing.T) {
+	h := BugGalleryHTML()
+	rows := strings.Split(strings.TrimSpace(h), "\n")
+	if len(rows) != 2+len(Bugs()) {
+		t.Fatalf("%d lines, want the table's start, %d rows and its end:\n%s", len(rows), len(Bugs()), h)
 	}
 	for i, b := range Bugs() {
-		if row := lines[2+i]; !strings.Contains(row, "`"+b.Key+"`") || !strings.Contains(row, b.Fix) {
-			t.Errorf("row %d %q lacks the key or the fix of %s", i, row, b.Key)
+		row := rows[1+i]
+		if !strings.Contains(row, `<code style="white-space:nowrap">`+b.Key+"</code>") || !strings.Contains(row, textEscaper.Replace(b.Fix)) {
+			t.Errorf("row %d %q lacks the unbreakable key or the fix of %s", i, row, b.Key)
 		}
 	}
-	if !strings.Contains(md, "analytic ÷ numeric = 8") {
-		t.Errorf("the forgotten 1/N row does not show the factor N = 8:\n%s", md)
+	if !strings.Contains(h, "analytic ÷ numeric = 8;") && !strings.Contains(h, "analytic ÷ numeric = 8<") {
+		t.Errorf("the forgotten 1/N row does not show the factor N = 8:\n%s", h)
+	}
+}
+
+func TestTextHTML(t *testing.T) {
+	got := TextHTML("lab's <b> & \"x\"\n  two")
+	if !strings.Contains(got, "lab's &lt;b&gt; &amp; \"x\"\n  two</pre>") {
+		t.Errorf("TextHTML escapes more or less than &, <, >, or loses line breaks: %s", got)
+	}
+	if !strings.Contains(got, "white-space:pre-wrap;word-break:normal;overflow-wrap:normal") {
+		t.Errorf("TextHTML does not wrap at spaces only: %s", got)
 	}
 }
 
