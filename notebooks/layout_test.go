@@ -130,6 +130,9 @@ func (k *kernel) checkLayout(t *testing.T, executed string) {
 // TestLayoutProbe shows that the probe finds each kind of problem on a
 // page made to have it, and none on a clean one.
 func TestLayoutProbe(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("-short: skipping the layout probe test (it runs Chromium six times)")
+	}
 	bin := chromiumPath()
 	if bin == "" {
 		if os.Getenv("CI") != "" {
