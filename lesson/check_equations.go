@@ -168,8 +168,8 @@ func CheckDerivative(act nn.Elementwise) Check {
 }
 
 // CheckSoftmaxForms checks (softmax) on v: the two forms of the equation,
-// e^{vᵢ}/Σₖe^{vₖ} (naiveSoftmax) and e^{vᵢ−m}/Σₖe^{vₖ−m} (StableSoftmax,
-// nn's), agree. For logits beyond ±700 the naive form gives NaN and the check
+// e^{vᵢ}/Σₖe^{vₖ} computed as written and e^{vᵢ−m}/Σₖe^{vₖ−m}
+// (StableSoftmax, nn's), agree on the k logits v. For logits beyond ±700 the naive form gives NaN and the check
 // fails.
 func CheckSoftmaxForms(v []float64) Check {
 	k := len(v)
@@ -218,8 +218,10 @@ func CheckLikelihood(t *Trace) Check {
 	return c
 }
 
-// CheckNoLnDelta checks noLnDelta against central finite differences of
-// E' = −a_c in v.
+// CheckNoLnDelta checks the output delta of the loss without its ln (the
+// lab's text), E' = −a_c for one example of class c = label with k logits
+// v: ∂E'/∂v = a_c(a − y) (k values, see LnComparison) against central
+// finite differences of E' in v.
 func CheckNoLnDelta(v []float64, label int) Check {
 	k := len(v)
 	fd := make([]float64, k)

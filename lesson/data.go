@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/backprop-lab/backprop/lesson/internal/format"
 	"github.com/backprop-lab/backprop/mnist"
 )
 
@@ -145,16 +146,8 @@ func TopConfusions(counts [][]int, classNames []string, n int) string {
 		if c.c == 1 {
 			times = "time"
 		}
-		fmt.Fprintf(&sb, "%s → %s: %d %s (%.1f%% of the %ss)\n", className(classNames, c.y), className(classNames, c.p), c.c, times,
-			100*float64(c.c)/float64(c.row), className(classNames, c.y))
+		fmt.Fprintf(&sb, "%s → %s: %d %s (%.1f%% of the %ss)\n", format.ClassName(classNames, c.y), format.ClassName(classNames, c.p), c.c, times,
+			100*float64(c.c)/float64(c.row), format.ClassName(classNames, c.y))
 	}
 	return sb.String()
-}
-
-// className returns names[c], or c as a number when there is no name.
-func className(names []string, c int) string {
-	if c >= 0 && c < len(names) {
-		return names[c]
-	}
-	return fmt.Sprint(c)
 }

@@ -8,7 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/backprop-lab/backprop/lesson/internal/numfmt"
+	"github.com/backprop-lab/backprop/lesson/internal/format"
 )
 
 // sup returns the layer index in the derivation's superscript form: ⁽¹²⁾.
@@ -35,8 +35,8 @@ func dims(m mat.Matrix) string {
 }
 
 // num formats a value for tables: 4 significant digits, no exponent for
-// ordinary magnitudes (numfmt.G, shared with the charts).
-var num = numfmt.G
+// ordinary magnitudes (format.Num, shared with the charts).
+var num = format.Num
 
 // stats summarises a matrix: min, max and mean of its elements.
 type stats struct{ min, max, mean float64 }

@@ -27,7 +27,7 @@ func ThresholdsMarkdown() string {
 `, e(o.GoodRel), e(o.GoodRel), e(o.SuspiciousRel), e(o.SuspiciousRel), e(o.WrongRel), e(o.WrongRel))
 }
 
-// StepSweepSeries turns a step sweep into the two curves of ErrorVsStep: the
+// StepSweepSeries turns a step sweep into the two curves of chart.ErrorVsStep: the
 // relative error of central and of forward differences against h.
 func StepSweepSeries(s *gradcheck.Sweep) []chart.Series {
 	c := chart.Series{Name: "central (f(θ+h) − f(θ−h)) / 2h"}

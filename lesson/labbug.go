@@ -9,9 +9,9 @@ import (
 )
 
 // LabBugDense is an *nn.Dense with the lab's backward bug: Backward computes
-// δ = φ′(v) ⊙ g and the gradients ∂E/∂W = δᵀ·X, ∂E/∂b = δᵀ·1 correctly, but
-// returns g·W instead of δ·W (N×n_out)·(n_out×n_in) → N×n_in, so the layer
-// below never sees this layer's ReLU mask φ′(v). See LabBugMarkdown.
+// Δ = φ′(V) ⊙ G and the gradients ∂E/∂W = Δᵀ·X, ∂E/∂b = Δᵀ·1 correctly, but
+// returns G·W instead of Δ·W, (N×n_out)·(n_out×n_in) → N×n_in, so the layer
+// below never sees this layer's ReLU mask φ′(V). See LabBugMarkdown.
 type LabBugDense struct{ *nn.Dense }
 
 // Backward runs the correct backward pass of the embedded layer, then

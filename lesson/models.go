@@ -18,7 +18,10 @@ func modelPath(name string) string {
 	return filepath.Join(os.TempDir(), "backprop-lessons", name+".bpnn")
 }
 
-// SaveModel saves net under name (see modelPath) and returns the path.
+// SaveModel saves net under name in $TMPDIR/backprop-lessons/name.bpnn
+// (never in the repository) and returns the path. Each GoNB cell runs as a
+// new program, so a network trained in one cell is saved there and loaded
+// by MustLoadModel in the cells after it.
 func SaveModel(net *nn.Network, name string) (string, error) {
 	p := modelPath(name)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -37,7 +40,9 @@ func loadModel(name string) (*nn.Network, error) {
 	return net, err
 }
 
-// MustLoadModel is loadModel that panics on error, for notebook cells.
+// MustLoadModel loads the network SaveModel saved under name. It panics if
+// there is none (the message says to run the training cell first) or the
+// file is unreadable: it is for notebook cells.
 func MustLoadModel(name string) *nn.Network {
 	net, err := loadModel(name)
 	if err != nil {

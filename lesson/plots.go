@@ -12,8 +12,8 @@ import (
 )
 
 // OutputBars plots the output probabilities a⁽ʰ⁾ of example n of a trace
-// with SoftmaxBars, rounded to 4 decimals for the bar labels, the true class
-// in green.
+// (row n of A⁽ʰ⁾, k values) with chart.SoftmaxBars, rounded to 4 decimals
+// for the bar labels, the true class in green; classNames may be nil.
 func OutputBars(t *Trace, n int, classNames []string) *chart.Chart {
 	probs := mat.Row(nil, n, t.Layer(t.H()).A)
 	for i, p := range probs {
@@ -84,7 +84,8 @@ func matValues(m mat.Matrix) []float64 {
 }
 
 // ActivationHistograms plots, for each layer s of the trace, the
-// distribution of its activations a⁽ˢ⁾ over the batch.
+// distribution of the N·n_s entries of its activations A⁽ˢ⁾ in bins
+// equal-width bins: one chart per layer.
 func ActivationHistograms(t *Trace, bins int) []*chart.Chart {
 	out := make([]*chart.Chart, len(t.Layers))
 	for i, l := range t.Layers {
@@ -94,7 +95,8 @@ func ActivationHistograms(t *Trace, bins int) []*chart.Chart {
 }
 
 // GradientHistograms plots, for each layer s of the trace, the distribution
-// of the entries of ∂E/∂W⁽ˢ⁾.
+// of the n_out·n_in entries of ∂E/∂W⁽ˢ⁾ in bins equal-width bins: one chart
+// per layer.
 func GradientHistograms(t *Trace, bins int) []*chart.Chart {
 	out := make([]*chart.Chart, len(t.Layers))
 	for i, l := range t.Layers {

@@ -82,7 +82,7 @@ func vec(xs []float64) string {
 }
 
 // SoftmaxJacobian returns the k×k matrix ∂aᵢ/∂vₖ = aᵢ(1[i = k] − aₖ) of
-// softmax at v, (softmax-jacobian).
+// softmax at the k logits v: equation (softmax-jacobian) of the derivation.
 func SoftmaxJacobian(v []float64) *mat.Dense {
 	a := StableSoftmax(v)
 	k := len(v)
@@ -152,7 +152,7 @@ func noLnDelta(v []float64, label int) []float64 {
 
 // LnComparison compares, for one example with logits v and class c, the
 // cross-entropy E = −ln a_c and its δ = a − y with the loss without the ln,
-// E' = −a_c, and its δ' = a_c(a − y) (noLnDelta), as text.
+// E' = −a_c, and its δ' = a_c(a − y), as text (k logits, 0 ≤ c < k).
 func LnComparison(v []float64, label int) string {
 	a := StableSoftmax(v)
 	d := make([]float64, len(a))

@@ -149,7 +149,7 @@ func walkthrough(t *Trace) string {
 	return b.String()
 }
 
-// WalkthroughStep returns the lines of the walkthrough (Walkthrough) that
+// WalkthroughStep returns the lines of the hand-computed walkthrough that
 // substitute the numbers of a one-example trace into the step with the given
 // key for layer s, as Markdown with display math: "linear", "bias",
 // "activation" (hidden layers), "softmax" and "cross-entropy" (output layer)

@@ -9,7 +9,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/backprop-lab/backprop/lesson/internal/numfmt"
+	"github.com/backprop-lab/backprop/lesson/internal/format"
 )
 
 // Histogram plots the distribution of values in equal-width bins whose
@@ -50,7 +50,7 @@ func Histogram(title string, values []float64, options ...Option) *Chart {
 	data[bins] = opts.LineData{Value: []any{edges[bins], counts[bins-1]}}
 	sub := "no finite values"
 	if n > 0 {
-		sub = fmt.Sprintf("n = %d, mean %s\nmin %s, max %s", n, numfmt.G(sum/float64(n)), numfmt.G(lo), numfmt.G(hi))
+		sub = fmt.Sprintf("n = %d, mean %s\nmin %s, max %s", n, format.Num(sum/float64(n)), format.Num(lo), format.Num(hi))
 	}
 	if bad > 0 {
 		sub += fmt.Sprintf(", %d not finite", bad)

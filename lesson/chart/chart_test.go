@@ -77,6 +77,10 @@ func sampleCharts() []struct {
 		{"misclassified", Misclassified(Images{Pix: images, Rows: 28, Cols: 28}, []int{0, 1, 7, 1}, []int{0, 7, 1, 1}, WithLimit(10))},
 		{"confusion", []*Chart{ConfusionMatrix([][]int{{50, 2, 1}, {3, 40, 7}, {0, 1, 60}}, WithClassNames([]string{"0", "1", "7"}))}},
 		{"gradcheck_sweep", []*Chart{ErrorVsStep(Series{Name: "∂E/∂W⁽¹⁾", X: hs, Y: errs})}},
+		{"lines", []*Chart{Lines("Test loss per epoch", []Series{
+			{Name: "η = 0.1", X: []float64{1, 2, 3, 4}, Y: []float64{0.6, 0.35, 0.3, 0.28}},
+			{Name: "η = 10", X: []float64{1, 2, 3, 4}, Y: []float64{2.4, math.NaN(), math.Inf(1), 2.3}},
+		}, WithAxes("epoch", "E"))}},
 	}
 }
 

@@ -2,6 +2,7 @@ package chart_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,6 +90,21 @@ func ExampleConfusionMatrix() {
 	describe(chart.ConfusionMatrix([][]int{{8, 2}, {1, 9}}, chart.WithClassNames([]string{"cat", "dog"})))
 	// Output:
 	// "Confusion matrix: accuracy 85.00% (17/20)" 520×480 px
+}
+
+// Curves against a shared axis: here the test loss per epoch for two
+// learning rates; a NaN loss (a diverged run) is a gap.
+func ExampleLines() {
+	epochs := []float64{1, 2, 3}
+	c := chart.Lines("Test loss per epoch", []chart.Series{
+		{Name: "η = 0.1", X: epochs, Y: []float64{0.6, 0.35, 0.3}},
+		{Name: "η = 10", X: epochs, Y: []float64{2.4, math.NaN(), 2.3}},
+	}, chart.WithAxes("epoch", "E"), chart.WithSize(480, 300))
+	describe(c)
+	fmt.Println(strings.Contains(c.Option(), `[2,"-"]`))
+	// Output:
+	// "Test loss per epoch" 480×300 px
+	// true
 }
 
 func ExampleErrorVsStep() {

@@ -208,33 +208,52 @@ type Series struct {
 	X, Y []float64
 }
 
-// ErrorVsStep plots gradient-check relative errors (Series.Y) against the
-// finite-difference step h (Series.X) on log-log axes: truncation error
-// falls as h² (central differences) until rounding error, growing as ε/h,
-// takes over. Points with h ≤ 0 or error ≤ 0 cannot be drawn on a log axis
-// and are left out.
-func ErrorVsStep(series ...Series) *Chart {
-	title := "Gradient check: error vs finite-difference step h"
+// Lines plots curves against a shared x axis, one legend entry per Series:
+// the general line chart (loss per epoch for several learning rates, error
+// against a step, …). Axes are named WithAxes and logarithmic WithLogAxes;
+// on a log axis, points whose coordinate is ≤ 0 cannot be drawn and are
+// left out; elsewhere NaN and ±Inf are gaps. Markers show for series of at
+// most 50 points. It panics if a series' X and Y differ in length.
+func Lines(title string, series []Series, options ...Option) *Chart {
+	cfg := configure(options)
+	axis := func(log bool) (string, *opts.AxisLabel) {
+		if log {
+			return "log", &opts.AxisLabel{Formatter: expLabel}
+		}
+		return "value", nil
+	}
+	xType, xLabel := axis(cfg.logX)
+	yType, yLabel := axis(cfg.logY)
 	l := charts.NewLine()
-	l.SetGlobalOptions(common(title, "log-log")...)
+	l.SetGlobalOptions(common(title, cfg.subtitle)...)
 	l.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "h", NameLocation: "middle", NameGap: 25, AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: "relative error", AxisLabel: &opts.AxisLabel{Formatter: expLabel}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: xType, Name: cfg.xName, NameLocation: "middle", NameGap: 25, AxisLabel: xLabel}),
+		charts.WithYAxisOpts(opts.YAxis{Type: yType, Name: cfg.yName, AxisLabel: yLabel}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
 		charts.WithGridOpts(opts.Grid{Bottom: "70"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 	)
+	drawable := func(v float64, log bool) bool { return !log || (v > 0 && !math.IsInf(v, 0)) }
 	for _, s := range series {
 		if len(s.X) != len(s.Y) {
-			panic(fmt.Sprintf("chart: ErrorVsStep: series %q has %d steps and %d errors", s.Name, len(s.X), len(s.Y)))
+			panic(fmt.Sprintf("chart: Lines %q: series %q has %d x and %d y values", title, s.Name, len(s.X), len(s.Y)))
 		}
 		var d []opts.LineData
 		for i := range s.X {
-			if s.X[i] > 0 && s.Y[i] > 0 && !math.IsInf(s.Y[i], 0) {
-				d = append(d, opts.LineData{Value: []any{s.X[i], s.Y[i]}})
+			if drawable(s.X[i], cfg.logX) && drawable(s.Y[i], cfg.logY) {
+				d = append(d, opts.LineData{Value: []any{finite(s.X[i]), finite(s.Y[i])}})
 			}
 		}
-		l.AddSeries(s.Name, d, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)}))
+		l.AddSeries(s.Name, d, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(s.X) <= 50)}))
 	}
-	return newChart(title, config{}, chartW, chartH, l)
+	return newChart(title, cfg, chartW, chartH, l)
+}
+
+// ErrorVsStep plots gradient-check relative errors (Series.Y) against the
+// finite-difference step h (Series.X) on log-log axes (Lines): truncation
+// error falls as h² (central differences) until rounding error, growing as
+// ε/h, takes over.
+func ErrorVsStep(series ...Series) *Chart {
+	return Lines("Gradient check: error vs finite-difference step h", series,
+		WithSubtitle("log-log"), WithAxes("h", "relative error"), WithLogAxes(true, true))
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 
-	"github.com/backprop-lab/backprop/lesson/internal/numfmt"
+	"github.com/backprop-lab/backprop/lesson/internal/format"
 	"github.com/backprop-lab/backprop/nn"
 )
 
@@ -116,7 +116,7 @@ func (p *LivePlot) HTML() string {
 		c.slot = fmt.Sprintf("%s/%d", p.id, i)
 	}
 	s := p.last
-	progress := fmt.Sprintf("epoch %d/%d · batch %d/%d · batch loss %s", s.Epoch, s.Epochs, s.Batch, s.Batches, numfmt.G(s.Loss))
+	progress := fmt.Sprintf("epoch %d/%d · batch %d/%d · batch loss %s", s.Epoch, s.Epochs, s.Batch, s.Batches, format.Num(s.Loss))
 	return `<div class="bp-progress" style="font:13px sans-serif;margin:4px 0;">` + html.EscapeString(progress) + "</div>\n" + HTML(cs...)
 }
 

@@ -1,6 +1,10 @@
 package chart
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/backprop-lab/backprop/lesson/internal/format"
+)
 
 // Option adjusts a chart, in the style of go-echarts' charts.With…Opts:
 // constructors take any number of options after their data and ignore the
@@ -14,6 +18,9 @@ type config struct {
 	limit         int // < 0: no limit
 	bins          int
 	maxPoints     int
+	subtitle      string
+	xName, yName  string
+	logX, logY    bool
 }
 
 // configure applies opts over the defaults.
@@ -39,14 +46,11 @@ func (c config) size(w, h int) (int, int) {
 // className returns the name of class k, or k as a number when there is no
 // name.
 func (c config) className(k int) string {
-	if k >= 0 && k < len(c.classNames) {
-		return c.classNames[k]
-	}
-	return strconv.Itoa(k)
+	return format.ClassName(c.classNames, k)
 }
 
-// WithSize sets a chart's size in CSS pixels (every chart; each kind has
-// its own default).
+// WithSize sets a chart's size in CSS pixels (every constructor that takes
+// options; each kind has its own default).
 func WithSize(width, height int) Option {
 	return func(c *config) { c.width, c.height = width, height }
 }
@@ -82,4 +86,20 @@ func WithBins(n int) Option {
 // consecutive batches.
 func WithMaxPoints(n int) Option {
 	return func(c *config) { c.maxPoints = max(1, n) }
+}
+
+// WithSubtitle sets the subtitle under a chart's title (Lines).
+func WithSubtitle(s string) Option {
+	return func(c *config) { c.subtitle = s }
+}
+
+// WithAxes names the x and y axes (Lines).
+func WithAxes(xName, yName string) Option {
+	return func(c *config) { c.xName, c.yName = xName, yName }
+}
+
+// WithLogAxes makes the x and/or y axis logarithmic, labelled 1e-8 rather
+// than 0.00000001 (Lines).
+func WithLogAxes(x, y bool) Option {
+	return func(c *config) { c.logX, c.logY = x, y }
 }
