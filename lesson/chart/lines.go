@@ -99,27 +99,19 @@ func LearningCurve(batchLoss []float64, options ...Option) *Chart {
 
 // LossCurves overlays the mini-batch losses (Series.Y, one per batch in
 // order; Series.X is not used) of several runs made on the same batches,
-// averaged over buckets like LearningCurve (WithMaxPoints), with a legend
-// below the plot.
+// averaged over buckets like LearningCurve (WithMaxPoints), drawn by Lines.
 func LossCurves(title string, runs []Series, options ...Option) *Chart {
 	cfg := configure(options)
-	l := charts.NewLine()
 	sub := ""
+	curves := make([]Series, len(runs))
 	for i, r := range runs {
 		xs, ys, per := bucketMeans(r.Y, cfg.maxPoints)
 		if i == 0 && per > 1 {
 			sub = fmt.Sprintf("each point the mean of %d mini-batches", per)
 		}
-		l.AddSeries(r.Name, xyLine(xs, ys), charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+		curves[i] = Series{Name: r.Name, X: xs, Y: ys}
 	}
-	l.SetGlobalOptions(common(title, sub)...)
-	l.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "mini-batch", NameLocation: "middle", NameGap: 25, Min: 0}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "E", Min: 0}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom"}),
-		charts.WithGridOpts(opts.Grid{Bottom: "70"}),
-	)
-	return newChart(title, cfg, chartW, chartH, l)
+	return Lines(title, curves, append([]Option{WithSubtitle(sub), WithAxes("mini-batch", "E")}, options...)...)
 }
 
 // Curves are per-epoch training measurements; any may be empty.
