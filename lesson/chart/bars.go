@@ -18,7 +18,8 @@ import (
 // (20, WithBins; a few more when the range straddles the edges badly). The
 // bars are drawn over a value axis, so its ticks are round numbers too.
 // NaN and ±Inf are left out and counted in the subtitle, whose two lines
-// (count and mean; range) fit the chart's width.
+// (count and mean; range) fit the chart's width. The axis has about four
+// ticks, 1, 2, 2.5 or 5 times a power of ten apart, and ends on ticks.
 func Histogram(title string, values []float64, options ...Option) *Chart {
 	cfg := configure(options)
 	var fin []float64
@@ -48,6 +49,10 @@ func Histogram(title string, values []float64, options ...Option) *Chart {
 		data[i] = opts.LineData{Value: []any{edges[i], counts[i]}}
 	}
 	data[bins] = opts.LineData{Value: []any{edges[bins], counts[bins-1]}}
+	// Ticks every 1, 2, 2.5 or 5 × 10^k, about 4 of them, with the axis
+	// ending on ticks, so that every label is a round number.
+	tick := niceStep((edges[bins] - edges[0]) / 4)
+	axisMin, axisMax := roundG(math.Floor(edges[0]/tick)*tick), roundG(math.Ceil(edges[bins]/tick)*tick)
 	sub := "no finite values"
 	if n > 0 {
 		sub = fmt.Sprintf("n = %d, mean %s\nmin %s, max %s", n, format.Num(sum/float64(n)), format.Num(lo), format.Num(hi))
@@ -60,7 +65,7 @@ func Histogram(title string, values []float64, options ...Option) *Chart {
 	l.SetGlobalOptions(
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(opts.Grid{Top: "72", Left: "50", Right: "20"}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: edges[0], Max: edges[bins]}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: axisMin, Max: axisMax, MinInterval: tick, MaxInterval: tick}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
 	)
 	l.AddSeries("count", data,
@@ -86,10 +91,15 @@ func niceEdges(lo, hi float64, bins int) []float64 {
 	}
 	edges := make([]float64, 0, int(last-first)+1)
 	for k := first; k <= last; k++ {
-		e, _ := strconv.ParseFloat(strconv.FormatFloat(k*w, 'g', 12, 64), 64)
-		edges = append(edges, e)
+		edges = append(edges, roundG(k*w))
 	}
 	return edges
+}
+
+// roundG rounds x to 12 significant digits: 3 × 0.1 becomes 0.3.
+func roundG(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	return r
 }
 
 // niceStep returns the smallest of 1, 2, 2.5, 5 × 10^k that is ≥ x > 0.

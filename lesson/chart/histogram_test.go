@@ -57,7 +57,7 @@ func TestNiceEdges(t *testing.T) {
 func TestHistogramCounts(t *testing.T) {
 	o := Histogram("h", []float64{0, 0.05, 0.1, 0.1, 0.19, 0.2}, WithBins(4)).Option()
 	// Width 0.05: edges 0, 0.05, …, 0.2; the maximum 0.2 counts in the last bin.
-	for _, want := range []string{"[0,1]", "[0.05,1]", "[0.1,2]", "[0.15,2]", "[0.2,2]", `"step":"end"`, `"min":0`, `"max":0.2`} {
+	for _, want := range []string{"[0,1]", "[0.05,1]", "[0.1,2]", "[0.15,2]", "[0.2,2]", `"step":"end"`, `"min":0,`, `"max":0.2,`, `"minInterval":0.05,"maxInterval":0.05`} {
 		if !strings.Contains(o, want) {
 			t.Errorf("histogram option lacks %s: %s", want, o)
 		}
