@@ -45,13 +45,13 @@ func Bugs() []Bug {
 			hiddenBug(2, transposedBackward)},
 		{"no-1/N", "the 1/N of the batch mean forgotten",
 			"Δ⁽ʰ⁾ = A − Y", "Δ⁽ʰ⁾ = (A − Y) / N",
-			outputBug(func(a, y *mat.Dense, n float64) float64 { return n })},
-		{"1/N²", "the 1/N applied twice",
+			outputBug(func(n float64) float64 { return n })},
+		{"double-1/N", "the 1/N applied twice",
 			"Δ⁽ʰ⁾ = (A − Y) / N²", "Δ⁽ʰ⁾ = (A − Y) / N",
-			outputBug(func(a, y *mat.Dense, n float64) float64 { return 1 / n })},
+			outputBug(func(n float64) float64 { return 1 / n })},
 		{"sign", "the sign flipped",
 			"Δ⁽ʰ⁾ = (Y − A) / N", "Δ⁽ʰ⁾ = (A − Y) / N",
-			outputBug(func(a, y *mat.Dense, n float64) float64 { return -1 })},
+			outputBug(func(float64) float64 { return -1 })},
 		{"diag", "the lab's softmax derivative: only the diagonal aᵢ(1 − aᵢ) of the Jacobian",
 			"Δ⁽ʰ⁾ = A ⊙ (1 − A) ⊙ ∂E/∂A = −Y ⊙ (1 − A) / N", "Δ⁽ʰ⁾ = (A − Y) / N (the whole Jacobian)",
 			diagonalSoftmax},
@@ -203,12 +203,12 @@ func (l outputLayer) BackwardDelta(delta *mat.Dense, inputGrad bool) *mat.Dense 
 	return l.Dense.BackwardDelta(l.delta(a, y, n), inputGrad)
 }
 
-// outputBug gives the output layer δ⁽ʰ⁾ = factor·(A − Y)/N.
-func outputBug(factor func(a, y *mat.Dense, n float64) float64) func(*nn.Network, *mat.Dense, []int) gradcheck.Func {
+// outputBug gives the output layer δ⁽ʰ⁾ = factor(N)·(A − Y)/N.
+func outputBug(factor func(n float64) float64) func(*nn.Network, *mat.Dense, []int) gradcheck.Func {
 	return withOutput(func(a, y *mat.Dense, n float64) *mat.Dense {
 		d := new(mat.Dense)
 		d.Sub(a, y)
-		d.Scale(factor(a, y, n)/n, d)
+		d.Scale(factor(n)/n, d)
 		return d
 	})
 }

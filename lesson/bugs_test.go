@@ -34,7 +34,7 @@ func TestBugGallery(t *testing.T) {
 		{"gw", []string{"W1", "b1"}, 0},               // only what layer 2 hands down
 		{"wt", []string{"W1", "b1"}, 0},
 		{"no-1/N", all, 8}, // N = 8
-		{"1/N²", all, 1.0 / 8},
+		{"double-1/N", all, 1.0 / 8},
 		{"sign", all, -1},
 		{"diag", all, 0},
 		{"no-max", all, 0},
