@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ func TestNotebookNotation(t *testing.T) {
 	for _, path := range notebookFiles(t) {
 		t.Run(strings.TrimSuffix(path, ".ipynb"), func(t *testing.T) {
 			nb := parseFile(t, path)
-			want, err := strconv.Atoi(strings.SplitN(path, "-", 2)[0])
+			want, err := strconv.Atoi(strings.SplitN(filepath.Base(path), "-", 2)[0])
 			if err != nil {
 				t.Fatalf("%s: file name does not start with the notebook's number", path)
 			}
@@ -120,7 +121,17 @@ func TestRussianSummaries(t *testing.T) {
 // lab the series rebuilds.
 func TestLabCredited(t *testing.T) {
 	const lab = "kormang/simple-numpy-neural-network"
-	for _, path := range []string{"../README.md", "01-forward-pass.ipynb", "README.ru.md"} {
+	root := moduleRoot(t)
+	paths := []string{filepath.Join(root, "README.md"), filepath.Join(root, "notebooks", "README.ru.md")}
+	for _, path := range notebookFiles(t) {
+		if filepath.Base(path) == "01-forward-pass.ipynb" {
+			paths = append(paths, path)
+		}
+	}
+	if len(paths) != 3 {
+		t.Fatalf("no notebook 01-forward-pass.ipynb among %v", notebookFiles(t))
+	}
+	for _, path := range paths {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Error(err)
@@ -129,6 +140,26 @@ func TestLabCredited(t *testing.T) {
 		if !strings.Contains(string(data), lab) {
 			t.Errorf("%s does not credit the lab, %s", path, lab)
 		}
+	}
+}
+
+// moduleRoot returns the repository root: the nearest folder above the
+// test's working directory that holds go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("no go.mod above the test's working directory")
+		}
+		dir = up
 	}
 }
 

@@ -1,4 +1,4 @@
-// layout_probe.js runs inside a notebook exported to HTML (nbconvert --to
+// browser_layout_probe.js runs inside a notebook exported to HTML (nbconvert --to
 // html) and opened in headless Chromium at the width a learner's browser
 // has. It looks at every cell output for what a reader would see as broken
 // layout and writes its findings as JSON into a pre element with the id

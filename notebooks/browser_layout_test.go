@@ -20,9 +20,9 @@ import (
 )
 
 // layoutProbe finds overflowing outputs, words broken across lines and
-// chart titles wider than their canvas in a page; see the file's comment.
+// chart titles wider than their canvas in a page; see browser_layout_probe.js.
 //
-//go:embed layout_probe.js
+//go:embed browser_layout_probe.js
 var layoutProbe string
 
 // layoutWidth is the browser window's width in CSS pixels: a laptop's
