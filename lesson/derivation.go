@@ -136,8 +136,10 @@ var steps = []DerivationStep{
 		Key: "batch", Title: "A batch: one example per row",
 		Prose: `The code stacks $N$ examples as the rows of matrices ($X$, $U$, $V$, $A$, $\Delta$ are $N \times n$), ` +
 			`so every equation is transposed. $E$ is the batch mean, so each row of $\Delta^{(h)}$ carries a $1/N$, ` +
-			`and the products $\Delta^\top A$ sum the per-example gradients.`,
-		Result: `V^{(s)} = A^{(s-1)} W^{(s)\top} + \mathbf{1} b^{(s)\top}, \quad \Delta^{(h)} = \tfrac{1}{N}\big(A^{(h)} - Y\big), \quad \Delta^{(s-1)} = \varphi'\big(V^{(s-1)}\big) \odot \Delta^{(s)} W^{(s)}, \quad \frac{\partial E}{\partial W^{(s)}} = \Delta^{(s)\top} A^{(s-1)}`,
+			`and the products $\Delta^\top A$ sum the per-example gradients. ` +
+			`So $\delta$ has two readings: for one example $\delta^{(h)} = a - y$; in a batch, row $n$ of $\Delta^{(h)}$ is ` +
+			`$\delta^{(h)}_n = (a_n - y_n)/N$, the derivative of the mean, and every $\delta$ below it carries the same $1/N$.`,
+		Result: `V^{(s)} = A^{(s-1)} W^{(s)\top} + \mathbf{1} b^{(s)\top}, \quad \Delta^{(h)} = \tfrac{1}{N}\big(A^{(h)} - Y\big), \quad \Delta^{(s-1)} = \varphi'\big(V^{(s-1)}\big) \odot \big(\Delta^{(s)} W^{(s)}\big), \quad \frac{\partial E}{\partial W^{(s)}} = \Delta^{(s)\top} A^{(s-1)}`,
 	},
 	{
 		Key: "sgd", Title: "Gradient descent step",

@@ -98,3 +98,19 @@ func TestStepPanicsOnUnknownKey(t *testing.T) {
 	}()
 	Step("no-such-step")
 }
+
+// TestDerivationBatchSummary checks that the batch step restates the batch
+// forms of the steps it summarises exactly (same parentheses), not a
+// variant of them.
+func TestDerivationBatchSummary(t *testing.T) {
+	summary := Step("batch").Result
+	for _, key := range []string{"output-delta", "hidden-delta", "weight-grad"} {
+		form, _, _ := strings.Cut(Step(key).Batch, `\qquad`)
+		if form = strings.TrimSpace(form); !strings.Contains(summary, form) {
+			t.Errorf("the batch summary does not contain the batch form of %s, %s:\n%s", key, form, summary)
+		}
+	}
+	if !strings.Contains(Step("batch").Prose, `(a_n - y_n)/N`) {
+		t.Error("the batch step does not say once that a batch's δ carries the 1/N")
+	}
+}

@@ -40,21 +40,24 @@ func WithLabBug(net *nn.Network) *nn.Network {
 }
 
 // LabBugMarkdown is the case study of the lab's bug: its dense layer's
-// backward pass returns g·Wᵀ instead of δ·Wᵀ. WithLabBug reproduces it;
-// CheckGrad or package gradcheck catch it.
+// backward pass hands down Wᵀg instead of Wᵀδ (in batch form G·W instead of
+// Δ·W). WithLabBug reproduces it; CheckGrad or package gradcheck catch it,
+// and CompareLabBug shows that training hides it.
 func LabBugMarkdown() string {
 	return fmt.Sprintf(`#### Case study: the lab's backward bug
 
 The lab's dense layer receives $g = \partial E / \partial a^{(s)}$, computes $\delta^{(s)} = \varphi'(v^{(s)}) \odot g$ `+
 		`and the gradients %s, %s correctly, but then hands the previous layer $W^{(s)\top} g$ instead of $W^{(s)\top} \delta^{(s)}$ `+
-		`(in its row form, `+"`g @ W`"+` instead of `+"`delta @ W`"+`):
+		`(in batch form $G\,W^{(s)}$ instead of $\Delta^{(s)} W^{(s)}$; the lab stores `+"`w`"+` as $n_\text{in} \times n_\text{out}$, our $W^{(s)\top}$, `+
+		`so its line `+"`delta_w_next @ self.w.T`"+` is our $G\,W^{(s)}$):
 
 $$\underbrace{W^{(s)\top} g}_{\text{lab}} \quad\text{instead of}\quad \underbrace{W^{(s)\top} \big(\varphi'(v^{(s)}) \odot g\big)}_{\text{%s}} = \frac{\partial E}{\partial a^{(s-1)}}$$
 
 The mask $\varphi'(v^{(s)})$ of layer $s$ is lost on the way down. With **one** hidden layer nothing breaks: `+
 		`the output layer's $\delta^{(h)}$ is exact %s and the only hidden layer applies its own mask. `+
 		`With **two or more** hidden layers every layer below the last hidden one gets a wrong $\partial E / \partial a$ `+
-		`and a gradient that is off by about 100%%; training still lowers the loss a little, which is why the bug survives. `+
+		`and a gradient that is off by about 100%%; yet training still lowers the loss, about as fast as with the right gradient, `+
+		`so no learning curve shows the bug, which is why it survives. `+
 		`A gradient check against finite differences catches it at once.
 `, ref("weight-grad"), ref("bias-grad"), ref("hidden-delta"), ref("output-delta"))
 }

@@ -192,6 +192,20 @@ func TestLearningCurveBuckets(t *testing.T) {
 	}
 }
 
+func TestLossCurves(t *testing.T) {
+	c := LossCurves("runs", []Series{{Name: "right", Y: []float64{2.3, 1.2, 0.5}}, {Name: "bug", Y: []float64{2.3, 1.1, 0.4}}})
+	o := c.Option()
+	for _, want := range []string{`"right"`, `"bug"`, "[3,0.5]", "[3,0.4]"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("option lacks %s: %.400s", want, o)
+		}
+	}
+	long := make([]float64, 3000)
+	if o := LossCurves("runs", []Series{{Name: "a", Y: long}}).Option(); !strings.Contains(o, "each point the mean of 2 mini-batches") {
+		t.Errorf("subtitle does not say how batches were averaged: %.300s", o)
+	}
+}
+
 func TestChartPanics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"digit size":      func() { DigitImage(make([]byte, 10), 28, 28, "") },

@@ -84,21 +84,32 @@ func logValue(v float64) any {
 }
 
 // LossCurves overlays loss curves on one chart, e.g. one per learning
-// rate: Series.X is the training progress in epochs, Series.Y the loss of
-// each mini-batch. It is Lines with a logarithmic y axis, so that curves
-// orders of magnitude apart stay readable (non-finite or non-positive losses
-// are left out, and a curve that stops early, because training diverged,
-// simply ends), after averaging each curve over buckets of consecutive
-// points (at most 2000 per curve, WithMaxPoints). Options after the data
-// are passed on to Lines. It panics if a series' X and Y differ in length.
+// rate: Series.Y is the loss of each mini-batch, Series.X the training
+// progress in epochs (nil: the mini-batch number 1, 2, …, and the x axis
+// says so). It is Lines with a logarithmic y axis, so that curves orders of
+// magnitude apart stay readable (non-finite or non-positive losses are left
+// out, and a curve that stops early, because training diverged, simply
+// ends), after averaging each curve over buckets of consecutive points (at
+// most 2000 per curve, WithMaxPoints; the subtitle says how many batches a
+// point averages). Options after the data are passed on to Lines. It panics
+// if a series has X values but not one per Y value.
 func LossCurves(title string, series []Series, options ...Option) *Chart {
 	cfg := configure(options)
 	bucketed := make([]Series, len(series))
+	xName, sub := "epochs", "loss per mini-batch, log scale"
 	for k, s := range series {
-		if len(s.X) != len(s.Y) {
+		if s.X != nil && len(s.X) != len(s.Y) {
 			panic(fmt.Sprintf("chart: LossCurves: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y)))
 		}
-		_, ys, per := bucketMeans(s.Y, cfg.maxPoints)
+		idx, ys, per := bucketMeans(s.Y, cfg.maxPoints)
+		if per > 1 && k == 0 {
+			sub += fmt.Sprintf("; each point the mean of %d mini-batches", per)
+		}
+		if s.X == nil {
+			xName = "mini-batch"
+			bucketed[k] = Series{Name: s.Name, X: idx, Y: ys}
+			continue
+		}
 		xs := make([]float64, len(ys))
 		for i := range ys {
 			lo := i * per
@@ -107,6 +118,6 @@ func LossCurves(title string, series []Series, options ...Option) *Chart {
 		}
 		bucketed[k] = Series{Name: s.Name, X: xs, Y: ys}
 	}
-	defaults := []Option{WithSubtitle("loss per mini-batch, log scale"), WithAxes("epochs", "E"), WithLogAxes(false, true)}
+	defaults := []Option{WithSubtitle(sub), WithAxes(xName, "E"), WithLogAxes(false, true)}
 	return Lines(title, bucketed, append(defaults, options...)...)
 }

@@ -30,7 +30,8 @@ var (
 // axis tooltips.
 func common(title, subtitle string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
-		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle, TitleStyle: &opts.TextStyle{FontSize: 14}}),
+		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle, TitleStyle: &opts.TextStyle{FontSize: 14},
+			SubtitleStyle: &opts.TextStyle{FontSize: 12, LineHeight: 15}}), // lines of a multi-line subtitle must not overlap
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithColorsOpts(opts.Colors(palette)),

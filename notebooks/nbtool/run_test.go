@@ -267,6 +267,7 @@ func (k *kernel) execute(t *testing.T, path string) {
 		t.Errorf("%s: %s", path, p)
 	}
 	t.Logf("%s executed in %s; with outputs: %s", path, elapsed, result)
+	k.checkLayout(t, result)
 }
 
 // run runs a command in dir (env nil: the test's own) and returns its
