@@ -9,7 +9,7 @@ import (
 )
 
 // The notebooks folder, relative to the repository root. A learner's
-// Jupyter opens LessonsDir and sees the lessons and their README only:
+// Jupyter opens LessonsDir and sees the lessons and their READMEs only:
 // `make notebooks` hides HiddenDirs from its file browser, and the Docker
 // image leaves them out of its copy of the lessons.
 const (

@@ -10,7 +10,8 @@ import (
 )
 
 // TestLessonsFolder keeps the learner's folder to lessons: notebooks/ holds
-// only notebooks, its README and the hidden folders; the solutions live in
+// only notebooks, its READMEs (README.md, and README.ru.md in Russian) and
+// the hidden folders; the solutions live in
 // InstructorDir; and make notebooks hides exactly HiddenDirs (besides
 // Jupyter's defaults) from the learner's file browser.
 func TestLessonsFolder(t *testing.T) {
@@ -23,7 +24,7 @@ func TestLessonsFolder(t *testing.T) {
 		switch {
 		case e.IsDir() && slices.Contains(HiddenDirs, name):
 		case e.IsDir() && name == "cmd": // nbgrade, until it moves to the repository's cmd/
-		case !e.IsDir() && (strings.HasSuffix(name, ".ipynb") || name == "README.md"):
+		case !e.IsDir() && (strings.HasSuffix(name, ".ipynb") || name == "README.md" || name == "README.ru.md"):
 			if strings.HasSuffix(name, SolutionsSuffix+".ipynb") {
 				t.Errorf("%s/%s: solutions belong in %s", LessonsDir, name, InstructorDir)
 			}
