@@ -216,6 +216,10 @@ func runUnit(ctx context.Context, bin string, u Unit, o *Options) (Outcome, erro
 	}
 
 	if v, ok := accept(rs); ok {
+		if !v.Passed && len(v.Tests) == 0 { // the runner's own report: a panic or runtime.Goexit
+			v.Text = "✗ " + u.Name + ": " + v.Text
+			v.Tests = []gradcheck.GradescopeTest{{Name: u.TestName, MaxScore: u.Points, Status: "failed", Output: v.Text, Visibility: "visible"}}
+		}
 		oc.Verdict, oc.Authentic = v, true
 		return oc, nil
 	}
