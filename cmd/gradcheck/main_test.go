@@ -102,11 +102,32 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestGoflagsReplacesMod(t *testing.T) {
-	if got := goflags("-buildvcs=false -mod=readonly"); got != "-buildvcs=false -mod=mod" {
-		t.Errorf("goflags = %q", got)
+// A layer whose Backward prints a passing report and exits 0, and one
+// that loops forever: neither passes, neither hangs the command.
+func TestHostileLayers(t *testing.T) {
+	code, out, errOut := runCmd(t, "-limit", "3s", "testdata/hostile/exit")
+	if code != 1 || !strings.HasSuffix(out, "\nFAIL\n") || !strings.Contains(out, "your code ended the grading process early (exit status 0)") {
+		t.Errorf("exit: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if got := goflags(""); got != "-mod=mod" {
-		t.Errorf("goflags = %q", got)
+	for _, l := range strings.Split(out, "\n") {
+		if l == "PASS" || strings.HasPrefix(l, "layer NewLayer(6, 5): passed") {
+			t.Errorf("the layer's own output passes for a verdict: %q\n%s", l, out)
+		}
+	}
+	code, out, errOut = runCmd(t, "-limit", "3s", "-json", "testdata/hostile/loop")
+	if code != 1 || !strings.Contains(out, "timed out after 3s") {
+		t.Errorf("loop: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var doc struct{ Score float64 }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Score != 0 {
+		t.Errorf("loop: score %v, err %v\n%s", doc.Score, err, out)
+	}
+}
+
+// A panic in the student's code names the student's file and line.
+func TestPanicNamesStudentLine(t *testing.T) {
+	code, out, errOut := runCmd(t, "testdata/hostile/panic")
+	if code != 1 || !strings.Contains(out, "Layer.Backward at layer.go:20") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

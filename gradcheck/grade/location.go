@@ -38,13 +38,21 @@ func learnerFrame(skip int) string {
 // names it) is the learner's: package main but not main.main or its
 // closures (a GoNB cell, a generated grading program), a package of a
 // generated grading module, or any package outside the standard library,
-// this project and gonum.
+// this project's libraries (nn, gradcheck, mnist, lesson) and gonum.
 func isLearnerFunc(fn string) bool {
 	if rest, ok := strings.CutPrefix(fn, "main."); ok {
 		return rest != "main" && !strings.HasPrefix(rest, "main.")
 	}
-	if strings.HasPrefix(fn, runner.ModulePath+"/") || strings.HasPrefix(fn, "gonum.org/") {
+	if strings.HasPrefix(fn, "gonum.org/") {
 		return false
+	}
+	if rest, ok := strings.CutPrefix(fn, runner.ModulePath+"/"); ok { // ours, except a submission kept in our tree
+		for _, lib := range []string{"nn", "gradcheck", "mnist", "lesson"} {
+			if strings.HasPrefix(rest, lib+".") || strings.HasPrefix(rest, lib+"/") {
+				return false
+			}
+		}
+		return true
 	}
 	first, _, _ := strings.Cut(fn, "/")
 	if !strings.Contains(fn, "/") {

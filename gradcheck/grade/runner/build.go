@@ -173,8 +173,12 @@ func writeOverlay(dir string, files map[string][]byte) (string, error) {
 	var b strings.Builder
 	b.WriteString(`{"Replace": {`)
 	i := 0
+	hidden := filepath.Join(dir, "_overlay") // "_" keeps it out of the package
+	if err := os.Mkdir(hidden, 0o755); err != nil {
+		return "", err
+	}
 	for path, data := range files {
-		src := filepath.Join(dir, fmt.Sprintf("overlay%d.go", i))
+		src := filepath.Join(hidden, fmt.Sprintf("overlay%d.go", i))
 		if err := os.WriteFile(src, data, 0o644); err != nil {
 			return "", err
 		}
