@@ -147,7 +147,11 @@ func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 		results := Run(DefaultConfig(), newLayer)
 		for _, r := range results {
 			if r.Panic != "" {
-				*res = panicked(*res, firstLine(r.Panic), r.Where)
+				msg, _, _ := strings.Cut(firstLine(r.Panic), " (in ")
+				*res = panicked(*res, msg, r.Where)
+				if res.Status == ExerciseFailed && r.Shapes != "" {
+					res.Details = []string{r.Shapes}
+				}
 				return
 			}
 		}
@@ -165,10 +169,29 @@ func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 		}
 		if res.Status == ExerciseFailed {
 			res.Summary = "wrong: gradcheck finds wrong gradients."
+			if cause := firstCause(results); cause != "" {
+				res.Summary = "wrong: " + cause + "."
+			}
 			return
 		}
 		res.Summary = "right: gradcheck passed " + strings.Join(ok, ", and ") + "."
 	})
+}
+
+// firstCause is the one-line diagnosis of the first wrong tensor that has
+// one (the layer check before the network check), with its confidence and
+// without its evidence: "cause (certain): the φ′ mask is missing: Δ = G
+// instead of Δ = φ′(V) ⊙ G". It is "" when no known cause fits.
+func firstCause(results []Result) string {
+	for _, r := range results {
+		for _, t := range r.Report.Failures() {
+			if d := t.Diagnosis; d != nil && d.Cause != gradcheck.CauseUnknown {
+				line, _, _ := strings.Cut(d.String(), "; ")
+				return line + " (" + t.Name + ")"
+			}
+		}
+	}
+	return ""
 }
 
 // tensorNames lists the tensors of a report: "W, b, x right".
