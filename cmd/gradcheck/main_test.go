@@ -124,6 +124,23 @@ func TestHostileLayers(t *testing.T) {
 	}
 }
 
+// A package whose init reads fd 3 finds it closed: the runner, imported
+// by a file the command adds to the package, took the key first. The pass
+// it signs with what it found is rejected.
+func TestStolenKeyForgesNothing(t *testing.T) {
+	code, out, errOut := runCmd(t, "-json", "testdata/hostile/steal")
+	var doc struct {
+		Score float64
+		Tests []struct{ Output string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	if code != 1 || doc.Score != 0 || len(doc.Tests) != 2 || !strings.Contains(doc.Tests[0].Output, "2 forged result lines were ignored") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 // A panic in the student's code names the student's file and line.
 func TestPanicNamesStudentLine(t *testing.T) {
 	code, out, errOut := runCmd(t, "testdata/hostile/panic")
