@@ -225,7 +225,7 @@ func SGDStep(step func(params []nn.Param, eta float64)) ExerciseResult {
 		x, labels := exerciseBatch(7, 8, 6, 3)
 		r := gradcheck.CheckNetwork(net, x, labels, nil) // leaves the verified gradients in net
 		if !r.OK() {
-			panic("lesson: SGDStep: nn's own gradients failed gradcheck:\n" + r.Text())
+			panic("grade: SGDStep: nn's own gradients failed gradcheck:\n" + r.Text())
 		}
 		res.Report = r
 		before := net.Loss(x, labels)
