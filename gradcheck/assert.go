@@ -37,6 +37,9 @@ func (t TensorResult) Message(batch int) string {
 			// The diagnosis first, in one line; the numbers after it.
 			return fmt.Sprintf("%s is wrong: %s. %s", what, d, strings.TrimPrefix(msg, what+" is wrong: "))
 		}
+		if t.Diagnosis != nil { // CauseUnknown: say so, and give the formula
+			msg += ". None of the known mistakes fits these numbers"
+		}
 		if h := hint(t, batch); h != "" {
 			msg += ". Hint: " + h
 		}

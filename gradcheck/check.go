@@ -20,7 +20,9 @@ func Check(f Func, o *Options) *Report {
 		panic("gradcheck: Check: Func.Loss is nil")
 	}
 	e := newEngine(o.resolve(), f.Params)
-	return e.run("function", 1, func(int) worker { return newFuncWorker(f) })
+	r := e.run("function", 1, func(int) worker { return newFuncWorker(f) })
+	diagnose(r, nil)
+	return r
 }
 
 // CheckNetwork checks the gradients that net.LossAndGrad computes for the

@@ -22,7 +22,7 @@ import (
 // otherwise the diagnosis says that nothing fits.
 const (
 	certainResidual = 1e-4
-	likelyResidual  = 0.1
+	likelyResidual  = 0.01
 )
 
 // inputChange is an element of x that the layer changed.
@@ -146,7 +146,7 @@ func genericCandidates(d *tensorData, batch int) []candidate {
 	if d.full && d.rows == d.cols && d.rows > 1 {
 		cs = append(cs, candidate{cause: CauseTransposed, what: "numericᵀ", at: func(i, j int) float64 { return d.num.At(j, i) }})
 	}
-	if d.full && d.rows > 1 && d.cols > 1 {
+	if d.rows > 1 {
 		if c, ok := rowCandidate(d); ok {
 			cs = append(cs, c)
 		}
@@ -154,20 +154,20 @@ func genericCandidates(d *tensorData, batch int) []candidate {
 	return cs
 }
 
-// rowCandidate fits one factor per row: rows off by −1 (and the others
-// right) are CauseSignRows, rows off by one other factor CauseRowsScaled.
+// rowCandidate fits one factor per row (over its checked elements): rows
+// off by −1 (and the others right) are CauseSignRows, rows off by one other
+// factor CauseRowsScaled.
 func rowCandidate(d *tensorData) (candidate, bool) {
+	an, nn2 := make([]float64, d.rows), make([]float64, d.rows)
+	for _, el := range d.els {
+		an[el.Row] += el.Analytic * el.Numeric
+		nn2[el.Row] += el.Numeric * el.Numeric
+	}
 	f := make([]float64, d.rows)
 	for i := range d.rows {
-		var an, nn2 float64
-		for j := range d.cols {
-			n := d.num.At(i, j)
-			an += analyticAt(d, i, j) * n
-			nn2 += n * n
-		}
 		f[i] = math.NaN() // a row of zeros fits any factor
-		if nn2 > 0 {
-			f[i] = an / nn2
+		if nn2[i] > 0 {
+			f[i] = an[i] / nn2[i]
 		}
 	}
 	var off []int
@@ -184,15 +184,27 @@ func rowCandidate(d *tensorData) (candidate, bool) {
 			factor = c
 		}
 	}
-	if len(off) == 0 || len(off) == fixed {
-		return candidate{}, false // none, or a factor for the whole tensor
+	if len(off) == 0 || len(off) == fixed || (d.cols == 1 && 2*len(off) > fixed) {
+		return candidate{}, false // none, a factor for the whole tensor, or a vector mostly off
+	}
+	// One factor for every row that is off: per-row factors of their own
+	// would fit any vector.
+	factor = snapFactor(factor, 0)
+	scaled := make([]bool, d.rows)
+	for _, i := range off {
+		scaled[i] = true
 	}
 	cause := CauseRowsScaled
-	if math.Abs(factor+1) < 1e-3 {
+	if factor == -1 {
 		cause = CauseSignRows
 	}
-	return candidate{cause: cause, factor: factor, rows: off, what: fmt.Sprintf("numeric with rows %v scaled", off),
-		at: func(i, j int) float64 { return f[i] * d.num.At(i, j) }}, true
+	return candidate{cause: cause, factor: factor, rows: off, what: fmt.Sprintf("numeric with rows %v times %.4g", off, factor),
+		at: func(i, j int) float64 {
+			if scaled[i] {
+				return factor * d.num.At(i, j)
+			}
+			return d.num.At(i, j)
+		}}, true
 }
 
 // probeCandidates are the causes told by CheckLayer's extra calls: the
@@ -240,10 +252,7 @@ func pick(d *tensorData, cs []candidate, batch int) *Diagnosis {
 	key := func(r float64) float64 { return max(r, certainResidual) }
 	sort.SliceStable(ss, func(i, j int) bool { return key(ss[i].r) < key(ss[j].r) })
 	if len(ss) == 0 || ss[0].r > likelyResidual {
-		ev := "the analytic values are not a known transformation of the numeric ones"
-		if len(ss) > 0 {
-			ev += fmt.Sprintf("; closest: %s (residual %.2g)", ss[0].c.cause, ss[0].r)
-		}
+		ev := "the analytic values are no known transformation of the numeric ones"
 		return &Diagnosis{Cause: CauseUnknown, Confidence: Unsure, Residual: math.NaN(), Evidence: ev}
 	}
 	best := ss[0]

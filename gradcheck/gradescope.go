@@ -26,6 +26,10 @@ type GradescopeResults struct {
 	Score  float64          `json:"score"`
 	Output string           `json:"output,omitempty"`
 	Tests  []GradescopeTest `json:"tests"`
+	// ExtraData is Gradescope's free-form extra_data; a check that could
+	// not run sets "check_error" to its message (an error of the check,
+	// not a wrong gradient).
+	ExtraData map[string]string `json:"extra_data,omitempty"`
 }
 
 // GradescopeTest is one entry of results.json's tests array.
@@ -63,6 +67,7 @@ func (r *Report) Gradescope(o *GradescopeOptions) *GradescopeResults {
 		g.Tests = []GradescopeTest{{Name: opt.Prefix + "check could not run", MaxScore: opt.Default * float64(len(r.Tensors)),
 			Status: "failed", Visibility: opt.Visibility,
 			Output: "check error (not a wrong gradient): " + r.CheckError.Error() + ". Ask your instructor: the check's data or your initial parameters make the loss overflow."}}
+		g.ExtraData = map[string]string{"check_error": r.CheckError.Error()}
 		return g
 	}
 	for _, t := range r.Tensors {
@@ -93,6 +98,15 @@ func (r *Report) Gradescope(o *GradescopeOptions) *GradescopeResults {
 func (g *GradescopeResults) Add(other *GradescopeResults) {
 	g.Tests = append(g.Tests, other.Tests...)
 	g.Score += other.Score
+	for k, v := range other.ExtraData {
+		if g.ExtraData == nil {
+			g.ExtraData = map[string]string{}
+		}
+		if g.ExtraData[k] != "" {
+			v = g.ExtraData[k] + "; " + v
+		}
+		g.ExtraData[k] = v
+	}
 	if other.Output != "" {
 		g.Output = strings.TrimPrefix(g.Output+"\n"+other.Output, "\n")
 	}

@@ -24,7 +24,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"e":    func(x float64) string { return fmt.Sprintf("%.2g", x) },
 	"step": func(x float64) string { return fmt.Sprintf("%.3g", x) },
 	"class": func(s Status) string {
-		return map[Status]string{StatusGood: "good", StatusOK: "ok", StatusSuspicious: "susp", StatusFailed: "fail", StatusKink: "kink"}[s]
+		return map[Status]string{StatusGood: "good", StatusOK: "ok", StatusSuspicious: "susp", StatusFailed: "fail", StatusKink: "kink", StatusNotRun: "fail"}[s]
 	},
 	"worst": func(t TensorResult) string {
 		switch {
@@ -47,7 +47,8 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 .gradcheck p.summary{font-weight:bold}
 </style>
 <p class="summary {{class .Status}}">gradcheck {{.Summary}}</p>
-<p>mode {{.Options.Mode}}, step h={{step .Options.Step}}, seed {{.Seed}}; relative error ≤{{step .Options.GoodRel}} good, &gt;{{step .Options.SuspiciousRel}} suspicious, &gt;{{step .Options.WrongRel}} wrong (and failing |a−n| ≤ atol + rtol·|n|).</p>
+{{with .Causes}}<ul class="causes">{{range .}}<li>{{.}}</li>{{end}}</ul>
+{{end}}<p>mode {{.Options.Mode}}, step h={{step .Options.Step}}, seed {{.Seed}}; relative error ≤{{step .Options.GoodRel}} good, &gt;{{step .Options.SuspiciousRel}} suspicious, &gt;{{step .Options.WrongRel}} wrong (and failing |a−n| ≤ atol + rtol·|n|).</p>
 <table>
 <tr><th>tensor</th><th>shape</th><th>method</th><th>checked</th><th>failed</th><th>susp.</th><th>kinks</th><th>max rel err</th><th>status</th><th>worst (row, col)</th><th>analytic</th><th>numeric</th></tr>
 {{range .Tensors}}<tr class="{{class .Status}}"><td class="name">{{.Name}}</td><td>{{.Rows}}×{{.Cols}}</td><td>{{.Method}}</td><td>{{.Checked}}</td><td>{{.Failed}}</td><td>{{.Suspicious}}</td><td>{{.KinkSkipped}}</td><td>{{e .MaxRelErr}}</td><td>{{.Status}}</td><td>{{worst .}}</td><td>{{if .Checked}}{{g .Worst.Analytic}}{{end}}</td><td>{{if .Checked}}{{g .Worst.Numeric}}{{end}}</td></tr>

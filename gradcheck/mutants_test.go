@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
@@ -599,4 +600,37 @@ func TestNoFalseAlarmsOnRandomNetworks(t *testing.T) {
 		}
 	}
 	t.Logf("random correct networks: %d false alarms, %d suspicious, out of %d checks (%d elements kink-skipped)", alarms, suspicious, total, kinks)
+}
+
+// TestMutantDiagnoses prints the diagnosis of every failing tensor of the
+// mutant suite and pins those whose cause a network check can tell from
+// the numbers alone (a layer check also knows X, G and W).
+func TestMutantDiagnoses(t *testing.T) {
+	want := map[string]map[string]Cause{
+		"dW scaled by 2":                                    {"W2": CauseScaled},
+		"db scaled by 4 (output layer)":                     {"b3": CauseScaled},
+		"un-averaged batch gradient":                        {"W1": CauseScaled, "b1": CauseScaled, "W3": CauseScaled},
+		"sign flip of dW1":                                  {"W1": CauseScaled},
+		"one row of a large W tripled (spot check)":         {"W1": CauseRowsScaled},
+		"bias gradient left at zero":                        {"b2": CauseNotWritten},
+		"layer check: lab bug":                              {"x": CauseLabBug},
+		"layer check: missing ReLU mask":                    {"W": CauseMaskMissing, "b": CauseMaskMissing, "x": CauseMaskMissing},
+		"layer check: student's own layer with the lab bug": {"x": CauseLabBug},
+	}
+	var b strings.Builder
+	for _, c := range mutants() {
+		r := c.check(nil)
+		for _, tr := range r.Failures() {
+			d := tr.Diagnosis
+			if d == nil {
+				t.Errorf("%s: %s failed without a diagnosis", c.name, tr.Name)
+				continue
+			}
+			fmt.Fprintf(&b, "%-55s %-3s %s\n", c.name, tr.Name, d)
+			if w, ok := want[c.name][tr.Name]; ok && (d.Cause != w || d.Confidence != Certain) {
+				t.Errorf("%s: %s diagnosed %s (%s), want %s (certain)", c.name, tr.Name, d.Cause, d.Confidence, w)
+			}
+		}
+	}
+	t.Logf("mutant diagnoses:\n%s", b.String())
 }

@@ -179,6 +179,20 @@ func (r *Report) Status() Status {
 	return s
 }
 
+// Undecided returns the names of the tensors none of whose elements could
+// be decided: each sits at a kink (StatusKink). They are not failed, but
+// not verified either; checking at another point (random parameters)
+// decides them.
+func (r *Report) Undecided() []string {
+	var out []string
+	for _, t := range r.Tensors {
+		if t.Status == StatusKink {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
 // Failures returns the tensors that failed.
 func (r *Report) Failures() []TensorResult {
 	var out []TensorResult

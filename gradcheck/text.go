@@ -29,13 +29,7 @@ func (r *Report) Summary() string {
 	case susp > 0:
 		return fmt.Sprintf("%s: passed, %d of %d tensors suspicious", r.Name, susp, len(r.Tensors))
 	}
-	var undecided []string
-	for _, t := range r.Tensors {
-		if t.Status == StatusKink {
-			undecided = append(undecided, t.Name)
-		}
-	}
-	if len(undecided) > 0 {
+	if undecided := r.Undecided(); len(undecided) > 0 {
 		return fmt.Sprintf("%s: passed, but %s undecidable: every element sits at a kink (check at another point to decide)",
 			r.Name, strings.Join(undecided, ", "))
 	}
@@ -43,6 +37,19 @@ func (r *Report) Summary() string {
 		return r.Name + ": passed (1 tensor)"
 	}
 	return fmt.Sprintf("%s: passed (%d tensors)", r.Name, len(r.Tensors))
+}
+
+// Causes returns one line per wrong tensor that has a diagnosis, e.g.
+// "W2: cause (certain): scaled by 2; …": the first thing Text and HTML
+// show after the summary.
+func (r *Report) Causes() []string {
+	var out []string
+	for _, t := range r.Tensors {
+		if t.Diagnosis != nil && (t.Status == StatusFailed) {
+			out = append(out, t.Name+": "+t.Diagnosis.String())
+		}
+	}
+	return out
 }
 
 // Text returns a readable table: one row per tensor with its counts, max
@@ -53,6 +60,9 @@ func (r *Report) Text() string {
 	var b strings.Builder
 	o := r.Options
 	fmt.Fprintf(&b, "gradcheck %s\n", r.Summary())
+	for _, c := range r.Causes() {
+		fmt.Fprintf(&b, "%s\n", c)
+	}
 	fmt.Fprintf(&b, "mode %s, step h=%g, seed %d, thresholds rel ≤%g good, >%g suspicious, >%g wrong\n\n",
 		o.Mode, o.Step, r.Seed, o.GoodRel, o.SuspiciousRel, o.WrongRel)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

@@ -65,7 +65,8 @@ type Dense struct {
 
 	x, u, v, a, delta, gx *mat.Dense
 	wT, deltaT            transposed // cached Wᵀ and δᵀ views
-	pv, pa                *mat.Dense // ForwardPerturbed's V and A
+	pa                    *mat.Dense // ForwardPerturbed's A
+	pcol                  []float64  // ForwardPerturbed's saved column of V
 }
 
 // transposed caches m.T(): calling T() boxes a new value on every call, and

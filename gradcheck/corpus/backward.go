@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -65,6 +67,10 @@ func (l *layer) Backward(g *mat.Dense) *mat.Dense {
 		db.Scale(k, db)
 	case bugBiasMean:
 		db.Scale(1/float64(n), db)
+	case bugOffsetDW:
+		for i, r := 0, dw.RawMatrix().Data; i < len(r); i++ {
+			r[i] += 0.3
+		}
 	case bugSignRows:
 		for i := 1; i < nOut; i += 2 {
 			r := dw.RawRowView(i)
@@ -86,6 +92,10 @@ func (l *layer) Backward(g *mat.Dense) *mat.Dense {
 		gx.Mul(d, l.W.T())
 	case bugLabGX:
 		gx.Mul(gOrig, l.W)
+	case bugAbsW:
+		var aw mat.Dense
+		aw.Apply(func(_, _ int, v float64) float64 { return math.Abs(v) }, l.W)
+		gx.Mul(d, &aw)
 	default:
 		l.inputGrad(gx, d)
 	}

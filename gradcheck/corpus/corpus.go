@@ -142,13 +142,15 @@ func Correct() []Case {
 			return &ownedBuffers{layer: newLayer(nIn, nOut, relu(0), raw).init(0.8)}
 		}},
 		{Name: "square layer", New: newCase(relu(0), raw, 0.8), In: 5, Out: 5},
-		{Name: "large layer (spot check)", New: newCase(relu(0), raw, 0.3), In: 80, Out: 64},
+		{Name: "large layer (spot check)", New: newCase(relu(0), matrix, 0.3), In: 80, Out: 64},
 		{Name: "batch of 1, sigmoid, one example at a time", New: newCase(sigmoid, perExample, 0.8), Batch: 1},
 	}
 	return cs
 }
 
-// Wrong returns the wrong layers (at least 25), each with its mistake.
+// Wrong returns the wrong layers (at least 25), each with its mistake: a
+// cause of gradcheck's catalogue, or CauseUnknown for a mistake in no
+// catalogue (the diagnosis must then say that nothing fits).
 func Wrong() []Case {
 	w := func(name string, c gradcheck.Cause, tensor string, a act, s style, b bug, scale float64, perN bool) Case {
 		return Case{Name: name, Cause: c, Tensor: tensor, New: newCase(a, s, 0.8, withBug(b, scale, perN))}
@@ -185,5 +187,8 @@ func Wrong() []Case {
 		w("the lab's bug: ∂L/∂x = G·W (tanh, loops)", gradcheck.CauseLabBug, "x", tanh, loops, bugLabGX, 0, false),
 		w("the lab's bug: ∂L/∂x = G·W (sigmoid)", gradcheck.CauseLabBug, "x", sigmoid, raw, bugLabGX, 0, false),
 		w("∂L/∂x written into the caller's x", gradcheck.CauseInputModified, "x", relu(0), matrix, bugClobberX, 0, false),
+		// Mistakes in no catalogue: the diagnosis must say that nothing fits.
+		w("∂E/∂W + 0.3 (no known cause)", gradcheck.CauseUnknown, "W", tanh, matrix, bugOffsetDW, 0, false),
+		w("∂L/∂x = Δ·|W| (no known cause)", gradcheck.CauseUnknown, "x", relu(0), loops, bugAbsW, 0, false),
 	}
 }

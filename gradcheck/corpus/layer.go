@@ -90,6 +90,8 @@ const (
 	bugSignRows    // odd rows of DW negated
 	bugLabGX       // ∂L/∂x = G·W
 	bugClobberX    // ∂L/∂x written into the caller's x
+	bugOffsetDW    // ∂E/∂W + 0.3: in no catalogue
+	bugAbsW        // ∂L/∂x = Δ·|W|: in no catalogue
 )
 
 // layer is a fully connected layer a = φ(x·Wᵀ + b) written from scratch

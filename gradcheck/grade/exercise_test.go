@@ -83,7 +83,7 @@ func TestOutputDelta(t *testing.T) {
 	}{
 		{"right", sub(1), ExercisePassed, "right: gradcheck finds δ⁽ʰ⁾ = ∂E/∂v⁽ʰ⁾ on a batch of N = 4"},
 		{"sign", sub(-1), ExerciseFailed, "the sign is flipped: ∂E/∂v = (a − y)/N"},
-		{"times two", sub(2), ExerciseFailed, "gradient of v⁽ʰ⁾ is wrong: worst at"},
+		{"times two", sub(2), ExerciseFailed, "gradient of v⁽ʰ⁾ is wrong: cause (certain): scaled by 2"},
 		{"in place", func(a, y *mat.Dense) *mat.Dense { a.Sub(a, y); a.Scale(0.25, a); return a }, ExercisePassed, "right"},
 		{"nil", func(a, y *mat.Dense) *mat.Dense { return nil }, ExerciseFailed, "returned nil"},
 		{"transposed", func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a.T()) }, ExerciseFailed, "δ⁽ʰ⁾ is 3×4 but must be N×k = 4×3"},
