@@ -16,7 +16,9 @@
 // gradient shows as wrong W1, b1). It prints a table per check, or with
 // -json Gradescope's results.json (one test per tensor, -points each), and
 // exits with 0 if every gradient is right, 1 if one is wrong or the student's
-// code does not build or panics, 2 on a usage error.
+// code does not build or panics, 2 on a usage error or when a check could
+// not run (the loss is not finite at the check point; extra_data's
+// "check_error" in the JSON).
 //
 // Go cannot load code at run time, so gradcheck writes a three-line main
 // program into a temporary module that imports the student's package and
@@ -183,10 +185,14 @@ func main() {
 	if err != nil {
 		return 0, err
 	}
-	ok := true
+	ok, checkError := true, false
 	g := &gradcheck.GradescopeResults{}
 	for _, o := range outcomes {
 		ok = ok && o.Passed()
+		if o.Authentic && o.Verdict.CheckError != "" {
+			checkError = true
+			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Verdict.CheckError}})
+		}
 		for _, t := range o.Verdict.Tests {
 			if !o.Authentic { // only the check's own, signed verdict scores
 				t.Score, t.Status = 0, "failed"
@@ -210,7 +216,10 @@ func main() {
 	default:
 		fmt.Fprintln(stdout, "FAIL")
 	}
-	if !ok {
+	switch {
+	case checkError:
+		return 2, nil // the check could not run: not the student's wrong gradient
+	case !ok:
 		return 1, nil
 	}
 	return 0, nil

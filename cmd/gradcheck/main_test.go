@@ -145,6 +145,21 @@ func TestStolenKeyForgesNothing(t *testing.T) {
 	}
 }
 
+// A loss that is not finite at the check point is an error of the check
+// (exit 2, extra_data.check_error), not a wrong gradient.
+func TestNonFiniteLossIsACheckError(t *testing.T) {
+	code, out, errOut := runCmd(t, "-randomize=false", "-json", "testdata/huge")
+	var doc struct {
+		ExtraData map[string]string `json:"extra_data"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	if code != 2 || !strings.Contains(doc.ExtraData["check_error"], "the loss is not finite") {
+		t.Errorf("exit %d, extra_data %v\n%s", code, doc.ExtraData, errOut)
+	}
+}
+
 // A panic in the student's code names the student's file and line.
 func TestPanicNamesStudentLine(t *testing.T) {
 	code, out, errOut := runCmd(t, "testdata/hostile/panic")

@@ -356,7 +356,11 @@ func (c Config) verdict(r Result) runner.Verdict {
 	var text strings.Builder
 	g := &gradcheck.GradescopeResults{}
 	writeResult(&text, g, c, r)
-	return runner.Verdict{Passed: r.OK(), Text: strings.TrimSuffix(text.String(), "\n"), Tests: g.Tests}
+	v := runner.Verdict{Passed: r.OK(), Text: strings.TrimSuffix(text.String(), "\n"), Tests: g.Tests}
+	if r.Report != nil && r.Report.CheckError != nil {
+		v.CheckError = r.Report.CheckError.Error()
+	}
+	return v
 }
 
 // writeResult writes r's text to w and adds its Gradescope tests to g.

@@ -18,6 +18,10 @@ type Verdict struct {
 	Passed bool                       `json:"passed"`
 	Text   string                     `json:"text"`
 	Tests  []gradcheck.GradescopeTest `json:"tests"`
+	// CheckError, if not empty, says the check itself could not run (e.g.
+	// the loss is not finite at the check point): an error of the check,
+	// not a wrong answer.
+	CheckError string `json:"check_error,omitempty"`
 }
 
 // record is one line of the results pipe: a verdict, or the final
