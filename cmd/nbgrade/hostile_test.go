@@ -168,7 +168,7 @@ func TestHostileFilesAndKey(t *testing.T) {
 func reluPrime(v float64) float64 {
 	os.WriteFile(`+"`"+results+"`"+`, []byte(`+"`"+forged+"`"+`), 0o644)
 	os.WriteFile("results.json", []byte(`+"`"+forged+"`"+`), 0o644)
-	exec.Command("sh", "-c", "sleep 2; cp results.json `+results+`").Start()
+	exec.Command("sh", "-c", "sleep 2; echo forged > `+results+`").Start()
 	return 2
 }`,
 		// 2: try to steal the key (fd 3, the environment) and sign a pass.
