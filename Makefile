@@ -122,3 +122,7 @@ bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 
 strip-notebooks: ## remove outputs before committing notebooks
 	$(GO) run ./notebooks/nbtool/cmd/nbstrip
+
+.PHONY: gradescope
+gradescope: ## build autograder.zip, the Gradescope autograder of the exercises notebook (POINTS per exercise, default 2.5)
+	$(GO) run ./cmd/autograder -o autograder.zip $(if $(POINTS),-points $(POINTS))

@@ -16,11 +16,18 @@
 // gradient shows as wrong W1, b1). It prints a table per check, or with
 // -json Gradescope's results.json (one test per tensor, -points each), and
 // exits with 0 if every gradient is right, 1 if one is wrong or the student's
-// code does not build or panics, 2 on a usage error.
+// code does not build or panics, 2 on a usage error or when a check could
+// not run (the loss is not finite at the check point; extra_data's
+// "check_error" in the JSON).
 //
 // Go cannot load code at run time, so gradcheck writes a three-line main
 // program into a temporary module that imports the student's package and
-// calls grade.Main (package gradcheck/grade), then builds and runs it:
+// serves grade.LayerUnits through package gradcheck/grade/runner, then
+// builds it and runs each check in its own process with a time limit
+// (-limit); a check's verdict counts only if it arrives signed on the
+// runner's private pipe, so whatever the student's code prints or exits
+// with decides nothing. Imports that reach past Go's memory safety
+// (unsafe, syscall, cgo, …) are refused.
 //
 //   - The student's package is used in place if it belongs to a module (a
 //     go.mod above it; a replace directive points there), else its .go
@@ -47,34 +54,28 @@
 //	-points P        points per tensor in the JSON (1)
 //	-backprop DIR    this project's module directory
 //	-keep            keep (and print) the temporary module's directory
-//	-timeout D       limit for building and running (5m)
+//	-timeout D       limit for building (5m)
+//	-limit D         time limit of each check (30s)
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"go/parser"
 	"go/token"
 	"io"
+	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
 )
-
-// modulePath is this project's module.
-const modulePath = "github.com/backprop-lab/backprop"
-
-// zeroVersion is the placeholder version of a replaced module.
-const zeroVersion = "v0.0.0-00010101000000-000000000000"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -91,7 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	c.RegisterFlags(fs)
 	backprop := fs.String("backprop", "", "this project's module directory (default: found from the working directory or the build)")
 	keep := fs.Bool("keep", false, "keep the generated module's directory")
-	timeout := fs.Duration("timeout", 5*time.Minute, "limit for building and running the check")
+	timeout := fs.Duration("timeout", 5*time.Minute, "limit for building the check")
+	limit := fs.Duration("limit", 30*time.Second, "time limit of each check")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: gradcheck [flags] DIR\n\nChecks the backward pass of the layer built by DIR's constructor (see go doc ./cmd/gradcheck).")
 		fs.PrintDefaults()
@@ -105,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	code, err := check(ctx, c, fs.Arg(0), *backprop, *keep, stdout, stderr)
+	code, err := check(ctx, c, fs.Arg(0), *backprop, *keep, *limit, stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "gradcheck:", err)
 		var u usageError
@@ -117,8 +119,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// check generates, builds and runs the check program.
-func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool, stdout, stderr io.Writer) (int, error) {
+// check generates and builds the check program, and runs its checks.
+func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool, limit time.Duration, stdout, stderr io.Writer) (int, error) {
 	if !token.IsIdentifier(c.Name) || !token.IsExported(c.Name) {
 		return 0, usageError{fmt.Errorf("-layer %q is not an exported Go identifier", c.Name)}
 	}
@@ -129,92 +131,119 @@ func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool,
 	if fi, err := os.Stat(student); err != nil || !fi.IsDir() {
 		return 0, usageError{fmt.Errorf("%s is not a directory", dir)}
 	}
-	ourDir, ourVersion, err := findBackprop(backprop)
+	ourDir, ourVersion, err := runner.FindBackprop(backprop)
 	if err != nil {
 		return 0, usageError{err}
 	}
-	tmp, err := os.MkdirTemp("", "gradcheck-")
+	p := runner.Program{Module: "gradcheckrun", Backprop: ourDir, Version: ourVersion, Files: map[string][]byte{}}
+	importPath, srcs, err := placeStudent(student, ourDir, &p)
 	if err != nil {
 		return 0, err
 	}
-	if keep {
-		fmt.Fprintln(stderr, "gradcheck: generated module in", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
+	if err := runner.CheckImports(srcs); err != nil {
+		return 1, reportBuildFailure(c, dir, err.Error(), stdout)
 	}
-
-	// go.mod: our module (replaced by its directory, or at a version), and
-	// the student's module (replaced by its directory) or copied files.
-	var gomod, gosum bytes.Buffer
-	fmt.Fprintf(&gomod, "module gradcheckrun\n\ngo 1.26\n\n")
-	if ourDir != "" {
-		fmt.Fprintf(&gomod, "require %s %s\nreplace %s => %s\n", modulePath, zeroVersion, modulePath, quote(ourDir))
-		appendFile(&gosum, filepath.Join(ourDir, "go.sum"))
-	} else {
-		fmt.Fprintf(&gomod, "require %s %s\n", modulePath, ourVersion)
-	}
-	importPath, err := placeStudent(student, tmp, ourDir, &gomod, &gosum)
-	if err != nil {
-		return 0, err
-	}
-	mainGo := fmt.Sprintf(`// Code generated by gradcheck. DO NOT EDIT.
+	p.Files["main.go"] = []byte(fmt.Sprintf(`// Code generated by gradcheck. DO NOT EDIT.
 
 package main
 
 import (
+	"os"
+
 	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
 	"github.com/backprop-lab/backprop/nn"
 	student %q
 )
 
 func main() {
-	grade.Main(func(nIn, nOut int) nn.Layer { return student.%s(nIn, nOut) })
+	runner.Serve(grade.LayerUnits(os.Args[1:], func(nIn, nOut int) nn.Layer { return student.%s(nIn, nOut) }))
 }
-`, importPath, c.Name)
-	for name, data := range map[string][]byte{"go.mod": gomod.Bytes(), "go.sum": gosum.Bytes(), "main.go": []byte(mainGo)} {
-		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
-			return 0, err
+`, importPath, c.Name))
+	tmp, bin, err := runner.Build(ctx, p)
+	if tmp != "" {
+		if keep {
+			fmt.Fprintln(stderr, "gradcheck: generated module in", tmp)
+		} else {
+			defer os.RemoveAll(tmp)
 		}
 	}
-
-	bin := filepath.Join(tmp, "check")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Dir = tmp
-	build.Env = append(os.Environ(), "GOFLAGS="+goflags(os.Getenv("GOFLAGS")), "GOWORK=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		return 1, reportBuildFailure(c, dir, out, err, stdout)
+	var be *runner.BuildError
+	if errors.As(err, &be) {
+		msg := fmt.Sprintf("the package in %s does not build with the check (it must export func %s(nIn, nOut int) L, L an nn.Layer):\n%s",
+			dir, c.Name, be.Output)
+		return 1, reportBuildFailure(c, dir, msg, stdout)
 	}
-	cmd := exec.CommandContext(ctx, bin, c.Args()...)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	err = cmd.Run()
-	var exit *exec.ExitError
+	if err != nil {
+		return 0, err
+	}
+	isStudent := func(file string) bool {
+		d := filepath.Dir(file)
+		return d == student || strings.HasSuffix(d, "/gradcheckrun/student") || filepath.Base(d) == "student" && strings.HasPrefix(d, tmp)
+	}
+	outcomes, err := runner.Run(context.Background(), bin, c.Units(limit), &runner.Options{Args: c.Args(), IsLearnerFile: isStudent})
+	if err != nil {
+		return 0, err
+	}
+	ok, checkError := true, false
+	g := &gradcheck.GradescopeResults{}
+	for _, o := range outcomes {
+		ok = ok && o.Passed()
+		if o.Authentic && o.Verdict.CheckError != "" {
+			checkError = true
+			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Verdict.CheckError}})
+		}
+		for _, t := range o.Verdict.Tests {
+			if !o.Authentic { // only the check's own, signed verdict scores
+				t.Score, t.Status = 0, "failed"
+			}
+			g.Score += t.Score
+			g.Tests = append(g.Tests, t)
+		}
+		if !c.JSON {
+			fmt.Fprintln(stdout, o.Verdict.Text)
+			if printed := printedBy(o); printed != "" {
+				fmt.Fprintln(stdout, printed)
+			}
+			fmt.Fprintln(stdout)
+		}
+	}
 	switch {
-	case err == nil:
-		return 0, nil
-	case errors.As(err, &exit) && exit.ExitCode() > 0:
-		return exit.ExitCode(), nil
+	case c.JSON:
+		stdout.Write(g.JSON())
+	case ok:
+		fmt.Fprintln(stdout, "PASS")
+	default:
+		fmt.Fprintln(stdout, "FAIL")
 	}
-	return 1, fmt.Errorf("running the check: %v", err)
+	switch {
+	case checkError:
+		return 2, nil // the check could not run: not the student's wrong gradient
+	case !ok:
+		return 1, nil
+	}
+	return 0, nil
 }
 
-// goflags returns the GOFLAGS of the build: the caller's, with -mod=mod
-// instead of any -mod setting (the generated go.mod lacks the indirect
-// requirements until the go command adds them).
-func goflags(env string) string {
-	var out []string
-	for _, f := range strings.Fields(env) {
-		if !strings.HasPrefix(f, "-mod=") {
-			out = append(out, f)
-		}
+// printedBy renders what the student's code printed during a failed check,
+// each line marked "│ " ("" if it passed or printed nothing).
+func printedBy(o runner.Outcome) string {
+	if o.Passed() || strings.TrimSpace(o.Output) == "" {
+		return ""
 	}
-	return strings.Join(append(out, "-mod=mod"), " ")
+	lines := strings.Split(strings.TrimRight(o.Output, "\n"), "\n")
+	more := len(lines) > 20 || o.Truncated
+	lines = lines[:min(len(lines), 20)]
+	s := "what your code printed:\n│ " + strings.Join(lines, "\n│ ")
+	if more {
+		s += "\n│ … (more not shown)"
+	}
+	return s
 }
 
-// reportBuildFailure prints why the student's package did not build: as
-// text, or as a failed Gradescope test.
-func reportBuildFailure(c grade.Config, dir string, out []byte, err error, stdout io.Writer) error {
-	msg := fmt.Sprintf("the package in %s does not build with the check (it must export func %s(nIn, nOut int) L, L an nn.Layer):\n%s%v",
-		dir, c.Name, out, err)
+// reportBuildFailure prints why the student's package cannot be checked:
+// as text, or as a failed Gradescope test.
+func reportBuildFailure(c grade.Config, dir string, msg string, stdout io.Writer) error {
 	if !c.JSON {
 		fmt.Fprintf(stdout, "gradcheck: %s\nFAIL\n", msg)
 		return nil
@@ -226,122 +255,93 @@ func reportBuildFailure(c grade.Config, dir string, out []byte, err error, stdou
 }
 
 // placeStudent makes the student's package importable from the generated
-// module and returns its import path.
-func placeStudent(student, tmp, ourDir string, gomod, gosum *bytes.Buffer) (string, error) {
-	modDir, modPath, err := findModule(student)
+// program p and returns its import path and its source files (name →
+// contents). A file importing package runner is added to the student's
+// package, so that runner is initialised (and has taken its key) before
+// any of the student's code runs.
+func placeStudent(student, ourDir string, p *runner.Program) (string, map[string][]byte, error) {
+	files, _ := filepath.Glob(filepath.Join(student, "*.go"))
+	srcs := map[string][]byte{}
+	pkg := ""
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return "", nil, err
+		}
+		srcs[filepath.Base(f)] = data
+		if pf, err := parser.ParseFile(token.NewFileSet(), f, data, parser.PackageClauseOnly); err == nil && pkg == "" {
+			pkg = pf.Name.Name
+		}
+	}
+	if len(srcs) == 0 {
+		return "", nil, usageError{fmt.Errorf("no Go files in %s", student)}
+	}
+	first := []byte(fmt.Sprintf("// Code generated by gradcheck. DO NOT EDIT.\n\npackage %s\n\nimport _ %q\n", pkg, runner.Path))
+	const firstName = "zz_gradcheck_runner_first.go"
+	modDir, modPath, err := runner.FindModule(student)
 	if err != nil {
-		return "", err
+		return "", nil, usageError{err}
 	}
 	if modDir == "" {
 		// No module: copy the package's files into ours.
-		dst := filepath.Join(tmp, "student")
-		if err := os.Mkdir(dst, 0o755); err != nil {
-			return "", err
+		for name, data := range srcs {
+			p.Files["student/"+name] = data
 		}
-		files, _ := filepath.Glob(filepath.Join(student, "*.go"))
-		n := 0
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return "", err
-			}
-			if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), data, 0o644); err != nil {
-				return "", err
-			}
-			n++
-		}
-		if n == 0 {
-			return "", usageError{fmt.Errorf("no Go files in %s", student)}
-		}
-		return "gradcheckrun/student", nil
+		p.Files["student/"+firstName] = first
+		return "gradcheckrun/student", srcs, nil
 	}
 	rel, err := filepath.Rel(modDir, student)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	importPath := modPath
 	if rel != "." {
 		importPath += "/" + filepath.ToSlash(rel)
 	}
-	if modPath != modulePath || ourDir == "" {
-		fmt.Fprintf(gomod, "require %s %s\nreplace %s => %s\n", modPath, zeroVersion, modPath, quote(modDir))
-		appendFile(gosum, filepath.Join(modDir, "go.sum"))
+	if modPath != runner.ModulePath || ourDir == "" {
+		if p.Replace == nil {
+			p.Replace = map[string]string{}
+		}
+		p.Replace[modPath] = modDir
 	}
-	return importPath, nil
-}
-
-// findModule returns the directory and path of the module containing dir
-// ("" if none).
-func findModule(dir string) (modDir, modPath string, err error) {
-	for d := dir; ; d = filepath.Dir(d) {
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			p := moduleLine(data)
-			if p == "" {
-				return "", "", usageError{fmt.Errorf("%s has no module line", filepath.Join(d, "go.mod"))}
+	p.Overlay = map[string][]byte{filepath.Join(student, firstName): first}
+	if modPath != runner.ModulePath {
+		// The package's imports from its own module are initialised before
+		// it: give each package of the module the same first import.
+		for dir, name := range packageDirs(modDir) {
+			if dir != student {
+				p.Overlay[filepath.Join(dir, firstName)] = []byte(fmt.Sprintf("package %s\n\nimport _ %q\n", name, runner.Path))
 			}
-			return d, p, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", "", nil
 		}
 	}
+	return importPath, srcs, nil
 }
 
-// moduleLine returns the module path of a go.mod file.
-func moduleLine(gomod []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(gomod))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`)
-		}
-	}
-	return ""
-}
-
-// findBackprop locates this project: the -backprop directory, the working
-// directory's module, or the version this binary was built from.
-func findBackprop(flagDir string) (dir, version string, err error) {
-	if flagDir != "" {
-		d, err := filepath.Abs(flagDir)
+// packageDirs returns the directories under root (skipping testdata,
+// vendor and hidden ones) holding a non-main Go package, with its name.
+func packageDirs(root string) map[string]string {
+	out := map[string]string{}
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return "", "", err
+			return nil
 		}
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err != nil || moduleLine(data) != modulePath {
-			return "", "", fmt.Errorf("-backprop %s: no go.mod of module %s there", flagDir, modulePath)
+		if d.IsDir() {
+			if n := d.Name(); path != root && (n == "testdata" || n == "vendor" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
 		}
-		return d, "", nil
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if d, p, err := findModule(wd); err == nil && p == modulePath {
-			return d, "", nil
+		dir := filepath.Dir(path)
+		if _, seen := out[dir]; seen || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
 		}
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path == modulePath &&
-		bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return "", bi.Main.Version, nil
-	}
-	return "", "", fmt.Errorf("cannot find module %s: run gradcheck inside it, or give -backprop DIR", modulePath)
-}
-
-func appendFile(b *bytes.Buffer, path string) {
-	if data, err := os.ReadFile(path); err == nil {
-		b.Write(data)
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			b.WriteByte('\n')
+		if f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly); err == nil && f.Name.Name != "main" {
+			out[dir] = f.Name.Name
 		}
-	}
-}
-
-// quote quotes a path for go.mod if it needs it.
-func quote(path string) string {
-	if strings.ContainsAny(path, " \t\"'`") {
-		return fmt.Sprintf("%q", path)
-	}
-	return path
+		return nil
+	})
+	return out
 }

@@ -102,11 +102,68 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestGoflagsReplacesMod(t *testing.T) {
-	if got := goflags("-buildvcs=false -mod=readonly"); got != "-buildvcs=false -mod=mod" {
-		t.Errorf("goflags = %q", got)
+// A layer whose Backward prints a passing report and exits 0, and one
+// that loops forever: neither passes, neither hangs the command.
+func TestHostileLayers(t *testing.T) {
+	code, out, errOut := runCmd(t, "-limit", "3s", "testdata/hostile/exit")
+	if code != 1 || !strings.HasSuffix(out, "\nFAIL\n") || !strings.Contains(out, "your code ended the grading process early (exit status 0)") {
+		t.Errorf("exit: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if got := goflags(""); got != "-mod=mod" {
-		t.Errorf("goflags = %q", got)
+	for _, l := range strings.Split(out, "\n") {
+		if l == "PASS" || strings.HasPrefix(l, "layer NewLayer(6, 5): passed") {
+			t.Errorf("the layer's own output passes for a verdict: %q\n%s", l, out)
+		}
+	}
+	code, out, errOut = runCmd(t, "-limit", "3s", "-json", "testdata/hostile/loop")
+	if code != 1 || !strings.Contains(out, "timed out after 3s") {
+		t.Errorf("loop: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var doc struct{ Score float64 }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Score != 0 {
+		t.Errorf("loop: score %v, err %v\n%s", doc.Score, err, out)
+	}
+}
+
+// A package whose init reads fd 3 finds it closed: the runner, imported
+// by a file the command adds to the package, took the key first. The pass
+// it signs with what it found is rejected.
+func TestStolenKeyForgesNothing(t *testing.T) {
+	// steal: the package's own init; stealmod: an init in another package
+	// of the student's module, which the package imports.
+	for _, dir := range []string{"testdata/hostile/steal", "testdata/hostile/stealmod/layer"} {
+		code, out, errOut := runCmd(t, "-json", dir)
+		var doc struct {
+			Score float64
+			Tests []struct{ Output string }
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: %v\n%s%s", dir, err, out, errOut)
+		}
+		if code != 1 || doc.Score != 0 || len(doc.Tests) != 2 || !strings.Contains(doc.Tests[0].Output, "2 forged result lines were ignored") {
+			t.Errorf("%s: exit %d\n%s\n%s", dir, code, out, errOut)
+		}
+	}
+}
+
+// A loss that is not finite at the check point is an error of the check
+// (exit 2, extra_data.check_error), not a wrong gradient.
+func TestNonFiniteLossIsACheckError(t *testing.T) {
+	code, out, errOut := runCmd(t, "-randomize=false", "-json", "testdata/huge")
+	var doc struct {
+		ExtraData map[string]string `json:"extra_data"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	if code != 2 || !strings.Contains(doc.ExtraData["check_error"], "the loss is not finite") {
+		t.Errorf("exit %d, extra_data %v\n%s", code, doc.ExtraData, errOut)
+	}
+}
+
+// A panic in the student's code names the student's file and line.
+func TestPanicNamesStudentLine(t *testing.T) {
+	code, out, errOut := runCmd(t, "testdata/hostile/panic")
+	if code != 1 || !strings.Contains(out, "Layer.Backward at layer.go:20") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -6,10 +6,19 @@
 // and grade checks (1) one layer built by it, including the input gradient
 // ∂L/∂x its Backward returns, and (2) a network whose hidden layers are
 // built by it, topped by an nn.Dense softmax layer, where a wrong input
-// gradient shows up as wrong W⁽¹⁾, b⁽¹⁾ (the lab's bug). cmd/gradcheck
-// generates a three-line main program that calls Main with the student's
-// constructor; a grader may as well call Run from a program or test of
-// their own.
+// gradient shows up as wrong W⁽¹⁾, b⁽¹⁾ (the lab's bug). A grader may call
+// Run from a program or test of their own.
+//
+// It also holds the checks of the exercises notebook (ReLUPrime,
+// OutputDelta, DenseLayer, SGDStep, TrainYourOwn; Exercises for a whole
+// Submission), which the notebook's check cells call in the kernel and
+// cmd/nbgrade runs on a learner's notebook.
+//
+// Grading a learner's code from outside runs it as hostile: the commands
+// (cmd/gradcheck, cmd/nbgrade) build a program from it whose main serves
+// this package's units (LayerUnits, ExerciseUnits) through package runner,
+// one process per unit, and believe only the verdicts the runner
+// authenticates.
 package grade
 
 import (
@@ -17,12 +26,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -122,28 +132,75 @@ type Result struct {
 	// Check names the check ("layer NewLayer(6, 5)").
 	Check  string
 	Report *gradcheck.Report
-	// Panic is the student's panic with its stack, if the check panicked.
-	Panic string
+	// Panic is the student's panic with its stack, if the check panicked;
+	// Where is the student's function and line it came from ("" if
+	// unknown); Shapes the operands' shapes and the products that fit them
+	// ("" if unknown).
+	Panic, Where, Shapes string
 }
 
 // OK reports whether the check ran and passed.
 func (r Result) OK() bool { return r.Panic == "" && r.Report.OK() }
 
-// Run performs the layer check and, if c.Hidden is set, the network check.
-func Run(c Config, newLayer func(nIn, nOut int) nn.Layer) []Result {
-	rng := rand.New(rand.NewPCG(c.Seed, 0x6772616465)) // "grade"
-	o := &gradcheck.Options{Mode: c.Mode, Seed: c.Seed}
-	out := []Result{guard(fmt.Sprintf("layer %s(%d, %d)", c.Name, c.In, c.Out), func() *gradcheck.Report {
-		l := build(newLayer, c.In, c.Out, c.Name)
-		if c.Randomize {
-			randomize(l, rng)
-		}
-		return gradcheck.CheckLayer(l, uniform(rng, c.Batch, c.In), o)
-	})}
+// The checks Run performs, by unit ID.
+const (
+	LayerCheck   = "layer"
+	NetworkCheck = "network"
+)
+
+// checkNames returns the IDs and names of c's checks, in order.
+func (c Config) checkNames() (ids, names []string) {
+	ids = []string{LayerCheck}
+	names = []string{fmt.Sprintf("layer %s(%d, %d)", c.Name, c.In, c.Out)}
 	if len(c.Hidden) > 0 {
-		sizes := append(append([]int{c.In}, c.Hidden...), c.Classes)
-		name := strings.Trim(strings.ReplaceAll(fmt.Sprint(sizes), " ", "-"), "[]")
-		out = append(out, guard(fmt.Sprintf("network %s (hidden layers by %s)", name, c.Name), func() *gradcheck.Report {
+		ids = append(ids, NetworkCheck)
+		names = append(names, fmt.Sprintf("network %s (hidden layers by %s)", c.netName(), c.Name))
+	}
+	return ids, names
+}
+
+func (c Config) sizes() []int { return append(append([]int{c.In}, c.Hidden...), c.Classes) }
+
+func (c Config) netName() string {
+	return strings.Trim(strings.ReplaceAll(fmt.Sprint(c.sizes()), " ", "-"), "[]")
+}
+
+// Run performs the layer check and, if c.Hidden is set, the network check.
+// Each check draws its data from its own seeded stream, so that it gives
+// the same result run alone (as a grading program's unit) or after the
+// other.
+func Run(c Config, newLayer func(nIn, nOut int) nn.Layer) []Result {
+	ids, _ := c.checkNames()
+	out := make([]Result, len(ids))
+	for i, id := range ids {
+		out[i] = c.check(id, newLayer)
+	}
+	return out
+}
+
+// check performs one check, by ID.
+func (c Config) check(id string, newLayer func(nIn, nOut int) nn.Layer) Result {
+	ids, names := c.checkNames()
+	o := &gradcheck.Options{Mode: c.Mode, Seed: c.Seed}
+	switch id {
+	case LayerCheck:
+		rng := rand.New(rand.NewPCG(c.Seed, 0x6772616465)) // "grade"
+		shapes := []gradcheck.Operand{{Name: "X", Rows: c.Batch, Cols: c.In}, {Name: "G", Rows: c.Batch, Cols: c.Out},
+			{Name: "Δ", Rows: c.Batch, Cols: c.Out}, {Name: "W", Rows: c.Out, Cols: c.In}}
+		return guard(names[0], shapes, func() *gradcheck.Report {
+			l := build(newLayer, c.In, c.Out, c.Name)
+			if c.Randomize {
+				randomize(l, rng)
+			}
+			return gradcheck.CheckLayer(l, uniform(rng, c.Batch, c.In), o)
+		})
+	case NetworkCheck:
+		if len(ids) < 2 {
+			break
+		}
+		rng := rand.New(rand.NewPCG(c.Seed, 0x6e6574)) // "net"
+		sizes := c.sizes()
+		return guard(names[1], nil, func() *gradcheck.Report {
 			net := &nn.Network{}
 			for i := 0; i+1 < len(sizes)-1; i++ {
 				net.Layers = append(net.Layers, build(newLayer, sizes[i], sizes[i+1], c.Name))
@@ -163,9 +220,9 @@ func Run(c Config, newLayer func(nIn, nOut int) nn.Layer) []Result {
 				labels[i] = rng.IntN(c.Classes)
 			}
 			return gradcheck.CheckNetwork(net, x, labels, o)
-		}))
+		})
 	}
-	return out
+	panic(fmt.Sprintf("grade: no check %q", id))
 }
 
 // build calls the student's constructor and checks what it returns.
@@ -177,18 +234,41 @@ func build(newLayer func(nIn, nOut int) nn.Layer, nIn, nOut int, name string) nn
 	return l
 }
 
-// guard runs check, turning a panic of the student's code into a Result.
-func guard(name string, check func() *gradcheck.Report) (res Result) {
+// guard runs check, turning a panic of the student's code into a Result
+// that names the student's line and, given the operands' shapes, the
+// shape rules that fit (gradcheck.ExplainPanic).
+func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Report) (res Result) {
 	res.Check = name
 	defer func() {
 		if r := recover(); r != nil {
+			p := gradcheck.ExplainPanic(r, shapes...)
 			res.Report = nil
-			res.Panic = fmt.Sprintf("%v\n\n%s", r, firstLines(string(debug.Stack()), 24))
+			res.Where = learnerFrame(2)
+			if p.File != "" && isLearnerFunc(p.Func) {
+				res.Where = describeFrame(p.Func, p.File, p.Line)
+			}
+			res.Panic = fmt.Sprint(r)
+			if res.Where != "" {
+				res.Panic += " (in " + res.Where + ")"
+			}
+			if rules := p.Rules(); len(rules) > 0 {
+				res.Shapes = shapeLine(p)
+			}
+			res.Panic += "\n" + res.Shapes + "\n\n" + firstLines(string(debug.Stack()), 24)
 		}
 	}()
 	res.Report = check()
 	res.Report.Name = name
 	return res
+}
+
+// shapeLine is the operands and the shape rules that fit, in one line.
+func shapeLine(p *gradcheck.Panic) string {
+	ops := make([]string, len(p.Shapes))
+	for i, o := range p.Shapes {
+		ops[i] = o.String()
+	}
+	return "shapes: " + strings.Join(ops, ", ") + "; products that fit: " + strings.Join(p.Rules(), "; ")
 }
 
 func firstLines(s string, n int) string {
@@ -222,20 +302,10 @@ func Write(w io.Writer, c Config, results []Result) bool {
 	g := &gradcheck.GradescopeResults{}
 	for _, r := range results {
 		ok = ok && r.OK()
-		if r.Panic != "" {
-			if c.JSON {
-				g.Add(&gradcheck.GradescopeResults{Tests: []gradcheck.GradescopeTest{{
-					Name: r.Check + ": runs", MaxScore: c.Points, Status: "failed", Visibility: "visible",
-					Output: "your code panicked, so no gradient could be checked: " + r.Panic}}})
-			} else {
-				fmt.Fprintf(w, "gradcheck %s: PANIC (no gradient could be checked)\n%s\n\n", r.Check, r.Panic)
-			}
-			continue
-		}
-		if c.JSON {
-			g.Add(r.Report.Gradescope(&gradcheck.GradescopeOptions{Default: c.Points}))
-		} else {
-			fmt.Fprintf(w, "%s\n", r.Report)
+		var text strings.Builder
+		writeResult(&text, g, c, r)
+		if !c.JSON {
+			fmt.Fprintln(w, text.String())
 		}
 	}
 	if c.JSON {
@@ -248,22 +318,60 @@ func Write(w io.Writer, c Config, results []Result) bool {
 	return ok
 }
 
-// Main is the main function of the program cmd/gradcheck generates: it
-// parses the command line into a Config (DefaultConfig, then flags), runs
-// the checks on newLayer, prints them and exits with 0 if they passed, 1
-// if not, 2 on a usage error.
-func Main(newLayer func(nIn, nOut int) nn.Layer) {
+// Units returns the units of the grading program cmd/gradcheck builds
+// for c: one per check, worth c.Points if it reports nothing, limited to
+// timeout each.
+func (c Config) Units(timeout time.Duration) []runner.Unit {
+	ids, names := c.checkNames()
+	var out []runner.Unit
+	for i, id := range ids {
+		out = append(out, runner.Unit{ID: id, Name: "gradcheck " + names[i], TestName: names[i] + ": runs",
+			Points: c.Points, Timeout: timeout})
+	}
+	return out
+}
+
+// LayerUnits is what the main of cmd/gradcheck's program serves
+// (runner.Serve): the checks of the Config that args (as Config.Args
+// makes them) describe, on newLayer. A bad args is a programmer error: it
+// panics.
+func LayerUnits(args []string, newLayer func(nIn, nOut int) nn.Layer) map[string]func() runner.Verdict {
 	c := DefaultConfig()
-	fs := flag.NewFlagSet(os.Args[0], flag.ContinueOnError)
+	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
 	c.RegisterFlags(fs)
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		os.Exit(2)
+	if err := fs.Parse(args); err != nil {
+		panic(err)
 	}
-	if err := c.validate(); err != nil {
-		fmt.Fprintln(os.Stderr, "gradcheck:", err)
-		os.Exit(2)
+	ids, _ := c.checkNames()
+	units := map[string]func() runner.Verdict{}
+	for _, id := range ids {
+		units[id] = func() runner.Verdict { return c.verdict(c.check(id, newLayer)) }
 	}
-	if !Write(os.Stdout, c, Run(c, newLayer)) {
-		os.Exit(1)
+	return units
+}
+
+// verdict converts a check's result to a runner verdict: the text Write
+// prints, and the Gradescope tests.
+func (c Config) verdict(r Result) runner.Verdict {
+	var text strings.Builder
+	g := &gradcheck.GradescopeResults{}
+	writeResult(&text, g, c, r)
+	v := runner.Verdict{Passed: r.OK(), Text: strings.TrimSuffix(text.String(), "\n"), Tests: g.Tests}
+	if r.Report != nil && r.Report.CheckError != nil {
+		v.CheckError = r.Report.CheckError.Error()
 	}
+	return v
+}
+
+// writeResult writes r's text to w and adds its Gradescope tests to g.
+func writeResult(w io.Writer, g *gradcheck.GradescopeResults, c Config, r Result) {
+	if r.Panic != "" {
+		g.Add(&gradcheck.GradescopeResults{Tests: []gradcheck.GradescopeTest{{
+			Name: r.Check + ": runs", MaxScore: c.Points, Status: "failed", Visibility: "visible",
+			Output: "your code panicked, so no gradient could be checked: " + r.Panic}}})
+		fmt.Fprintf(w, "gradcheck %s: PANIC (no gradient could be checked)\n%s\n", r.Check, r.Panic)
+		return
+	}
+	g.Add(r.Report.Gradescope(&gradcheck.GradescopeOptions{Default: c.Points}))
+	fmt.Fprintf(w, "%s", r.Report)
 }

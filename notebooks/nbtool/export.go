@@ -23,7 +23,27 @@ import (
 // of all cells are merged and those the declarations do not use dropped
 // (GoNB's goimports does the same). Graders use it to build a learner's
 // notebook as a package: see cmd/nbgrade.
-func GoSource(nb *Notebook, pkg string) ([]byte, error) {
+func GoSource(nb *Notebook, pkg string) ([]byte, error) { return goSource(nb, pkg, false) }
+
+// GoSourceLines is GoSource with every declaration as the learner wrote it
+// (not reformatted), after a line directive naming its cell as the
+// notebook shows it, "//line In [7]:3" (the cell's execution count) or,
+// in a notebook never run, "//line code cell 5:3" (its ordinal among the
+// code cells): compiler errors and panics then point at the learner's cell
+// and line.
+func GoSourceLines(nb *Notebook, pkg string) ([]byte, error) { return goSource(nb, pkg, true) }
+
+// CellName names a code cell as the learner sees it: "In [7]" if it has an
+// execution count, else "code cell n", n its 1-based ordinal among the
+// notebook's code cells.
+func CellName(c *Cell, ordinal int) string {
+	if c.ExecutionCount != nil && *c.ExecutionCount > 0 {
+		return fmt.Sprintf("In [%d]", *c.ExecutionCount)
+	}
+	return fmt.Sprintf("code cell %d", ordinal)
+}
+
+func goSource(nb *Notebook, pkg string, lines bool) ([]byte, error) {
 	type decl struct {
 		keys []string
 		text string
@@ -39,11 +59,13 @@ func GoSource(nb *Notebook, pkg string) ([]byte, error) {
 		}
 		decls = append(kept, d)
 	}
+	ordinal := 0
 	for i := range nb.Cells {
 		c := &nb.Cells[i]
 		if c.CellType != "code" {
 			continue
 		}
+		ordinal++
 		body := declarations(string(c.Source))
 		if strings.TrimSpace(body) == "" {
 			continue
@@ -67,6 +89,10 @@ func GoSource(nb *Notebook, pkg string) ([]byte, error) {
 			}
 			keys := declKeys(d)
 			if len(keys) == 1 && (keys[0] == "main" || keys[0] == "init") {
+				continue
+			}
+			if lines {
+				replace(decl{keys, original(fset, body, d, CellName(c, ordinal))})
 				continue
 			}
 			var b bytes.Buffer
@@ -99,11 +125,37 @@ func GoSource(nb *Notebook, pkg string) ([]byte, error) {
 		src.WriteString(")\n\n")
 	}
 	src.WriteString(body.String())
+	if lines {
+		if _, err := parser.ParseFile(token.NewFileSet(), "", src.String(), 0); err != nil {
+			return nil, fmt.Errorf("the notebook's declarations do not form a Go file: %v", err)
+		}
+		return []byte(src.String()), nil
+	}
 	out, err := format.Source([]byte(src.String()))
 	if err != nil {
 		return nil, fmt.Errorf("the notebook's declarations do not form a Go file: %v", err)
 	}
 	return out, nil
+}
+
+// original returns declaration d of a cell's body (parsed after a
+// one-line package clause) as written, doc comment included, after a line
+// directive naming the cell and the line it starts on.
+func original(fset *token.FileSet, body string, d ast.Decl, cell string) string {
+	start := d.Pos()
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Doc != nil {
+			start = d.Doc.Pos()
+		}
+	case *ast.GenDecl:
+		if d.Doc != nil {
+			start = d.Doc.Pos()
+		}
+	}
+	const clause = len("package cell\n")
+	from, to := fset.Position(start), fset.Position(d.End())
+	return fmt.Sprintf("//line %s:%d\n%s", cell, from.Line-1, body[from.Offset-clause:to.Offset-clause])
 }
 
 // declarations returns the Go declarations of a code cell: its lines

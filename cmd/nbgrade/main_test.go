@@ -10,6 +10,12 @@ import (
 	"github.com/backprop-lab/backprop/gradcheck"
 )
 
+// The notebooks under test, in one place (paths from this directory).
+const (
+	solutionsNotebook = "../../notebooks/instructor/10-exercises-solutions.ipynb"
+	studentNotebook   = "../../notebooks/10-exercises.ipynb"
+)
+
 // The committed notebooks are the fixtures: the solutions must get full
 // marks, the student version none, with every exercise "not implemented
 // yet", and a notebook with the lab's bug in its layer fails exercise 3
@@ -20,6 +26,7 @@ func nbgrade(t *testing.T, args ...string) (string, int) {
 	if testing.Short() {
 		t.Skip("builds a program")
 	}
+	t.Setenv("GOPROXY", "off")
 	var out, errs strings.Builder
 	code := run(args, &out, &errs)
 	if code == 2 {
@@ -29,14 +36,14 @@ func nbgrade(t *testing.T, args ...string) (string, int) {
 }
 
 func TestSolutionsPass(t *testing.T) {
-	out, code := nbgrade(t, "../../instructor/10-exercises-solutions.ipynb")
+	out, code := nbgrade(t, solutionsNotebook)
 	if code != 0 || !strings.Contains(out, "4 of 4 exercises passed") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
 
 func TestStudentVersionGradesNotImplemented(t *testing.T) {
-	out, code := nbgrade(t, "-json", "-points", "2", "../../10-exercises.ipynb")
+	out, code := nbgrade(t, "-json", "-points", "2", studentNotebook)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
@@ -57,7 +64,7 @@ func TestStudentVersionGradesNotImplemented(t *testing.T) {
 // labBugNotebook is the solutions notebook with the lab's bug in Backward.
 func labBugNotebook(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile("../../instructor/10-exercises-solutions.ipynb")
+	data, err := os.ReadFile(solutionsNotebook)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +107,7 @@ func TestBuildFailure(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	if code != 1 || g.Score != 0 || len(g.Tests) != 4 || !strings.Contains(g.Tests[0].Output, "undefined: undefinedThing") {
+	if code != 1 || g.Score != 0 || len(g.Tests) != 4 || !strings.Contains(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
@@ -108,7 +115,7 @@ func TestBuildFailure(t *testing.T) {
 func TestExport(t *testing.T) {
 	dir := t.TempDir()
 	var out, errs strings.Builder
-	if code := run([]string{"-export", dir, "../../instructor/10-exercises-solutions.ipynb"}, &out, &errs); code != 0 {
+	if code := run([]string{"-export", dir, solutionsNotebook}, &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
 	src, err := os.ReadFile(filepath.Join(dir, "exercises.go"))

@@ -1,18 +1,28 @@
-package lesson_test
+package grade_test
 
 import (
 	"fmt"
 	"strings"
 
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/backprop-lab/backprop/lesson"
+	"github.com/backprop-lab/backprop/gradcheck/grade"
 	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
 )
+
+// labBug is a ReLU dense layer with the lab's bug: its Backward returns
+// G·W, the gradient without the ReLU mask, to the layer below.
+type labBug struct{ *nn.Dense }
+
+func (l labBug) Backward(g *mat.Dense) *mat.Dense {
+	l.Dense.Backward(g)
+	var gx mat.Dense
+	gx.Mul(g, l.W)
+	return &gx
+}
 
 // Exercise 1 in three attempts: right, the kink's convention broken, and
 // the activation instead of its derivative.
-func ExampleGradeReLUPrime() {
+func ExampleReLUPrime() {
 	right := func(v float64) float64 {
 		if v > 0 {
 			return 1
@@ -27,7 +37,7 @@ func ExampleGradeReLUPrime() {
 	}
 	relu := func(v float64) float64 { return max(v, 0) }
 	for _, f := range []func(float64) float64{right, geq, relu} {
-		r := lesson.GradeReLUPrime(f)
+		r := grade.ReLUPrime(f)
 		fmt.Println(r.Status, "—", r.Summary[:strings.Index(r.Summary, ":")])
 	}
 	// Output:
@@ -39,20 +49,20 @@ func ExampleGradeReLUPrime() {
 // The stub of the student version is "not implemented yet", not a crash.
 func ExampleExerciseResult_String() {
 	stub := func(v float64) float64 { panic("not implemented") }
-	fmt.Println(lesson.GradeReLUPrime(stub))
+	fmt.Println(grade.ReLUPrime(stub))
 	// Output:
 	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of panic("not implemented") in its cell, run that cell, then this one.
 }
 
 // Exercise 2: forgetting the 1/N of the batch mean is caught, located and
 // named.
-func ExampleGradeOutputDelta() {
+func ExampleOutputDelta() {
 	forgotN := func(a, y *mat.Dense) *mat.Dense {
 		d := new(mat.Dense)
 		d.Sub(a, y)
 		return d
 	}
-	r := lesson.GradeOutputDelta(forgotN)
+	r := grade.OutputDelta(forgotN)
 	fmt.Println(r.Status)
 	fmt.Println(r.Details[len(r.Details)-1])
 	// Output:
@@ -63,11 +73,11 @@ func ExampleGradeOutputDelta() {
 // Exercise 3, checked by gradcheck as cmd/gradcheck checks a student's
 // package: nn's own dense layer passes; the lab's bug fails, pinned to the
 // input gradient x and, in the network, to W1 and b1.
-func ExampleGradeDenseLayer() {
+func ExampleDenseLayer() {
 	dense := func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }
-	buggy := func(nIn, nOut int) nn.Layer { return lesson.LabBugDense{Dense: nn.NewDense(nIn, nOut, nn.ReLU)} }
-	fmt.Println(lesson.GradeDenseLayer(dense).Status)
-	r := lesson.GradeDenseLayer(buggy)
+	buggy := func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} }
+	fmt.Println(grade.DenseLayer(dense).Status)
+	r := grade.DenseLayer(buggy)
 	fmt.Println(r.Status)
 	for _, d := range r.Details {
 		check, msg, _ := strings.Cut(d, "): ")
@@ -84,7 +94,7 @@ func ExampleGradeDenseLayer() {
 
 // Exercise 4: a step that assigns a new matrix to its copy of nn.Param
 // changes nothing, and the hint says why.
-func ExampleGradeSGDStep() {
+func ExampleSGDStep() {
 	inPlace := func(params []nn.Param, eta float64) {
 		for _, p := range params {
 			p.Value.Sub(p.Value, scaled(eta, p.Grad))
@@ -97,8 +107,8 @@ func ExampleGradeSGDStep() {
 			p.Value = next // p is a copy: the network never sees this
 		}
 	}
-	fmt.Println(lesson.GradeSGDStep(inPlace).Status)
-	r := lesson.GradeSGDStep(onCopy)
+	fmt.Println(grade.SGDStep(inPlace).Status)
+	r := grade.SGDStep(onCopy)
 	fmt.Println(r.Summary)
 	// Output:
 	// passed
@@ -111,29 +121,8 @@ func scaled(k float64, m *mat.Dense) *mat.Dense {
 	return s
 }
 
-// A grader's view: every exercise, one line each (or Gradescope's JSON
-// with -json).
-func ExampleGradeMain() {
-	var out strings.Builder
-	code := lesson.GradeMain(&out, nil, lesson.Submission{
-		ReLUPrime: func(v float64) float64 { panic("not implemented") },
-		NewLayer:  func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) },
-	})
-	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		fmt.Println(string([]rune(l)[:min(len([]rune(l)), 50)]))
-	}
-	fmt.Println("exit code", code)
-	// Output:
-	// ✗ Exercise 1 (ReLU′): not implemented yet: write f
-	// ✗ Exercise 2 (output delta δ⁽ʰ⁾): missing: the not
-	// ✓ Exercise 3 (dense layer backward): right: gradch
-	// ✗ Exercise 4 (one SGD step): missing: the notebook
-	// 1 of 4 exercises passed
-	// exit code 1
-}
-
 // reluPrime, outputDelta, newLayer and sgdStep are a right submission of
-// notebook 10's exercises.
+// the exercises notebook.
 func reluPrime(v float64) float64 {
 	if v > 0 {
 		return 1
@@ -158,8 +147,8 @@ func sgdStep(params []nn.Param, eta float64) {
 }
 
 // A complete, right submission: every exercise passes.
-func ExampleGradeExercises() {
-	results := lesson.GradeExercises(lesson.Submission{
+func ExampleExercises() {
+	results := grade.Exercises(grade.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
 	})
 	for _, r := range results {
@@ -175,10 +164,10 @@ func ExampleGradeExercises() {
 // The verdicts as Gradescope's results.json, 2.5 points per exercise: here
 // exercise 4 is still missing.
 func ExampleExercisesGradescope() {
-	results := lesson.GradeExercises(lesson.Submission{
+	results := grade.Exercises(grade.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer,
 	})
-	g := lesson.ExercisesGradescope(results, 2.5)
+	g := grade.ExercisesGradescope(results, 2.5)
 	fmt.Println("score", g.Score)
 	for _, t := range g.Tests {
 		fmt.Printf("%-40s %g/%g %s\n", t.Name, t.Score, t.MaxScore, t.Status)
@@ -191,14 +180,14 @@ func ExampleExercisesGradescope() {
 	// Exercise 4: one SGD step                 0/2.5 failed
 }
 
-// The last cell of notebook 10 trains a 784-64-10 network built from the
+// The last cell of the exercises notebook trains a 784-64-10 network built from the
 // learner's layer with the learner's step for three epochs of the embedded
 // MNIST subset (a right layer and step reach about 85% test accuracy).
 // Until exercises 3 and 4 are done it says so instead, at once.
 func ExampleTrainYourOwn() {
 	stub := func(params []nn.Param, eta float64) { panic("not implemented") }
-	fmt.Println(lesson.TrainYourOwn(newLayer, stub))
-	fmt.Println(lesson.TrainYourOwn(newLayer, nil).Status)
+	fmt.Println(grade.TrainYourOwn(newLayer, stub))
+	fmt.Println(grade.TrainYourOwn(newLayer, nil).Status)
 	// Output:
 	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.
 	// missing

@@ -1,37 +1,48 @@
-package lesson
+package grade
 
 import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
 )
 
-func TestUserFrame(t *testing.T) {
-	stack := `goroutine 1 [running]:
-runtime/debug.Stack()
-	/usr/local/go/src/runtime/debug/stack.go:26 +0x5e
-github.com/backprop-lab/backprop/lesson.guard.func1()
-	/repo/lesson/nb456_exercises.go:100 +0x1a
-panic({0x5a, 0xc0})
-	/usr/local/go/src/runtime/panic.go:792 +0x132
-main.(*MyDense).Backward(0xc000, 0xc001)
-	/tmp/gonb_1/main.go:40 +0x2f
-github.com/backprop-lab/backprop/gradcheck.CheckLayer(...)
-main.main()
-`
-	if got := userFrame(stack); got != "(*MyDense).Backward" {
-		t.Errorf("userFrame = %q", got)
+func TestIsLearnerFunc(t *testing.T) {
+	for fn, want := range map[string]bool{
+		"main.(*MyDense).Backward":              true,
+		"main.reluPrime":                        true,
+		"main.main":                             false,
+		"main.main.func1":                       false,
+		"example.com/student.(*Layer).Backward": true,
+		"gradcheckrun/student.NewLayer":         true,
+		"github.com/backprop-lab/backprop/nn.(*Dense).Backward":                            false,
+		"github.com/backprop-lab/backprop/gradcheck/grade.guard":                           false,
+		"github.com/backprop-lab/backprop/cmd/gradcheck/testdata/labbug.(*Layer).Backward": true,
+		"gonum.org/v1/gonum/mat.(*Dense).Mul":                                              false,
+		"runtime.gopanic":                                                                  false,
+		"fmt.Sprint":                                                                       false,
+	} {
+		if got := isLearnerFunc(fn); got != want {
+			t.Errorf("isLearnerFunc(%q) = %v, want %v", fn, got, want)
+		}
 	}
-	if got := userFrame("main.main()\n\t/tmp/x.go:3\n"); got != "" {
-		t.Errorf("userFrame of main.main = %q, want none", got)
+	for _, tc := range []struct {
+		fn, file string
+		want     string
+	}{
+		{"main.(*MyDense).Backward", "In [7]", "(*MyDense).Backward at In [7], line 3"},
+		{"main.(*MyDense).Backward", "code cell 5", "(*MyDense).Backward at code cell 5, line 3"},
+		{"main.(*MyDense).Backward", "/tmp/gonb_12ab/main.go", "(*MyDense).Backward"},
+		{"example.com/student.(*Layer).Backward", "/home/s/layer.go", "student.(*Layer).Backward at layer.go:3"},
+	} {
+		if got := describeFrame(tc.fn, tc.file, 3); got != tc.want {
+			t.Errorf("describeFrame(%q, %q) = %q, want %q", tc.fn, tc.file, got, tc.want)
+		}
 	}
 }
 
-func TestGradeReLUPrime(t *testing.T) {
+func TestReLUPrime(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		f      func(float64) float64
@@ -43,7 +54,7 @@ func TestGradeReLUPrime(t *testing.T) {
 		{"index panic", func(v float64) float64 { return []float64{1}[int(v+10)] }, ExerciseFailed, "your code panicked: runtime error: index out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := GradeReLUPrime(tc.f)
+			r := ReLUPrime(tc.f)
 			if r.Status != tc.status || !strings.Contains(r.String(), tc.want) {
 				t.Errorf("got %s:\n%s\nwant %s containing %q", r.Status, r, tc.status, tc.want)
 			}
@@ -54,7 +65,7 @@ func TestGradeReLUPrime(t *testing.T) {
 	}
 }
 
-func TestGradeOutputDelta(t *testing.T) {
+func TestOutputDelta(t *testing.T) {
 	sub := func(scale float64) func(a, y *mat.Dense) *mat.Dense {
 		return func(a, y *mat.Dense) *mat.Dense {
 			r, _ := a.Dims()
@@ -79,7 +90,7 @@ func TestGradeOutputDelta(t *testing.T) {
 		{"stub", func(a, y *mat.Dense) *mat.Dense { panic("not implemented") }, ExerciseNotImplemented, "not implemented yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := GradeOutputDelta(tc.f)
+			r := OutputDelta(tc.f)
 			if r.Status != tc.status || !strings.Contains(r.String(), tc.want) {
 				t.Errorf("got %s:\n%s\nwant %s containing %q", r.Status, r, tc.status, tc.want)
 			}
@@ -87,12 +98,12 @@ func TestGradeOutputDelta(t *testing.T) {
 	}
 }
 
-func TestGradeDenseLayerPanics(t *testing.T) {
-	r := GradeDenseLayer(func(nIn, nOut int) nn.Layer { return panicky{nn.NewDense(nIn, nOut, nn.ReLU)} })
+func TestDenseLayerPanics(t *testing.T) {
+	r := DenseLayer(func(nIn, nOut int) nn.Layer { return panicky{nn.NewDense(nIn, nOut, nn.ReLU)} })
 	if r.Status != ExerciseFailed || !strings.Contains(r.Summary, "your code panicked: boom") {
 		t.Errorf("got %s: %s", r.Status, r)
 	}
-	r = GradeDenseLayer(func(nIn, nOut int) nn.Layer { return stubbed{nn.NewDense(nIn, nOut, nn.ReLU)} })
+	r = DenseLayer(func(nIn, nOut int) nn.Layer { return stubbed{nn.NewDense(nIn, nOut, nn.ReLU)} })
 	if r.Status != ExerciseNotImplemented {
 		t.Errorf("got %s: %s", r.Status, r)
 	}
@@ -106,7 +117,7 @@ type stubbed struct{ *nn.Dense }
 
 func (stubbed) Backward(*mat.Dense) *mat.Dense { panic("not implemented") }
 
-func TestGradeSGDStep(t *testing.T) {
+func TestSGDStep(t *testing.T) {
 	update := func(k float64, touchGrad bool, skip string) func([]nn.Param, float64) {
 		return func(ps []nn.Param, eta float64) {
 			for _, p := range ps {
@@ -136,7 +147,7 @@ func TestGradeSGDStep(t *testing.T) {
 		{"stub", func([]nn.Param, float64) { panic("not implemented") }, ExerciseNotImplemented, "not implemented yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := GradeSGDStep(tc.f)
+			r := SGDStep(tc.f)
 			if r.Status != tc.status || !strings.Contains(r.String(), tc.want) {
 				t.Errorf("got %s:\n%s\nwant %s containing %q", r.Status, r, tc.status, tc.want)
 			}
@@ -170,7 +181,7 @@ func TestTrainYourOwn(t *testing.T) {
 }
 
 func TestExercisesGradescope(t *testing.T) {
-	results := GradeExercises(Submission{NewLayer: func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }})
+	results := Exercises(Submission{NewLayer: func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }})
 	g := ExercisesGradescope(results, 2.5)
 	if g.Score != 2.5 || len(g.Tests) != 4 {
 		t.Fatalf("score %v with %d tests, want 2.5 with 4", g.Score, len(g.Tests))
@@ -178,5 +189,4 @@ func TestExercisesGradescope(t *testing.T) {
 	if g.Tests[2].Status != "passed" || g.Tests[0].Status != "failed" || g.Tests[0].MaxScore != 2.5 {
 		t.Errorf("tests: %+v", g.Tests)
 	}
-	var _ = gradcheck.GradescopeResults{} // the type graders upload
 }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backprop-lab/backprop/gradcheck"
+)
+
+// The notebooks under test, in one place (paths from this directory).
+const solutionsNotebook = "../../notebooks/instructor/10-exercises-solutions.ipynb"
+
+// unzip extracts the zip at path into dir, keeping the files' modes.
+func unzip(t *testing.T, path, dir string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		dst := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, f.Mode().Perm())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(w, r); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		w.Close()
+	}
+}
+
+// notebook is the solutions notebook with code cells appended (a later
+// declaration replaces an earlier one).
+func notebook(t *testing.T, cells ...string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(solutionsNotebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb map[string]any
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cells {
+		nb["cells"] = append(nb["cells"].([]any), map[string]any{
+			"cell_type": "code", "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil, "source": c})
+	}
+	out, _ := json.Marshal(nb)
+	return out
+}
+
+// run runs a script of the unpacked autograder with AUTOGRADER_ROOT=root,
+// offline.
+func run(t *testing.T, root, script string, limit time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(root, script))
+	cmd.Dir = root // Gradescope's working directory
+	cmd.Env = append(os.Environ(), "AUTOGRADER_ROOT="+root, "GOPROXY=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
+	}
+}
+
+// The zip, unpacked as Gradescope does (its files in source/, run_autograder
+// copied to the root), set up and run on five submissions, offline.
+func TestAutograderEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and grades five submissions")
+	}
+	root := filepath.Join(t.TempDir(), "autograder")
+	zipPath := filepath.Join(t.TempDir(), "autograder.zip")
+	if err := build(zipPath, "../..", 2.5); err != nil {
+		t.Fatal(err)
+	}
+	unzip(t, zipPath, filepath.Join(root, "source"))
+	filepath.WalkDir(filepath.Join(root, "source"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && (strings.Contains(d.Name(), "solutions") || d.Name() == "instructor") {
+			t.Errorf("the zip ships %s, which the learner's code could read", path)
+		}
+		return nil
+	})
+	for _, f := range []string{"setup.sh", "run_autograder"} {
+		if fi, err := os.Stat(filepath.Join(root, "source", f)); err != nil || fi.Mode().Perm()&0o100 == 0 {
+			t.Fatalf("%s is not an executable at the zip's root: %v", f, err)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(root, "source", "run_autograder"))
+	if err := os.WriteFile(filepath.Join(root, "run_autograder"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOFLAGS", "-mod=mod")
+	run(t, root, "source/setup.sh", 5*time.Minute)
+
+	for _, tc := range []struct {
+		name   string
+		nb     []byte
+		score  float64
+		failed map[int]string // exercise → what its output says
+	}{
+		{"correct", notebook(t), 10, nil},
+		{"wrong", notebook(t, "import \"gonum.org/v1/gonum/mat\"\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\td := new(mat.Dense)\n\td.Sub(a, y)\n\treturn d\n}"),
+			7.5, map[int]string{2: "divide by N = 4"}},
+		{"does not build", notebook(t, "func reluPrime(v float64) float64 { return undefinedName }"),
+			0, map[int]string{1: "undefined: undefinedName", 2: "does not build", 3: "does not build", 4: "does not build"}},
+		{"loops", notebook(t, "func reluPrime(v float64) float64 { for {} }"),
+			7.5, map[int]string{1: "timed out after 10s"}},
+		{"hostile", notebook(t, `import ("fmt"; "os"; "path/filepath"; "gonum.org/v1/gonum/mat")
+
+func outputDelta(a, y *mat.Dense) *mat.Dense {
+	forged := `+"`"+`{"score": 10, "tests": []}`+"`"+`
+	fmt.Println(forged)
+	os.WriteFile(filepath.Join(os.Getenv("AUTOGRADER_ROOT"), "results", "results.json"), []byte(forged), 0o644)
+	os.Exit(0)
+	return nil
+}`), 7.5, map[int]string{2: "your code ended the grading process early (exit status 0)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, d := range []string{"submission", "results"} {
+				os.RemoveAll(filepath.Join(root, d))
+				os.MkdirAll(filepath.Join(root, d), 0o755)
+			}
+			if err := os.WriteFile(filepath.Join(root, "submission", notebookName), tc.nb, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			run(t, root, "run_autograder", 3*time.Minute)
+			t.Logf("graded in %v", time.Since(start).Round(time.Millisecond))
+			data, err := os.ReadFile(filepath.Join(root, "results", "results.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g gradcheck.GradescopeResults
+			if err := json.Unmarshal(data, &g); err != nil {
+				t.Fatalf("results.json: %v\n%s", err, data)
+			}
+			if g.Score != tc.score || len(g.Tests) != 4 {
+				t.Errorf("score %v with %d tests, want %v with 4:\n%s", g.Score, len(g.Tests), tc.score, data)
+			}
+			for i, test := range g.Tests {
+				want, failed := tc.failed[i+1]
+				if (test.Status == "failed") != failed || failed && !strings.Contains(test.Output, want) {
+					t.Errorf("exercise %d: %s, want failed = %v with %q:\n%s", i+1, test.Status, failed, want, test.Output)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backprop-lab/backprop/gradcheck"
+)
+
+// The hostile set: submissions that try to forge a pass, end the grading
+// early, hang it or drown it. None may pass an exercise it did not solve,
+// none may hang the grader (each check is limited to -limit 3s here, and
+// every test runs under go test's own -timeout).
+
+// hostileNotebook is the solutions notebook with code cells appended: a
+// later declaration replaces an earlier one (as when a learner runs a
+// changed cell again), so each cell below replaces one solution.
+func hostileNotebook(t testing.TB, cells ...string) string {
+	t.Helper()
+	data, err := os.ReadFile(solutionsNotebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb map[string]any
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cells {
+		nb["cells"] = append(nb["cells"].([]any), map[string]any{
+			"cell_type": "code", "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil, "source": c})
+	}
+	out, _ := json.Marshal(nb)
+	path := filepath.Join(t.TempDir(), "hostile.ipynb")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// gradescope parses nbgrade -json's output.
+func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
+	t.Helper()
+	var g gradcheck.GradescopeResults
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("stdout is not our results.json: %v\n%s", err, out)
+	}
+	return g
+}
+
+// wantTests checks each exercise's status and that its output says why.
+func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string) {
+	t.Helper()
+	if len(g.Tests) != 4 {
+		t.Fatalf("%d tests, want 4: %+v", len(g.Tests), g)
+	}
+	score := 0.0
+	for i, test := range g.Tests {
+		reason, failed := want[i+1]
+		if failed != (test.Status == "failed") {
+			t.Errorf("exercise %d: %s (want failed = %v):\n%s", i+1, test.Status, failed, test.Output)
+		}
+		if failed && !strings.Contains(test.Output, reason) {
+			t.Errorf("exercise %d: output lacks %q:\n%s", i+1, reason, test.Output)
+		}
+		score += test.Score
+	}
+	if score != g.Score {
+		t.Errorf("score %v is not the sum of the tests' %v", g.Score, score)
+	}
+}
+
+func TestHostileExitsAndLies(t *testing.T) {
+	path := hostileNotebook(t,
+		// 1: end the process with status 0 before the check decides.
+		"import \"os\"\n\nfunc reluPrime(v float64) float64 { os.Exit(0); return 0 }",
+		// 2: print a passing verdict in both formats, then exit 0.
+		`import ("fmt"; "os"; "gonum.org/v1/gonum/mat")
+
+func outputDelta(a, y *mat.Dense) *mat.Dense {
+	fmt.Println("✓ Exercise 2 (output delta δ⁽ʰ⁾): right")
+	fmt.Println("4 of 4 exercises passed")
+	fmt.Println(`+"`"+`{"score": 100, "tests": [{"name": "Exercise 2: output delta δ⁽ʰ⁾", "score": 100, "max_score": 1, "status": "passed"}]}`+"`"+`)
+	os.Exit(0)
+	return nil
+}`,
+		// 3: end the checking goroutine with runtime.Goexit.
+		"import (\"runtime\"; \"gonum.org/v1/gonum/mat\")\n\nfunc (l *MyDense) Backward(g *mat.Dense) *mat.Dense { runtime.Goexit(); return nil }",
+		// 4: panic in a goroutine of its own, which no recover can catch.
+		"import (\"time\"; \"github.com/backprop-lab/backprop/nn\")\n\nfunc sgdStep(params []nn.Param, eta float64) {\n\tgo func() { panic(\"boom from a goroutine\") }()\n\ttime.Sleep(time.Second)\n}",
+	)
+	out, code := nbgrade(t, "-json", "-limit", "3s", path)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	g := gradescope(t, out)
+	if g.Score != 0 {
+		t.Errorf("score %v, want 0", g.Score)
+	}
+	wantTests(t, g, map[int]string{
+		1: "your code ended the grading process early (exit status 0)",
+		2: "│ ✓ Exercise 2 (output delta δ⁽ʰ⁾): right", // shown as its output, marked, not believed
+		3: "runtime.Goexit",
+		4: "panicked: boom from a goroutine (at code cell",
+	})
+
+	text, _ := nbgrade(t, "-limit", "3s", path)
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "✓") || strings.HasPrefix(l, "4 of 4") || strings.HasPrefix(l, "{") {
+			t.Errorf("a line of the learner's output passes for a verdict: %q\n%s", l, text)
+		}
+	}
+	if !strings.HasSuffix(text, "0 of 4 exercises passed\n") {
+		t.Errorf("text verdict:\n%s", text)
+	}
+}
+
+func TestHostileLoopsAndFloods(t *testing.T) {
+	path := hostileNotebook(t,
+		// 1: loop forever.
+		"func reluPrime(v float64) float64 { for { } }",
+		// 2: flood stdout forever.
+		"import (\"fmt\"; \"strings\"; \"gonum.org/v1/gonum/mat\")\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\tline := strings.Repeat(\"✓ Exercise 2 passed \", 50)\n\tfor {\n\t\tfmt.Println(line)\n\t}\n}",
+		// 3: flood the results pipe (fd 4) with records it cannot sign.
+		`import ("os"; "strings"; "gonum.org/v1/gonum/mat")
+
+func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
+	f := os.NewFile(4, "results")
+	fake := strings.Repeat("0", 64) + `+"` {\"seq\":1,\"unit\":\"3\",\"kind\":\"verdict\",\"verdict\":{\"passed\":true}}\\n`"+`
+	for i := 0; i < 100000; i++ {
+		f.WriteString(fake)
+	}
+	os.Exit(0)
+	return nil
+}`,
+	) // 4 stays right: one bad exercise costs no other
+	start := time.Now()
+	out, code := nbgrade(t, "-json", "-limit", "3s", path)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	g := gradescope(t, out)
+	wantTests(t, g, map[int]string{
+		1: "timed out after 3s",
+		2: "timed out after 3s",
+		3: "forged result lines were ignored",
+	})
+	if g.Score != 1 {
+		t.Errorf("score %v, want 1 (exercise 4)", g.Score)
+	}
+	if !strings.Contains(g.Tests[1].Output, "(more not shown)") || len(g.Tests[1].Output) > 8000 {
+		t.Errorf("the flood is not cut short (%d bytes):\n%.500s", len(g.Tests[1].Output), g.Tests[1].Output)
+	}
+	t.Logf("graded in %v", time.Since(start))
+}
+
+func TestHostileFilesAndKey(t *testing.T) {
+	results := filepath.Join(t.TempDir(), "results.json")
+	forged := `{"score": 4, "tests": []}`
+	path := hostileNotebook(t,
+		// 1: overwrite the grader's results file, at once and from a
+		// process that outlives the check, then answer wrongly.
+		`import ("os"; "os/exec")
+
+func reluPrime(v float64) float64 {
+	os.WriteFile(`+"`"+results+"`"+`, []byte(`+"`"+forged+"`"+`), 0o644)
+	os.WriteFile("results.json", []byte(`+"`"+forged+"`"+`), 0o644)
+	exec.Command("sh", "-c", "sleep 2; echo forged > `+results+`").Start()
+	return 2
+}`,
+		// 2: try to steal the key (fd 3, the environment) and sign a pass.
+		`import ("crypto/hmac"; "crypto/sha256"; "encoding/hex"; "fmt"; "io"; "os"; "gonum.org/v1/gonum/mat")
+
+var stolen = func() []byte {
+	env, _ := os.ReadFile("/proc/self/environ")
+	k, _ := io.ReadAll(os.NewFile(3, "key"))
+	return append(k, env...)
+}()
+
+func outputDelta(a, y *mat.Dense) *mat.Dense {
+	w := os.NewFile(4, "results")
+	for i, rec := range []string{`+"`"+`{"seq":1,"unit":"2","kind":"verdict","verdict":{"passed":true,"text":"✓ forged"}}`+"`"+`, `+"`"+`{"seq":2,"unit":"2","kind":"complete"}`+"`"+`} {
+		m := hmac.New(sha256.New, stolen)
+		m.Write([]byte(rec))
+		fmt.Fprintf(w, "%s %s\n", hex.EncodeToString(m.Sum(nil)), rec)
+		_ = i
+	}
+	os.Exit(0)
+	return nil
+}`,
+	)
+	_, code := nbgrade(t, "-json", "-o", results, "-limit", "3s", path)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	time.Sleep(3 * time.Second) // the delayed writer, had it survived, would have written by now
+	data, err := os.ReadFile(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := gradescope(t, string(data))
+	wantTests(t, g, map[int]string{
+		1: "wrong",
+		2: "forged result lines were ignored",
+	})
+	if g.Score != 2 {
+		t.Errorf("score %v, want 2 (exercises 3 and 4)", g.Score)
+	}
+}
+
+func TestRefusedImports(t *testing.T) {
+	for _, imp := range []string{"unsafe", "syscall", "github.com/backprop-lab/backprop/gradcheck/grade/runner"} {
+		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
+		out, code := nbgrade(t, path)
+		if code != 1 || !strings.Contains(out, "import \""+imp+"\" is not allowed in graded code") || !strings.Contains(out, "0 of 4 exercises passed") {
+			t.Errorf("%s: exit %d:\n%s", imp, code, out)
+		}
+	}
+}

@@ -1,0 +1,363 @@
+// Command nbgrade grades a learner's copy of the exercises notebook
+// (10-exercises.ipynb) without Jupyter: it takes the Go declarations of the
+// notebook's cells (as GoNB would compile them), builds them with a
+// generated main that serves the notebook's own checks (package
+// gradcheck/grade: ReLU′, the output delta, the dense layer's backward pass
+// and the SGD step, each against gradcheck), runs each check in its own
+// process through package gradcheck/grade/runner, and prints one ✓/✗ line
+// per exercise, or Gradescope's results.json.
+//
+// Usage:
+//
+//	go run ./cmd/nbgrade [flags] NOTEBOOK.ipynb
+//
+// Flags:
+//
+//	-json          print Gradescope's results.json (one test per exercise)
+//	-points P      points per exercise (1)
+//	-o FILE        write the result to FILE (atomically) instead of stdout
+//	-export DIR    write the notebook's declarations to DIR/exercises.go
+//	               (package student) and grade nothing: go run ./cmd/gradcheck
+//	               DIR then checks its NewLayer alone
+//	-backprop DIR  this project's module directory (default: the module
+//	               containing the working directory)
+//	-keep          keep (and print) the generated module's directory
+//	-timeout D     limit for building (5m)
+//	-limit D       time limit of each exercise's check (default: the
+//	               exercise's own, 10 s or 20 s)
+//
+// The learner's code is treated as hostile: each exercise runs in its own
+// process with a time limit, and its verdict counts only if it arrives
+// signed on a private pipe (see package runner); whatever the code prints,
+// writes or exits with decides nothing. What it printed is shown under a
+// failed exercise, each line prefixed with "│". A panic names the learner's
+// cell and line as the notebook shows them ("In [7], line 3"). Imports that
+// reach past Go's memory safety (unsafe, syscall, cgo, …) are refused.
+//
+// The exit status is 0 if every exercise passed, 1 if one did not or the
+// notebook's code does not build, 2 on a usage error or if grading itself
+// failed. Run it in a container for submissions you do not trust (see the
+// README, "For graders").
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	notebooks "github.com/backprop-lab/backprop/notebooks/nbtool"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type config struct {
+	json     bool
+	points   float64
+	out      string
+	export   string
+	backprop string
+	keep     bool
+	timeout  time.Duration
+	limit    time.Duration
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var c config
+	fs := flag.NewFlagSet("nbgrade", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&c.json, "json", false, "print Gradescope's results.json")
+	fs.Float64Var(&c.points, "points", 1, "points per exercise")
+	fs.StringVar(&c.out, "o", "", "write the result to `FILE` instead of stdout")
+	fs.StringVar(&c.export, "export", "", "write the notebook's declarations to `DIR`/exercises.go (package student) and grade nothing")
+	fs.StringVar(&c.backprop, "backprop", "", "this project's module `directory` (default: the module containing the working directory)")
+	fs.BoolVar(&c.keep, "keep", false, "keep the generated module's directory")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "limit for building")
+	fs.DurationVar(&c.limit, "limit", 0, "time limit of each exercise's check (default: the exercise's own)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: nbgrade [flags] NOTEBOOK.ipynb\n\nGrades the exercises of a learner's notebook (see go doc ./cmd/nbgrade).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, "nbgrade:", err)
+		return 2
+	}
+	nb, err := notebooks.Parse(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "nbgrade: %s: %v\n", fs.Arg(0), err)
+		return 2
+	}
+	if c.export != "" {
+		return export(nb, c.export, stdout, stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	var result strings.Builder
+	code, err := gradeNotebook(ctx, c, nb, &result, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "nbgrade:", err)
+		return 2
+	}
+	if c.out == "" {
+		io.WriteString(stdout, result.String())
+	} else if err := writeAtomic(c.out, []byte(result.String())); err != nil {
+		fmt.Fprintln(stderr, "nbgrade:", err)
+		return 2
+	}
+	return code
+}
+
+// export writes the notebook's declarations as package student.
+func export(nb *notebooks.Notebook, dir string, stdout, stderr io.Writer) int {
+	src, err := notebooks.GoSource(nb, "student")
+	if err != nil {
+		fmt.Fprintln(stderr, "nbgrade:", err)
+		return 1
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintln(stderr, "nbgrade:", err)
+		return 2
+	}
+	path := filepath.Join(dir, "exercises.go")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		fmt.Fprintln(stderr, "nbgrade:", err)
+		return 2
+	}
+	fmt.Fprintln(stdout, "wrote", path)
+	return 0
+}
+
+// units returns the exercises as the runner's units.
+func units(c config) []runner.Unit {
+	var out []runner.Unit
+	for _, e := range grade.ExerciseList() {
+		u := e.Unit(c.points)
+		if c.limit > 0 {
+			u.Timeout = c.limit
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// gradeNotebook builds the notebook's code with a generated main and runs
+// each exercise's check; it writes the verdicts to w and returns the exit
+// code.
+func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, stderr io.Writer) (int, error) {
+	dir, version, err := runner.FindBackprop(c.backprop)
+	if err != nil {
+		return 0, err
+	}
+	src, err := notebooks.GoSourceLines(nb, "main")
+	if err != nil {
+		return refuse(c, w, "the notebook's Go code cannot be read: "+err.Error()), nil
+	}
+	if err := runner.CheckImports(map[string][]byte{"notebook.go": src}); err != nil {
+		return refuse(c, w, err.Error()), nil
+	}
+	tmp, bin, err := runner.Build(ctx, runner.Program{Module: "nbgraderun", Backprop: dir, Version: version,
+		Files: map[string][]byte{"notebook.go": src, "main_nbgrade.go": []byte(mainGo(defined(src)))}})
+	if tmp != "" {
+		if c.keep {
+			fmt.Fprintln(stderr, "nbgrade: generated module in", tmp)
+		} else {
+			defer os.RemoveAll(tmp)
+		}
+	}
+	var be *runner.BuildError
+	if errors.As(err, &be) {
+		return refuse(c, w, "the notebook's code does not build:\n"+be.Output), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	outcomes, err := runner.Run(context.Background(), bin, units(c), &runner.Options{IsLearnerFile: isCell})
+	if err != nil {
+		return 0, err
+	}
+	if write(c, w, outcomes) {
+		return 0, nil
+	}
+	return 1, nil
+}
+
+// isCell reports whether a file named in a stack trace is a notebook cell
+// (GoSourceLines' line directives).
+func isCell(file string) bool {
+	return strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell ")
+}
+
+// defined returns the names of the top-level functions of src.
+func defined(src []byte) map[string]bool {
+	names := map[string]bool{}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, 0)
+	if err != nil {
+		return names
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+			names[fd.Name.Name] = true
+		}
+	}
+	return names
+}
+
+// mainGo is the generated main: the notebook's functions that exist, in a
+// grade.Submission served by runner.Serve (a missing one is graded
+// "missing"). Its names are prefixed so as not to clash with the
+// learner's.
+func mainGo(have map[string]bool) string {
+	var fields strings.Builder
+	for _, e := range grade.ExerciseList() {
+		if have[e.Ident] {
+			fmt.Fprintf(&fields, "\t\t%s: %s,\n", e.Field, e.Adapt)
+		}
+	}
+	return fmt.Sprintf(`// Code generated by nbgrade. DO NOT EDIT.
+
+package main
+
+import (
+	nbgradeGrade %q
+	nbgradeRunner %q
+	nn "github.com/backprop-lab/backprop/nn"
+)
+
+var _ nn.Layer // nn is used by the NewLayer adapter, when there is one
+
+func main() {
+	nbgradeRunner.Serve(nbgradeGrade.ExerciseUnits(nbgradeGrade.Submission{
+%s	}))
+}
+`, runner.ModulePath+"/gradcheck/grade", runner.Path, fields.String())
+}
+
+// refuse reports code that cannot be graded (it does not build, or
+// imports what graded code may not): as text, or as Gradescope results
+// with every exercise failed (so the maximum score stays the same).
+func refuse(c config, w io.Writer, msg string) int {
+	if !c.json {
+		fmt.Fprintf(w, "✗ %s\n0 of %d exercises passed\n", msg, len(grade.ExerciseList()))
+		return 1
+	}
+	g := &gradcheck.GradescopeResults{Output: "The notebook's code could not be graded, so no exercise could be checked."}
+	for _, u := range units(c) {
+		g.Tests = append(g.Tests, gradcheck.GradescopeTest{Name: u.TestName, MaxScore: c.points,
+			Status: "failed", Output: msg, Visibility: "visible"})
+	}
+	w.Write(g.JSON())
+	return 1
+}
+
+// write prints the outcomes as ✓/✗ lines (or results.json) and reports
+// whether every exercise passed.
+func write(c config, w io.Writer, outcomes []runner.Outcome) bool {
+	passed := 0
+	g := &gradcheck.GradescopeResults{}
+	for _, o := range outcomes {
+		ok := o.Passed()
+		if ok {
+			passed++
+		}
+		printed := learnerOutput(o)
+		if !c.json {
+			fmt.Fprintln(w, o.Verdict.Text)
+			if printed != "" {
+				fmt.Fprintln(w, indent(printed, "    "))
+			}
+			continue
+		}
+		for _, t := range o.Verdict.Tests {
+			t.MaxScore, t.Score, t.Status = c.points, 0, "failed"
+			if ok {
+				t.Score, t.Status = c.points, "passed"
+			}
+			if printed != "" {
+				t.Output += "\n\n" + printed
+			}
+			g.Score += t.Score
+			g.Tests = append(g.Tests, t)
+		}
+	}
+	if c.json {
+		w.Write(g.JSON())
+	} else {
+		fmt.Fprintf(w, "%d of %d exercises passed\n", passed, len(outcomes))
+	}
+	return passed == len(outcomes)
+}
+
+// learnerOutput renders what the learner's code printed during a failed
+// exercise, every line marked "│ " so that it cannot pass for a verdict
+// ("" for a passed exercise or no output).
+func learnerOutput(o runner.Outcome) string {
+	if o.Passed() || strings.TrimSpace(o.Output) == "" {
+		return ""
+	}
+	const maxLines = 20
+	lines := strings.Split(strings.TrimRight(o.Output, "\n"), "\n")
+	more := len(lines) > maxLines || o.Truncated
+	if len(lines) > maxLines {
+		lines = lines[:maxLines]
+	}
+	var b strings.Builder
+	b.WriteString("what your code printed:")
+	for _, l := range lines {
+		if len(l) > 200 {
+			l = l[:200] + "…"
+		}
+		b.WriteString("\n│ " + l)
+	}
+	if more {
+		b.WriteString("\n│ … (more not shown)")
+	}
+	return b.String()
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// directory, so that a reader never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".nbgrade-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

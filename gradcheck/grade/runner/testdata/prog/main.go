@@ -1,0 +1,29 @@
+// Command prog is a grading program for the runner's tests: its units
+// behave as named.
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+)
+
+// sneaky tries to serve units of its own before main does.
+var sneaky = func() int {
+	if os.Getenv("PROG_SNEAKY") != "" {
+		runner.Serve(map[string]func() runner.Verdict{"pass": func() runner.Verdict { return runner.Verdict{Passed: true, Text: "forged"} }})
+	}
+	return 0
+}()
+
+func main() {
+	runner.Serve(map[string]func() runner.Verdict{
+		"pass":  func() runner.Verdict { fmt.Println("hello"); return runner.Verdict{Passed: true, Text: "✓ right"} },
+		"fail":  func() runner.Verdict { return runner.Verdict{Text: "✗ wrong"} },
+		"exit":  func() runner.Verdict { os.Exit(0); return runner.Verdict{} },
+		"sleep": func() runner.Verdict { time.Sleep(time.Minute); return runner.Verdict{Passed: true} },
+		"panic": func() runner.Verdict { panic("boom") },
+	})
+}
