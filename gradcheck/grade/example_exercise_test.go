@@ -71,15 +71,16 @@ func ExampleOutputDelta() {
 }
 
 // Exercise 3, checked by gradcheck as cmd/gradcheck checks a student's
-// package: nn's own dense layer passes; the lab's bug fails, pinned to the
-// input gradient x and, in the network, to W1 and b1.
+// package: nn's own dense layer passes; the lab's bug fails, named first,
+// then pinned to the input gradient x and, in the network, to W1 and b1.
 func ExampleDenseLayer() {
 	dense := func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }
 	buggy := func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} }
 	fmt.Println(grade.DenseLayer(dense).Status)
 	r := grade.DenseLayer(buggy)
 	fmt.Println(r.Status)
-	for _, d := range r.Details {
+	fmt.Println(r.Details[0]) // the cause, first
+	for _, d := range r.Details[1:] {
 		check, msg, _ := strings.Cut(d, "): ")
 		msg, _, _ = strings.Cut(msg, ":")
 		fmt.Printf("%s): %s\n", check, msg)
@@ -87,6 +88,7 @@ func ExampleDenseLayer() {
 	// Output:
 	// passed
 	// failed
+	// Hint: ∂L/∂W is right, but the matrix you return is G·W, the lab's bug: what flows down must pass through the activation's derivative first, as it did for ∂L/∂W.
 	// layer NewLayer(6, 5): gradient with respect to the input x (the matrix Backward returns) is wrong
 	// network 6-5-4-3 (hidden layers by NewLayer): gradient of W1 is wrong
 	// network 6-5-4-3 (hidden layers by NewLayer): gradient of b1 is wrong
@@ -150,23 +152,28 @@ func sgdStep(params []nn.Param, eta float64) {
 func ExampleExercises() {
 	results := grade.Exercises(grade.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
+		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
 	})
 	for _, r := range results {
-		fmt.Printf("%d %-28s %s\n", r.N, r.Title, r.Status)
+		fmt.Printf("%d %-34s %s\n", r.N, r.Title, r.Status)
 	}
 	// Output:
-	// 1 ReLU′                        passed
-	// 2 output delta δ⁽ʰ⁾            passed
-	// 3 dense layer backward         passed
-	// 4 one SGD step                 passed
+	// 1 ReLU′                              passed
+	// 2 output delta δ⁽ʰ⁾                  passed
+	// 3 dense layer backward               passed
+	// 4 one SGD step                       passed
+	// 5 numerical gradient                 passed
+	// 6 tanh layer backward                passed
+	// 7 backward through two hidden layers passed
+	// 8 by hand on the 2-2-2 network       passed
 }
 
 // The verdicts as Gradescope's results.json, 2.5 points per exercise: here
-// exercise 4 is still missing.
+// exercise 4 is still missing, and exercises 5–8 not begun.
 func ExampleExercisesGradescope() {
 	results := grade.Exercises(grade.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer,
-	})
+	})[:4]
 	g := grade.ExercisesGradescope(results, 2.5)
 	fmt.Println("score", g.Score)
 	for _, t := range g.Tests {

@@ -144,31 +144,43 @@ func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 		return missing(res)
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
-		results := Run(DefaultConfig(), newLayer)
-		for _, r := range results {
-			if r.Panic != "" {
-				*res = panicked(*res, firstLine(r.Panic), r.Where)
-				return
+		layerVerdict(res, newLayer)
+		if res.Status == ExerciseFailed && !strings.HasPrefix(res.Summary, "your code panicked") {
+			relu := func(v float64) float64 { return math.Max(v, 0) }
+			if h := activationHint(newLayer, relu, reluPrimes); h != "" {
+				res.Details = append([]string{h}, res.Details...)
 			}
 		}
-		res.Report = results[0].Report
-		var ok []string
-		for _, r := range results {
-			if r.Report.OK() {
-				ok = append(ok, fmt.Sprintf("%s: %s", r.Check, tensorNames(r.Report)))
-				continue
-			}
-			res.Status = ExerciseFailed
-			for _, m := range failures(r.Report) {
-				res.Details = append(res.Details, r.Check+": "+m)
-			}
-		}
-		if res.Status == ExerciseFailed {
-			res.Summary = "wrong: gradcheck finds wrong gradients."
+	})
+}
+
+// layerVerdict fills res with cmd/gradcheck's verdict (Run) on the layers
+// newLayer builds.
+func layerVerdict(res *ExerciseResult, newLayer func(nIn, nOut int) nn.Layer) {
+	results := Run(DefaultConfig(), newLayer)
+	for _, r := range results {
+		if r.Panic != "" {
+			*res = panicked(*res, firstLine(r.Panic), r.Where)
 			return
 		}
-		res.Summary = "right: gradcheck passed " + strings.Join(ok, ", and ") + "."
-	})
+	}
+	res.Report = results[0].Report
+	var ok []string
+	for _, r := range results {
+		if r.Report.OK() {
+			ok = append(ok, fmt.Sprintf("%s: %s", r.Check, tensorNames(r.Report)))
+			continue
+		}
+		res.Status = ExerciseFailed
+		for _, m := range failures(r.Report) {
+			res.Details = append(res.Details, r.Check+": "+m)
+		}
+	}
+	if res.Status == ExerciseFailed {
+		res.Summary = "wrong: gradcheck finds wrong gradients."
+		return
+	}
+	res.Summary = "right: gradcheck passed " + strings.Join(ok, ", and ") + "."
 }
 
 // tensorNames lists the tensors of a report: "W, b, x right".
