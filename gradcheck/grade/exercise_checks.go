@@ -144,7 +144,7 @@ func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 		return missing(res)
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
-		layerVerdict(res, newLayer)
+		layerVerdict(res, "NewLayer", newLayer)
 		if res.Status == ExerciseFailed && !strings.HasPrefix(res.Summary, "your code panicked") {
 			relu := func(v float64) float64 { return math.Max(v, 0) }
 			if h := activationHint(newLayer, relu, reluPrimes); h != "" {
@@ -155,9 +155,11 @@ func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 }
 
 // layerVerdict fills res with cmd/gradcheck's verdict (Run) on the layers
-// newLayer builds.
-func layerVerdict(res *ExerciseResult, newLayer func(nIn, nOut int) nn.Layer) {
-	results := Run(DefaultConfig(), newLayer)
+// newLayer, called name, builds.
+func layerVerdict(res *ExerciseResult, name string, newLayer func(nIn, nOut int) nn.Layer) {
+	c := DefaultConfig()
+	c.Name = name
+	results := Run(c, newLayer)
 	for _, r := range results {
 		if r.Panic != "" {
 			*res = panicked(*res, firstLine(r.Panic), r.Where)

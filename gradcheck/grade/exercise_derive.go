@@ -36,7 +36,7 @@ func TanhLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 		return missing(res)
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
-		layerVerdict(res, newLayer)
+		layerVerdict(res, "NewTanhLayer", newLayer)
 		if res.Status == ExerciseFailed && res.Summary != "" && !strings.HasPrefix(res.Summary, "your code panicked") {
 			if h := activationHint(newLayer, math.Tanh, tanhPrimes); h != "" {
 				res.Details = append([]string{h}, res.Details...)
