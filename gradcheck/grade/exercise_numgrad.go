@@ -37,8 +37,8 @@ const numGradTol = 1e-7
 // error of 1e-7 (one-sided differences do not) and give θ back unchanged.
 // (2) numGradLayer, the learner's use of numGrad on a 4 → 3 layer built by
 // newLayer (exercise 3's), for L = Σ G ⊙ Forward(x) on a batch of 5: it
-// must return ∂L/∂W (3×4) as central differences measure it. If the
-// layer's Backward works, the verdict also says how well it agrees.
+// must return ∂L/∂W (3×4) as central differences measure it. Only the
+// layer's Forward runs (NumGradVsBackward compares with its Backward).
 func NumGrad(numGrad func(loss func() float64, theta *mat.Dense, h float64) *mat.Dense,
 	numGradLayer func(l nn.Layer, x, g *mat.Dense) *mat.Dense, newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 	res := exerciseResult(5)
@@ -150,10 +150,10 @@ func numGradHint(got, want, theta *mat.Dense, f func(*mat.Dense) float64, calls 
 	switch {
 	case mat.Norm(got, math.Inf(1)) == 0:
 		return "Hint: every entry is 0. The loss reads θ itself, so change θ in place (theta.Set) before calling it, and fill the matrix you return."
-	case calls < 2*r*c:
-		return fmt.Sprintf("Hint: the loss was evaluated %d times for %d elements; each element needs its own two evaluations, one on either side.", calls, r*c)
 	case close(oneSided(1)) || close(oneSided(-1)):
 		return "Hint: these are one-sided differences, off by about h·f″/2. Evaluate the loss on both sides of θ_ij, at the same distance h."
+	case calls < 2*r*c:
+		return fmt.Sprintf("Hint: the loss was evaluated %d times for %d elements; each element needs its own two evaluations, one on either side.", calls, r*c)
 	case scaled(2):
 		return "Hint: twice the true gradient: the two evaluation points are 2h apart."
 	case scaled(0.5):
@@ -208,18 +208,29 @@ func numGradOnLayer(res *ExerciseResult, numGradLayer func(nn.Layer, *mat.Dense,
 		return false
 	}
 	res.Summary = fmt.Sprintf("On your layer, numGradW gives the numerical ∂L/∂W (%d×%d).", nOut, nIn)
-	res.Details = append(res.Details, backwardAgreement(l, x, g, got))
 	return true
 }
 
-// backwardAgreement compares the layer's own ∂L/∂W (its Backward, if it
-// works yet) with the learner's numerical one.
-func backwardAgreement(l nn.Layer, x, g, num *mat.Dense) (msg string) {
+// NumGradVsBackward is exercise 5's epilogue, not graded: it builds a
+// 4 → 3 layer with newLayer (random parameters, a batch of 5, a random G)
+// and compares the learner's numerical ∂L/∂W (numGradLayer, L = Σ G ⊙
+// Forward(x)) with the one the layer's own Backward writes, in one
+// sentence. A Backward that panics is reported as not done yet.
+func NumGradVsBackward(numGradLayer func(l nn.Layer, x, g *mat.Dense) *mat.Dense, newLayer func(nIn, nOut int) nn.Layer) (msg string) {
 	defer func() {
-		if recover() != nil {
-			msg = "Your Backward (exercise 3) does not run yet; once it does, this cell compares it with your numGradW."
+		if p := recover(); p != nil {
+			msg = fmt.Sprintf("Cannot compare yet: %v. Finish exercises 3 and 5 first.", p)
 		}
 	}()
+	const nIn, nOut, batch = 4, 3, 5
+	rng := rand.New(rand.NewPCG(5, 7))
+	l := build(newLayer, nIn, nOut, "NewLayer")
+	randomize(l, rng)
+	x, g := uniform(rng, batch, nIn), uniform(rng, batch, nOut)
+	num := numGradLayer(l, mat.DenseCopyOf(x), mat.DenseCopyOf(g))
+	if num == nil || !sameDims(num, l.Params()[0].Value) {
+		return "Cannot compare: numGradW does not return a matrix of W's shape."
+	}
 	l.Forward(mat.DenseCopyOf(x))
 	l.Backward(mat.DenseCopyOf(g))
 	dw := l.Params()[0].Grad
@@ -227,7 +238,7 @@ func backwardAgreement(l nn.Layer, x, g, num *mat.Dense) (msg string) {
 	if worst <= 1e-6 {
 		return fmt.Sprintf("Your Backward's ∂L/∂W agrees with your numGradW: max relative error %.1g.", worst)
 	}
-	return fmt.Sprintf("Your Backward's ∂L/∂W disagrees with your numGradW: relative error %.2g at W(%d, %d), Backward %.6g, numGradW %.6g. One of them is wrong; exercise 3's check says which.",
+	return fmt.Sprintf("Your Backward's ∂L/∂W disagrees with your numGradW: relative error %.2g at W(%d, %d), Backward %.6g, numGradW %.6g. One of them is wrong; the checks of exercises 3 and 5 say which.",
 		worst, i+1, j+1, dw.At(i, j), num.At(i, j))
 }
 
