@@ -52,7 +52,7 @@ func (s ExerciseStatus) String() string {
 
 // ExerciseResult is the verdict on one exercise.
 type ExerciseResult struct {
-	N     int    // exercise number, 1…4 (0 for the final training run)
+	N     int    // exercise number, 1…8 (0 for the final training run)
 	Title string // what is implemented, e.g. "ReLU′"
 	// Func is the name and signature the notebook asks for.
 	Func   string

@@ -285,8 +285,11 @@ func TestTinyAnswersExercise(t *testing.T) {
 // draws, and its answers those of package nn's backward pass.
 func TestTinyNetIsNotebook01s(t *testing.T) {
 	net := lesson.TinyNet()
-	x := mat.NewDense(1, 2, grade.TinyInput.X)
-	net.LossAndGrad(x, []int{grade.TinyInput.Label})
+	x, labels := grade.TinyExample()
+	if x.At(0, 0) != 2 || x.At(0, 1) != -1 || labels[0] != 0 {
+		t.Errorf("exercise 8's example is not the notebook's x = (2, −1), y = (1, 0): %v, %v", mat.Formatted(x), labels)
+	}
+	net.LossAndGrad(x, labels)
 	ps := net.Params()
 	if r := grade.TinyAnswers(func() (float64, float64, float64) {
 		return ps[1].Grad.At(0, 0), ps[1].Grad.At(1, 0), ps[0].Grad.At(0, 1)

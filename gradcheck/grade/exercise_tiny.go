@@ -19,13 +19,18 @@ var exerciseTiny = Exercise{N: 8, Title: "by hand on the 2-2-2 network",
 // TinyTol is how close a hand-computed answer must be (absolutely).
 const TinyTol = 1e-6
 
-// TinyInput is the example of exercise 8, x = (2, −1) with class 1 (label
-// 0 in code): not notebook 01's x = (1, 2), whose numbers that notebook
-// prints, and chosen so that one hidden unit is off.
-var TinyInput = struct {
-	X     []float64
-	Label int
-}{[]float64{2, -1}, 0}
+// tinyX and tinyLabel are the example of exercise 8, x = (2, −1) with
+// class 1 (label 0 in code): not notebook 01's x = (1, 2), whose numbers
+// that notebook prints, and chosen so that one hidden unit is off.
+var (
+	tinyX     = [2]float64{2, -1}
+	tinyLabel = 0
+)
+
+// TinyExample returns exercise 8's example as a 1×2 batch and its label.
+func TinyExample() (*mat.Dense, []int) {
+	return mat.NewDense(1, 2, []float64{tinyX[0], tinyX[1]}), []int{tinyLabel}
+}
 
 // tinyNet is notebook 01's network, lesson.TinyNet (a test keeps the two
 // equal): 2 inputs, 2 ReLU units, 2 softmax outputs.
@@ -55,15 +60,15 @@ type tinySlip struct {
 // δ⁽¹⁾ = ∂E/∂b⁽¹⁾) and, by hand, the values the usual slips give.
 func tinyReference() []tinyAnswer {
 	net := tinyNet()
-	x := mat.NewDense(1, 2, append([]float64(nil), TinyInput.X...))
-	net.LossAndGrad(x, []int{TinyInput.Label})
+	x, labels := TinyExample()
+	net.LossAndGrad(x, labels)
 	ps := net.Params() // W1, b1, W2, b2
 	db1, dw1 := ps[1].Grad, ps[0].Grad
 	w1, b1, w2 := ps[0].Value, ps[1].Value, ps[2].Value
 
 	v1 := affine(x, w1, b1)
 	a2 := net.Forward(x)
-	y := nn.OneHot([]int{TinyInput.Label}, 2)
+	y := nn.OneHot(labels, 2)
 	d2 := []float64{a2.At(0, 0) - y.At(0, 0), a2.At(0, 1) - y.At(0, 1)}
 	// W⁽²⁾ᵀδ⁽²⁾ (right) and W⁽²⁾δ⁽²⁾ (transposed by mistake), per hidden unit.
 	back := func(i int) float64 { return w2.At(0, i)*d2[0] + w2.At(1, i)*d2[1] }
@@ -81,7 +86,7 @@ func tinyReference() []tinyAnswer {
 			{back(i), maskHint},
 		}}
 	}
-	x1, x2 := TinyInput.X[0], TinyInput.X[1]
+	x1, x2 := tinyX[0], tinyX[1]
 	return []tinyAnswer{d1(0), d1(1), {name: "∂E/∂W⁽¹⁾₁₂", right: dw1.At(0, 1), slips: []tinySlip{
 		{-dw1.At(0, 1), signHint},
 		{db1.At(0, 0) * x1, "that is ∂E/∂W⁽¹⁾₁₁: W⁽¹⁾₁₂ connects input 2 to hidden unit 1."},
@@ -94,7 +99,7 @@ func sub(i int) string { return string(rune('₀' + i)) }
 
 // TinyAnswers checks exercise 8: the learner's hand-computed δ⁽¹⁾₁,
 // δ⁽¹⁾₂ and ∂E/∂W⁽¹⁾₁₂ of notebook 01's network (lesson.TinyNet) for the
-// example TinyInput, each to TinyTol; a wrong number is compared with the
+// example TinyExample, each to TinyTol; a wrong number is compared with the
 // values the usual slips give (the sign of a − y, W⁽²⁾ for W⁽²⁾ᵀ, the
 // ReLU′ mask left out, the indices of W swapped) and the slip is named,
 // never the right value.
