@@ -51,7 +51,7 @@ func ExampleExerciseResult_String() {
 	stub := func(v float64) float64 { panic("not implemented") }
 	fmt.Println(grade.ReLUPrime(stub))
 	// Output:
-	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of panic("not implemented") in its cell, run that cell, then this one.
+	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of panic("not implemented") in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.
 }
 
 // Exercise 2: forgetting the 1/N of the batch mean is caught, located and

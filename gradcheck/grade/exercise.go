@@ -109,7 +109,7 @@ func panicked(res ExerciseResult, msg, where string) ExerciseResult {
 	res.Details, res.Report = nil, nil
 	if strings.Contains(msg, notImplemented) {
 		res.Status = ExerciseNotImplemented
-		res.Summary = fmt.Sprintf("not implemented yet: write %s in place of panic(%q) in its cell, run that cell, then this one.", res.Func, notImplemented)
+		res.Summary = fmt.Sprintf("not implemented yet: write %s in place of panic(%q) in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.", res.Func, notImplemented)
 		if res.N == 0 {
 			res.Summary = fmt.Sprintf("not implemented yet: %s still panic with %q; finish exercises 3 and 4 first.", res.Func, notImplemented)
 		}
