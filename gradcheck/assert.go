@@ -2,7 +2,6 @@ package gradcheck
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
@@ -29,54 +28,37 @@ func (t TensorResult) Message(batch int) string {
 	}
 	switch t.Status {
 	case StatusFailed:
+		if d := t.Diagnosis; d != nil && d.Cause == CauseInputModified {
+			return fmt.Sprintf("%s is wrong: %s", what, d)
+		}
 		msg := fmt.Sprintf("%s is wrong: worst at %s: analytic %.4g, numeric %.4g (relative error %.2g); %d of %d checked elements are wrong",
 			what, at, w.Analytic, w.Numeric, w.RelErr, t.Failed, t.Checked)
+		if d := t.Diagnosis; d != nil && d.Cause != CauseUnknown {
+			// The diagnosis first, in one line; the numbers after it.
+			return fmt.Sprintf("%s is wrong: %s. %s", what, d, strings.TrimPrefix(msg, what+" is wrong: "))
+		}
 		if h := hint(t, batch); h != "" {
 			msg += ". Hint: " + h
 		}
 		return msg
+	case StatusNotRun:
+		return fmt.Sprintf("%s was not checked: the loss is not finite at the check point (or next to it)", what)
 	case StatusSuspicious:
 		return fmt.Sprintf("%s is suspicious (not failed): worst at %s: analytic %.6g, numeric %.6g (relative error %.2g)",
 			what, at, w.Analytic, w.Numeric, w.RelErr)
 	case StatusKink:
-		return fmt.Sprintf("%s could not be checked: all %d sampled elements sit at ReLU kinks", what, t.KinkSkipped)
+		return fmt.Sprintf("%s is undecidable at a kink: each of its %d elements sits at a kink of the function (a jump in slope), where the derivative is a convention; not failed", what, t.KinkSkipped)
 	}
 	return fmt.Sprintf("%s is correct (max relative error %.2g over %d elements)", what, t.MaxRelErr, t.Checked)
 }
 
-// hint guesses the cause of a wrong gradient from the ratio analytic /
-// numeric of its worst elements and from the tensor's name.
+// hint is the formula to compare with when the diagnosis found no cause.
 func hint(t TensorResult, batch int) string {
-	var ratios []float64
-	for _, el := range t.Top {
-		if el.Status == StatusFailed && el.Numeric != 0 && el.Row >= 0 {
-			ratios = append(ratios, el.Analytic/el.Numeric)
-		}
-	}
-	if len(ratios) >= 2 {
-		r := ratios[0]
-		same := true
-		for _, q := range ratios[1:] {
-			same = same && math.Abs(q-r) <= 0.02*math.Abs(r)
-		}
-		near := func(x float64) bool { return math.Abs(r-x) <= 0.02*math.Abs(x) }
-		switch {
-		case !same:
-		case near(-1):
-			return "your values have the wrong sign (analytic = −numeric)."
-		case batch > 1 && near(float64(batch)):
-			return fmt.Sprintf("your values are %d times too large, the batch size: average over the batch (divide by N).", batch)
-		case batch > 1 && near(1/float64(batch)):
-			return fmt.Sprintf("your values are %d times too small, the batch size: you divide by N twice.", batch)
-		default:
-			return fmt.Sprintf("your values are %.3g times the true ones everywhere: look for a stray constant factor.", r)
-		}
-	}
 	switch {
 	case t.Name == InputName:
-		return "∂L/∂x = δ·W with δ = φ′(v) ⊙ g; multiplying g instead of δ by W (the lab's bug) or using Wᵀ gives this."
+		return "∂L/∂x = Δ·W (N×n_out)·(n_out×n_in) with Δ = φ′(V) ⊙ G."
 	case strings.HasPrefix(t.Name, "W"):
-		return "∂E/∂W⁽ˢ⁾ = δ⁽ˢ⁾ᵀ·A⁽ˢ⁻¹⁾ (n_out×B)·(B×n_in); if the formula is right, the δ reaching this layer is wrong (check φ′ and the layer above)."
+		return "∂E/∂W⁽ˢ⁾ = Δ⁽ˢ⁾ᵀ·A⁽ˢ⁻¹⁾ (n_out×N)·(N×n_in), the sum over the batch of δ⁽ˢ⁾a⁽ˢ⁻¹⁾ᵀ; if the formula is right, the Δ reaching this layer is wrong (check φ′ and the layer above)."
 	case strings.HasPrefix(t.Name, "b"):
 		return "∂E/∂b⁽ˢ⁾ is the column sum of δ⁽ˢ⁾ over the batch; if that is right, the δ reaching this layer is wrong."
 	}
@@ -84,13 +66,20 @@ func hint(t TensorResult, batch int) string {
 }
 
 // Assert fails t with one short message per wrong tensor of r (see
-// TensorResult.Message) and logs the suspicious ones. It returns r.OK().
+// TensorResult.Message), or with the check error if the check could not
+// run, and logs the suspicious ones. It returns r.OK().
 func Assert(t testing.TB, r *Report) bool {
 	t.Helper()
+	if r.CheckError != nil {
+		t.Errorf("gradcheck %s: check not run: %v", r.Name, r.CheckError)
+		return false
+	}
 	for _, tr := range r.Tensors {
 		switch tr.Status {
 		case StatusFailed:
 			t.Errorf("%s", tr.Message(r.Batch))
+		case StatusKink:
+			t.Logf("%s", tr.Message(r.Batch))
 		case StatusSuspicious:
 			t.Logf("%s", tr.Message(r.Batch))
 		}

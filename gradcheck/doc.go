@@ -40,24 +40,50 @@
 //	1e-4 < r ≤ 1e-2                            suspicious: reported, never failed
 //	r > 1e-2 and the absolute test fails       wrong, if so at every step tried
 //
-// An element that is not clean at h is measured again at h/10, 10h and
-// 100h and keeps its best verdict: a correct gradient is off at h only
+// An element that is not clean at h is measured again at h/10, h/100, 10h
+// and 100h and keeps its best verdict: a correct gradient is off at h only
 // through rounding (cured by a larger step) or truncation (a smaller one),
 // while a wrong one is off by the same amount at every step. The noise floor
 // lets gradients at the float64 noise level (1e-10 in an O(1) loss) pass;
 // it scales with the loss, so the gradients of a function that is itself
 // tiny are still checked by their relative error.
 //
-// Kinks. Where θ ± h straddles a kink (ReLU at v = 0) the central difference
-// says nothing about the one-sided convention ReLU′(0) = 0. For nn.Dense
-// layers (and anything embedding one) the sign pattern of every ReLU unit's
-// v is compared at θ − h, θ and θ + h; a layer of another kind may
-// implement Kinker, and a Func may supply Kinks. Such elements are counted
-// as kink-skipped, never failed. Zero-bias networks have exact kinks (an
-// example whose previous layer is entirely inactive has v = 0 exactly):
-// they are classified as kinks too. When no fingerprint is available, a
-// would-be failure whose second difference f(θ+h) − 2f(θ) + f(θ−h) shows a
-// jump in slope at both h and h/10 is taken for a kink.
+// Kinks are decided from the function's own values, whatever the layer
+// (an nn.Dense or a student's own): a step that crosses a kink near θ is
+// cured by a smaller step of the ladder; an element wrong at every step is
+// examined for a kink at θ itself. There the one-sided slopes
+// R = (f(θ+h) − f(θ))/h and L = (f(θ) − f(θ−h))/h differ by a jump that
+// does not shrink with h (for a smooth f, R − L ≈ f″h does): if the jump
+// at h/100 is above rounding and at least a third of the jump at h/10, θ is
+// at a kink. The derivative there is a convention (ReLU′(0) anywhere in
+// [0, 1], for every unit at its kink, and units whose jumps partly cancel
+// can give any value), so the element is undecidable at a kink
+// (StatusKink, Element.Left and Right): skipped, never failed. A tensor
+// whose every element is undecidable is reported so, not as passed;
+// checking at another point (random parameters) decides it.
+//
+// Reading the gradients. CheckLayer calls a layer only as nn.Layer's
+// contract allows and reads the gradients right after Backward: a layer
+// that clears them in Forward (PyTorch's zero_grad habit) or allocates new
+// ones in Backward passes; Backward gets a copy of G, which it may
+// overwrite. A loss that is not finite at θ (huge weights overflow the
+// cross-entropy) is an error of the check, Report.CheckError
+// (ErrLossNotFinite), not a wrong gradient.
+//
+// Diagnosis. Each wrong tensor's analytic values are compared with what
+// the known mistakes predict from the numeric ones (see Cause: transposed,
+// scaled by a constant, φ′ missing or from the wrong tensor, never written,
+// stale, accumulated, only the first example, rows permuted, the bias
+// summed over the wrong axis or averaged, signs flipped in some rows, the
+// lab's G·W, the input modified in place). In a layer check the layer is
+// read as A = φ(X·Wᵀ + 1bᵀ): Δ is recovered from the numeric ∂L/∂x = Δ·W
+// (or ∂L/∂W = Δᵀ·X) by least squares, and CheckLayer runs the layer on
+// other data first, and once more on the same data after a failure, to
+// tell stale and accumulated gradients. The closest cause is stated first,
+// certain only when it reproduces the analytic values to the numeric error
+// and no other cause does; when nothing fits, the diagnosis says so.
+// ExplainPanic turns a panic of a learner's code into their own file:line,
+// the operands' shapes and the shape rules that fit.
 //
 // Which elements. Mode Auto (the default) checks tensors of up to MaxFull
 // (4096) elements in full, and every vector (a bias) in full whatever its
@@ -79,8 +105,9 @@
 // # Reports
 //
 // A Report holds, per tensor, the counts checked, failed, suspicious and
-// kink-skipped, the largest relative error, the worst element (row, col)
-// with its analytic and numeric values, and the TopK worst. It renders as
+// undecidable at kinks, the largest relative error, the worst element
+// (row, col) with its analytic and numeric values, the TopK worst and, if
+// it is wrong, its Diagnosis, which every rendering states first. It renders as
 // a text table (String), as self-contained HTML for notebooks (HTML), as
 // Gradescope's results.json (Gradescope: one test per tensor, points per
 // tensor configurable), and as short student-friendly sentences with a
@@ -98,8 +125,8 @@
 // which fails with, for example,
 //
 //	gradient with respect to the input x (the matrix Backward returns) is wrong:
-//	worst at (0, 0): analytic -1.213, numeric 0.3513 (relative error 1); 23 of 24
-//	checked elements are wrong. Hint: ∂L/∂x = δ·W with δ = φ′(v) ⊙ g; …
+//	cause (certain): G·W instead of Δ·W (the lab's bug): the φ′ mask is missing
+//	from the gradient passed down; analytic = G·W on 24 checked element(s) …
 //
 // In CI, without writing Go: go run ./cmd/gradcheck [-json] DIR checks the
 // layer built by DIR's exported func NewLayer(nIn, nOut int) L and exits
@@ -109,9 +136,12 @@
 //
 // Parameters are perturbed in place and restored bit for bit; Grad
 // matrices are only read (CheckNetwork and CheckLayer first run the
-// backward pass that fills them). CheckNetwork on a network of *nn.Dense
-// and CheckLayer on an *nn.Dense work on copies, concurrently
-// (Options.Workers); anything else is checked in place on one goroutine.
+// backward pass that fills them). Layers that offer nn.Cloner (nn.Dense
+// does) are checked on copies, concurrently (Options.Workers); anything
+// else in place on one goroutine. A layer that offers nn.Perturbable
+// recomputes only what one changed element changes (for nn.Dense one
+// column of V), which keeps the full check of the lab's network near a
+// second; a student's layer may offer both interfaces too.
 // Programmer errors (a nil or misshapen gradient, duplicate names) panic;
 // a panic of the checked code reaches the caller.
 package gradcheck

@@ -40,7 +40,7 @@ const (
 // only if rounding (cured by 10h, 100h) or truncation (cured by h/10)
 // dominates there, while a wrong gradient is off by the same amount at
 // every step. An element is wrong only if it is wrong at every step tried.
-var ladder = [...]float64{0.1, 10, 100}
+var ladder = [...]float64{0.1, 0.01, 10, 100}
 
 // worker evaluates the function being checked on its own copy of the
 // parameters.
@@ -53,16 +53,15 @@ type worker interface {
 	// element k (row-major) by delta when k ≥ 0, any of its elements when
 	// k < 0.
 	eval(p, k int, delta float64) evaluation
-	// knowsKinks reports whether eval's kink flag can be trusted; if not,
-	// kinks are recognised numerically.
-	knowsKinks() bool
+	// ready prepares the evaluations of params()[p]'s elements; it is
+	// called while every parameter is at θ.
+	ready(p int)
 }
 
 // evaluation is one evaluation of the loss.
 type evaluation struct {
 	loss  float64
 	scale float64 // size of the terms summed: the rounding error is a few ε·scale
-	kink  bool    // the kink fingerprint differs from θ's
 }
 
 // tensor is the engine's view of one parameter tensor.
@@ -119,6 +118,15 @@ func (e *engine) run(name string, maxWorkers int, newWorker func(i int) worker) 
 		e.workers = append(e.workers, newWorker(i))
 	}
 	rep := &Report{Name: name, Seed: e.o.Seed, Options: e.o, Loss: e.workers[0].base().loss}
+	if l := rep.Loss; math.IsNaN(l) || math.IsInf(l, 0) {
+		rep.CheckError = fmt.Errorf("%w: it is %g, so no derivative can be measured there (the check could not run; "+
+			"huge weights or inputs overflow the softmax or the cross-entropy)", ErrLossNotFinite, l)
+		for _, t := range e.ts {
+			rep.Tensors = append(rep.Tensors, TensorResult{Name: t.name, Rows: t.rows, Cols: t.cols, Method: "not run", Status: StatusNotRun})
+		}
+		rep.Elapsed = time.Since(start)
+		return rep
+	}
 	var todo []int // tensors to check element by element
 	if e.o.Mode == Directional {
 		e.parallel(len(e.ts), func(w worker, p int) { e.directional(w, p) })
@@ -155,7 +163,12 @@ func (e *engine) run(name string, maxWorkers int, newWorker func(i int) worker) 
 		}
 	})
 	for _, t := range e.ts {
-		rep.Tensors = append(rep.Tensors, e.summarise(t))
+		rep.results = append(rep.results, t.results)
+		tr := e.summarise(t)
+		if tr.NotFinite > 0 && rep.CheckError == nil {
+			rep.CheckError = fmt.Errorf("%w: next to it, at θ ± h for %d element(s) of %s, so they could not be checked", ErrLossNotFinite, tr.NotFinite, tr.Name)
+		}
+		rep.Tensors = append(rep.Tensors, tr)
 	}
 	rep.Evaluations = int(e.evals.Load())
 	rep.Elapsed = time.Since(start)
@@ -255,146 +268,6 @@ func spotSample(rows, cols, n int, rng interface{ Perm(int) []int }) []int {
 	return out
 }
 
-// probe is one central difference of one element or direction.
-type probe struct {
-	step          float64
-	numeric       float64
-	fPlus, fMinus float64
-	scale         float64 // largest scale of the two evaluations
-	kink          bool
-}
-
-// element compares element k (row-major) of tensor p.
-func (e *engine) element(w worker, p, k int) Element {
-	t := e.ts[p]
-	row, col := k/t.cols, k%t.cols
-	a := t.grad[k]
-	h := e.o.Step
-	first := e.probe(w, p, k, h)
-	if first.kink {
-		return Element{Row: row, Col: col, Analytic: a, Numeric: first.numeric, Step: h, Status: StatusKink,
-			AbsErr: math.Abs(a - first.numeric), RelErr: relErr(a, first.numeric)}
-	}
-	best := e.judge(w, a, first)
-	if best.Status <= StatusOK {
-		best.Row, best.Col = row, col
-		return best
-	}
-	// Not clean at h: measure again at the other steps of the ladder and
-	// keep the best verdict (kinked steps are ignored).
-	var small probe // the h/10 probe, for the numeric kink test
-	for _, m := range ladder {
-		pr := e.probe(w, p, k, h*m)
-		if m < 1 {
-			small = pr
-		}
-		if pr.kink {
-			continue
-		}
-		if el := e.judge(w, a, pr); better(el, best) {
-			best = el
-		}
-	}
-	if best.Status >= StatusSuspicious && !w.knowsKinks() &&
-		e.slopeJump(w, a, first) && !small.kink && e.slopeJump(w, a, small) {
-		best.Status = StatusKink
-	}
-	if best.Status == StatusFailed {
-		// Wrong at every step: show the values at the configured h.
-		best = e.judge(w, a, first)
-	}
-	best.Row, best.Col = row, col
-	return best
-}
-
-// probe measures the central difference of element k of tensor p with step
-// h, using gonum's fd.Derivative with the fd.Central formula (always given
-// explicitly: fd's default is the forward difference).
-func (e *engine) probe(w worker, p, k int, h float64) probe {
-	pr := probe{step: h}
-	v := w.params()[p].Value
-	raw := v.RawMatrix()
-	_, cols := v.Dims()
-	idx := (k/cols)*raw.Stride + k%cols
-	data := raw.Data
-	orig := data[idx]
-	tPlus, tMinus := math.NaN(), math.NaN()
-	n := fd.Derivative(func(t float64) float64 {
-		data[idx] = t
-		ev := w.eval(p, k, t-orig)
-		data[idx] = orig
-		switch {
-		case t > orig:
-			pr.fPlus, tPlus = ev.loss, t
-		case t < orig:
-			pr.fMinus, tMinus = ev.loss, t
-		}
-		pr.kink = pr.kink || ev.kink
-		pr.scale = max(pr.scale, ev.scale)
-		return ev.loss
-	}, orig, &fd.Settings{Formula: fd.Central, Step: h})
-	e.evals.Add(2)
-	// fd divides by the nominal 2h; θ±h rounded to float64 are 2h apart
-	// only up to ε·|θ|, so rescale to the realised step (a no-op for
-	// |θ| ≲ 1, and NaN if h vanished against θ).
-	pr.numeric = n * (2 * h) / (tPlus - tMinus)
-	return pr
-}
-
-// judge classifies analytic value a against the probe pr.
-func (e *engine) judge(w worker, a float64, pr probe) Element {
-	n := pr.numeric
-	el := Element{Analytic: a, Numeric: n, Step: pr.step, AbsErr: math.Abs(a - n), RelErr: relErr(a, n)}
-	if math.IsNaN(a) || math.IsInf(a, 0) || math.IsNaN(n) || math.IsInf(n, 0) {
-		el.Status = StatusFailed
-		el.RelErr = math.Inf(1)
-		return el
-	}
-	el.Tol = e.o.ATol + e.noise(w, pr) + e.o.RTol*math.Abs(n)
-	el.WithinNoise = el.AbsErr <= el.Tol
-	switch {
-	case el.RelErr <= e.o.GoodRel || el.WithinNoise:
-		el.Status = StatusGood
-	case el.RelErr <= e.o.SuspiciousRel:
-		el.Status = StatusOK
-	case el.RelErr <= e.o.WrongRel:
-		el.Status = StatusSuspicious
-	default:
-		el.Status = StatusFailed
-	}
-	return el
-}
-
-// noise is the rounding-noise floor of the central difference pr.
-func (e *engine) noise(w worker, pr probe) float64 {
-	return noiseFactor * eps * max(pr.scale, w.base().scale) / pr.step
-}
-
-// slopeJump reports whether pr looks like a kink: the second difference
-// s = f(θ+h) − 2f(θ) + f(θ−h) is above rounding and at least h·|a − n|/2.
-// For a single kink crossed between θ−h and θ+h, s = h·|a − n|·2 exactly (a
-// piecewise linear f), while a smooth f gives s ≈ f″h², which is that large
-// only if f″ ≥ |a − n|/(2h): a curvature 1e5 times the error.
-func (e *engine) slopeJump(w worker, a float64, pr probe) bool {
-	b := w.base()
-	s := math.Abs(pr.fPlus - 2*b.loss + pr.fMinus)
-	return s > kinkFloor*eps*max(pr.scale, b.scale) && s >= pr.step*math.Abs(a-pr.numeric)/2
-}
-
-// better reports whether x is a better verdict than y: a lower status, or
-// the same status with a smaller relative error.
-func better(x, y Element) bool {
-	if x.Status != y.Status {
-		return x.Status < y.Status
-	}
-	return x.RelErr < y.RelErr
-}
-
-// relErr is the CS231n relative error |a − n| / max(|a| + |n|, tiny).
-func relErr(a, n float64) float64 {
-	return math.Abs(a-n) / max(math.Abs(a)+math.Abs(n), tiny)
-}
-
 // directional compares one directional derivative of tensor p.
 func (e *engine) directional(w worker, p int) {
 	t := e.ts[p]
@@ -425,7 +298,6 @@ func (e *engine) directional(w worker, p int) {
 		}
 		ev := w.eval(p, -1, 0)
 		f := ev.loss
-		pr.kink = pr.kink || ev.kink
 		pr.scale = max(pr.scale, ev.scale)
 		for i := range d {
 			if s > 0 {
@@ -452,9 +324,6 @@ func (e *engine) directional(w worker, p int) {
 	}
 	el := e.judge(w, a, pr)
 	el.Row, el.Col = -1, -1
-	if pr.kink {
-		el.Status = StatusKink
-	}
 	t.direction = &el
 }
 
@@ -466,6 +335,9 @@ func (e *engine) summarise(t *tensor) TensorResult {
 		switch el.Status {
 		case StatusKink:
 			tr.KinkSkipped++
+			continue
+		case StatusNotRun:
+			tr.NotFinite++
 			continue
 		case StatusFailed:
 			tr.Failed++
@@ -494,10 +366,13 @@ func (e *engine) summarise(t *tensor) TensorResult {
 		copy(top[i+1:], top[i:])
 		top[i] = el
 	}
-	if len(top) > 0 {
+	switch {
+	case len(top) > 0:
 		tr.Worst = top[0]
 		tr.Status = top[0].Status
-	} else {
+	case tr.NotFinite > 0:
+		tr.Status = StatusNotRun
+	default:
 		tr.Status = StatusKink
 	}
 	tr.Top = top[:min(e.o.TopK, len(top))]

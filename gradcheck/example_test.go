@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/nn"
@@ -69,7 +70,7 @@ func ExampleCheckLayer() {
 	}
 	// Output:
 	// layer *nn.Dense: passed (3 tensors)
-	// gradient with respect to the input x (the matrix Backward returns) is wrong: worst at (1, 1): analytic -2.051, numeric 0.1751 (relative error 1); 24 of 24 checked elements are wrong. Hint: ∂L/∂x = δ·W with δ = φ′(v) ⊙ g; multiplying g instead of δ by W (the lab's bug) or using Wᵀ gives this.
+	// gradient with respect to the input x (the matrix Backward returns) is wrong: cause (certain): G·W instead of Δ·W (the lab's bug): the φ′ mask is missing from the gradient passed down; analytic = G·W on 24 checked element(s) (residual 0). worst at (1, 1): analytic -2.051, numeric 0.1751 (relative error 1); 24 of 24 checked elements are wrong
 }
 
 // Checking a plain function f(θ) = θ₀² + 3·θ₀·θ₁ whose hand-derived
@@ -267,4 +268,28 @@ func ExampleDefaultOptions() {
 	// RTol 1e-05 ATol 0
 	// good ≤ 1e-07 ok ≤ 0.0001 suspicious ≤ 0.01
 	// MaxFull 4096 Samples 1024 TopK 5
+}
+
+// fakeT stands in for a grader's *testing.T in this example: it prints
+// what the test would report.
+type fakeT struct{ testing.TB }
+
+func (fakeT) Helper()                        {}
+func (fakeT) Errorf(format string, a ...any) { fmt.Printf("FAIL: "+format+"\n", a...) }
+func (fakeT) Logf(format string, a ...any)   {}
+
+// A grader's test is one line per layer: AssertLayer checks the layer on a
+// batch and fails the test with the cause first, here the lab's bug.
+func ExampleAssertLayer() {
+	layer := nn.MustNew(nn.Config{Sizes: []int{6, 5}, Init: nn.Uniform(0.8), Seed: 3}).Dense(1)
+	layer.Act = nn.ReLU
+	x, _ := data()
+	var t testing.TB = fakeT{} // in a real test: the *testing.T
+
+	gradcheck.AssertLayer(t, layer, x, nil) // right: reports nothing
+	r := gradcheck.AssertLayer(t, labBug{layer}, x, nil)
+	fmt.Println("OK:", r.OK(), "cause:", r.Tensor("x").Diagnosis.Cause)
+	// Output:
+	// FAIL: gradient with respect to the input x (the matrix Backward returns) is wrong: cause (certain): G·W instead of Δ·W (the lab's bug): the φ′ mask is missing from the gradient passed down; analytic = G·W on 24 checked element(s) (residual 0). worst at (1, 1): analytic -2.051, numeric 0.1751 (relative error 1); 24 of 24 checked elements are wrong
+	// OK: false cause: G·W instead of Δ·W
 }

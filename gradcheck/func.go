@@ -33,11 +33,10 @@ type Func struct {
 	Loss func() float64
 	// Kinks, if not nil, appends to dst a fingerprint of which side of each
 	// kink (non-differentiable point) the last Loss evaluation was on, e.g.
-	// one byte per ReLU unit: 1 if v > 0, else 0. A comparison whose
-	// evaluations at θ+h and θ−h have a fingerprint different from the one
-	// at θ straddles a kink: it is reported as kink-skipped, never as a
-	// failure. If nil, kinks are recognised numerically (a would-be failure
-	// whose second difference shows a jump in slope; see the package doc).
+	// one byte per ReLU unit: 1 if v > 0, else 0. StepSweep and TaylorTest
+	// use it to mark the steps that cross a kink. The checks do not: they
+	// decide kinks from f's own values (see the package doc), so that a
+	// verdict does not depend on how much a layer tells about itself.
 	Kinks func(dst []byte) []byte
 	// Scale, if not nil, returns the size of the terms that the last Loss
 	// evaluation summed, e.g. Σ|g_i·a_i| for Σ g_i·a_i. The rounding error
@@ -48,10 +47,11 @@ type Func struct {
 }
 
 // Kinker is an optional interface of a layer with kinks (points where it is
-// not differentiable, like ReLU at v = 0) that is not built on nn.Dense.
-// Layers that have methods V() *mat.Dense and Activation() nn.Activation —
-// nn.Dense and every struct embedding it — need not implement it: their
-// ReLU units are fingerprinted from V.
+// not differentiable, like ReLU at v = 0) that is not built on nn.Dense,
+// for the Kinks fingerprint of NetworkFunc and LayerFunc (which StepSweep
+// and TaylorTest show). Layers that have methods V() *mat.Dense and
+// Activation() nn.Activation — nn.Dense and every struct embedding it —
+// need not implement it: their ReLU units are fingerprinted from V.
 type Kinker interface {
 	// KinkPattern appends to dst one byte per non-differentiable unit of the
 	// last Forward saying which side of its kink the unit is on (for ReLU:
@@ -66,7 +66,8 @@ type preActivations interface {
 	Activation() nn.Activation
 }
 
-// knownSmooth are nn's activations without kinks.
+// knownActivation reports whether a is one of nn's activations and whether
+// it is ReLU (the one with kinks), for the kink fingerprints of Func.Kinks.
 func knownActivation(a nn.Activation) (known, relu bool) {
 	switch a {
 	case nn.ReLU:
@@ -122,13 +123,19 @@ func appendSigns(dst []byte, v *mat.Dense) []byte {
 }
 
 // NetworkFunc returns the mean cross-entropy of net on (x, labels) as a
-// Func: it runs net.LossAndGrad once so that the Grad of every parameter
-// (W1, b1, W2, …) holds the analytic gradient, and Loss is net.Loss(x,
+// Func: it runs net.LossAndGrad once and copies the gradients at once, so
+// that the Grad of every parameter (W1, b1, W2, …) holds the analytic
+// gradient (a layer may clear its own in the next Forward), and Loss is net.Loss(x,
 // labels). Kinks fingerprints every ReLU layer (nil if a layer's kinks are
 // unknown, see Kinker). CheckNetwork checks the same function faster.
 func NetworkFunc(net *nn.Network, x *mat.Dense, labels []int) Func {
 	net.LossAndGrad(x, labels)
-	f := Func{Params: net.Params(), Loss: func() float64 { return net.Loss(x, labels) }}
+	ps := net.Params()
+	grads := gradCopies(ps) // read now: a layer may clear them in Forward
+	for i := range ps {
+		ps[i].Grad = grads[i]
+	}
+	f := Func{Params: ps, Loss: func() float64 { return net.Loss(x, labels) }}
 	for _, l := range net.Layers {
 		if !understood(l) {
 			return f
@@ -148,25 +155,25 @@ func NetworkFunc(net *nn.Network, x *mat.Dense, labels []int) Func {
 const InputName = "x"
 
 // LayerFunc returns the layer check's function L(x, θ) = Σ G ⊙ l.Forward(x)
-// (a scalar), where G (B×n_out, standard normal) is a fixed upstream
+// (a scalar), where G (N×n_out, standard normal) is a fixed upstream
 // gradient drawn from seed. Its gradients are what l.Backward(G) computes:
 // ∂L/∂θ for every parameter and ∂L/∂x (a vector-Jacobian product). The
-// returned Params are l.Params() followed by the pseudo-parameter "x"
-// (InputName), a copy of x whose Grad is the matrix Backward returned.
-// LayerFunc runs l.Forward and l.Backward once.
+// returned Params are l.Params() with copies of their gradients, read
+// right after Backward, followed by the pseudo-parameter "x" (InputName),
+// a copy of x whose Grad is the matrix Backward returned. LayerFunc runs
+// l.Forward and l.Backward (on a copy of G) once.
 func LayerFunc(l nn.Layer, x *mat.Dense, seed uint64) Func {
 	xc := mat.DenseCopyOf(x)
 	out := l.Forward(xc)
 	g := upstream(out, seed)
-	gx := l.Backward(g)
-	if gx == nil {
-		panic(fmt.Sprintf("gradcheck: %T.Backward returned nil: a layer must return ∂L/∂x", l))
+	gx := l.Backward(mat.DenseCopyOf(g)) // Backward may overwrite its argument
+	ps := append([]nn.Param(nil), l.Params()...)
+	grads := gradCopies(ps) // read now: a layer may clear them in Forward
+	for i := range ps {
+		ps[i].Grad = grads[i]
 	}
-	if r, c := gx.Dims(); r != xc.RawMatrix().Rows || c != xc.RawMatrix().Cols {
-		panic(fmt.Sprintf("gradcheck: %T.Backward returned ∂L/∂x of shape %d×%d for an input x of shape %d×%d",
-			l, r, c, xc.RawMatrix().Rows, xc.RawMatrix().Cols))
-	}
-	ps := append(append([]nn.Param(nil), l.Params()...), nn.Param{Name: InputName, Value: xc, Grad: mat.DenseCopyOf(gx)})
+	checkInputGrad(l, gx, xc)
+	ps = append(ps, nn.Param{Name: InputName, Value: xc, Grad: mat.DenseCopyOf(gx)})
 	var scale float64
 	f := Func{Params: ps,
 		Loss:  func() (loss float64) { loss, scale = weightedSum(g, l.Forward(xc)); return loss },
@@ -215,6 +222,7 @@ const (
 	streamSpot
 	streamDirection
 	streamTaylor
+	streamProbe
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

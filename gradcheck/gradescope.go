@@ -57,6 +57,14 @@ func (r *Report) Gradescope(o *GradescopeOptions) *GradescopeResults {
 		opt.Prefix = r.Name + ": "
 	}
 	g := &GradescopeResults{Output: fmt.Sprintf("gradcheck %s (mode %s, step %g, seed %d)", r.Summary(), r.Options.Mode, r.Options.Step, r.Seed)}
+	if r.CheckError != nil {
+		// An error of the check, not a wrong gradient: one failed test that
+		// says so, and no verdict per tensor.
+		g.Tests = []GradescopeTest{{Name: opt.Prefix + "check could not run", MaxScore: opt.Default * float64(len(r.Tensors)),
+			Status: "failed", Visibility: opt.Visibility,
+			Output: "check error (not a wrong gradient): " + r.CheckError.Error() + ". Ask your instructor: the check's data or your initial parameters make the loss overflow."}}
+		return g
+	}
 	for _, t := range r.Tensors {
 		maxScore, ok := opt.Points[t.Name]
 		if !ok {

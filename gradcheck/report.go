@@ -1,10 +1,16 @@
 package gradcheck
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
+
+// ErrLossNotFinite is the check error (Report.CheckError) of a loss that is
+// NaN or ±Inf at the check point, or next to it: no derivative can be
+// measured there, so the check could not run. It is not a wrong gradient.
+var ErrLossNotFinite = errors.New("the loss is not finite at the check point")
 
 // Status is the verdict on an element or a tensor, from best to worst.
 type Status int
@@ -21,10 +27,16 @@ const (
 	// StatusFailed: relative error > WrongRel (1e-2) and the absolute test
 	// fails, at every step tried: the gradient is wrong.
 	StatusFailed
-	// StatusKink: the central difference straddles a kink, so it says
-	// nothing about the gradient: the element is skipped, never failed. A
-	// tensor has this status when every sampled element was skipped.
+	// StatusKink: undecidable at a kink. The element is wrong at every step
+	// tried, but θ sits at a kink of f along it (a jump between its
+	// one-sided slopes, Element.Left and Element.Right, that does not shrink
+	// with the step): the derivative there depends on a convention
+	// (ReLU′(0)), so the element is skipped, never failed. A tensor has this
+	// status when every sampled element was skipped.
 	StatusKink
+	// StatusNotRun: the check could not run (the loss is not finite at θ
+	// or θ ± h; see Report.CheckError): neither passed nor failed.
+	StatusNotRun
 )
 
 func (s Status) String() string {
@@ -38,7 +50,9 @@ func (s Status) String() string {
 	case StatusFailed:
 		return "FAILED"
 	case StatusKink:
-		return "kinks only"
+		return "undecidable (kinks)"
+	case StatusNotRun:
+		return "NOT RUN"
 	}
 	return fmt.Sprintf("Status(%d)", int(s))
 }
@@ -62,6 +76,10 @@ type Element struct {
 	// Step is the h of the central difference that decided the verdict.
 	Step   float64
 	Status Status
+	// Left and Right are the one-sided slopes (f(θ) − f(θ−h))/h and
+	// (f(θ+h) − f(θ))/h at h = Step/100 of an element undecidable at a kink
+	// (StatusKink); 0 otherwise.
+	Left, Right float64
 }
 
 // TensorResult is the verdict on one parameter tensor.
@@ -76,6 +94,9 @@ type TensorResult struct {
 	// directional check); Failed and Suspicious count those with that
 	// status; KinkSkipped those skipped at a kink.
 	Checked, Failed, Suspicious, KinkSkipped int
+	// NotFinite counts the elements whose loss was not finite at θ ± h at
+	// every step tried (they are not checked; see Report.CheckError).
+	NotFinite int
 	// MaxRelErr is the largest relative error of the checked elements (the
 	// CS231n number). Elements whose gradient is at the float64 noise level
 	// can show a large one and still pass the absolute test: see Worst.
@@ -90,13 +111,16 @@ type TensorResult struct {
 	// Status is the worst status of the checked elements (StatusKink if
 	// none could be checked).
 	Status Status
+	// Diagnosis is the most likely cause of a wrong gradient (nil if the
+	// tensor did not fail): see Cause.
+	Diagnosis *Diagnosis
 }
 
 // Size returns the number of elements of the tensor.
 func (t TensorResult) Size() int { return t.Rows * t.Cols }
 
-// OK reports whether the tensor did not fail.
-func (t TensorResult) OK() bool { return t.Status != StatusFailed }
+// OK reports whether the tensor did not fail and was checked.
+func (t TensorResult) OK() bool { return t.Status != StatusFailed && t.Status != StatusNotRun }
 
 // Report is the result of a check.
 type Report struct {
@@ -117,10 +141,21 @@ type Report struct {
 	// Evaluations counts the loss evaluations; Elapsed the wall time.
 	Evaluations int
 	Elapsed     time.Duration
+	// CheckError, if not nil, says why the check could not run, in whole
+	// or in part (errors.Is(err, ErrLossNotFinite): the loss is not finite
+	// at θ or next to it). It is an error of the check, not a verdict on
+	// the gradients: commands exit with 2, not 1, and results.json marks
+	// it as such. OK is false.
+	CheckError error
+
+	results [][]Element // every element compared, per tensor (for the diagnosis)
 }
 
-// OK reports whether no tensor failed.
+// OK reports whether the check ran and no tensor failed.
 func (r *Report) OK() bool {
+	if r.CheckError != nil {
+		return false
+	}
 	for _, t := range r.Tensors {
 		if !t.OK() {
 			return false
@@ -132,6 +167,9 @@ func (r *Report) OK() bool {
 // Status returns the worst status of the tensors (kink-only tensors count
 // as good).
 func (r *Report) Status() Status {
+	if r.CheckError != nil {
+		return StatusNotRun
+	}
 	s := StatusGood
 	for _, t := range r.Tensors {
 		if t.Status != StatusKink {
@@ -165,6 +203,9 @@ func (r *Report) Tensor(name string) *TensorResult {
 // Err returns nil if the check passed, else an error whose message names
 // every wrong tensor and its worst element (see TensorResult.Message).
 func (r *Report) Err() error {
+	if r.CheckError != nil {
+		return fmt.Errorf("gradcheck: %s: check not run: %w", r.Name, r.CheckError)
+	}
 	f := r.Failures()
 	if len(f) == 0 {
 		return nil

@@ -118,10 +118,10 @@ func TestAssertMessagesAreShortAndPointed(t *testing.T) {
 		c    gradCase
 		want []string
 	}{
-		"lab bug in a layer": {mutants()[14], []string{"gradient with respect to the input x", "worst at (", "the lab's bug"}},
+		"lab bug in a layer": {mutants()[14], []string{"gradient with respect to the input x", "cause (certain): G·W instead of Δ·W (the lab's bug)", "worst at ("}},
 		"sign flip":          {mutants()[8], []string{"gradient of W1 is wrong", "wrong sign"}},
-		"un-averaged":        {mutants()[5], []string{"7 times too large, the batch size"}},
-		"dW scaled by 2":     {mutants()[1], []string{"gradient of W2 is wrong", "2 times the true ones"}},
+		"un-averaged":        {mutants()[5], []string{"cause (certain): scaled by N = 7, the batch size"}},
+		"dW scaled by 2":     {mutants()[1], []string{"gradient of W2 is wrong: cause (certain): scaled by 2;"}},
 	}
 	for name, tc := range cases {
 		tb := &fakeTB{}

@@ -22,10 +22,22 @@ func (r *Report) Summary() string {
 		}
 	}
 	switch {
+	case r.CheckError != nil:
+		return fmt.Sprintf("%s: CHECK NOT RUN (%v)", r.Name, r.CheckError)
 	case failed > 0:
 		return fmt.Sprintf("%s: FAILED (%d of %d tensors wrong)", r.Name, failed, len(r.Tensors))
 	case susp > 0:
 		return fmt.Sprintf("%s: passed, %d of %d tensors suspicious", r.Name, susp, len(r.Tensors))
+	}
+	var undecided []string
+	for _, t := range r.Tensors {
+		if t.Status == StatusKink {
+			undecided = append(undecided, t.Name)
+		}
+	}
+	if len(undecided) > 0 {
+		return fmt.Sprintf("%s: passed, but %s undecidable: every element sits at a kink (check at another point to decide)",
+			r.Name, strings.Join(undecided, ", "))
 	}
 	if len(r.Tensors) == 1 {
 		return r.Name + ": passed (1 tensor)"

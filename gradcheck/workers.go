@@ -1,7 +1,6 @@
 package gradcheck
 
 import (
-	"bytes"
 	"math"
 
 	"github.com/backprop-lab/backprop/nn"
@@ -10,20 +9,13 @@ import (
 
 // funcWorker evaluates a Func in place (a Func cannot be copied).
 type funcWorker struct {
-	f        Func
-	f0       evaluation
-	basePat  []byte
-	pat      []byte
-	hasKinks bool
+	f  Func
+	f0 evaluation
 }
 
 func newFuncWorker(f Func) *funcWorker {
-	w := &funcWorker{f: f, hasKinks: f.Kinks != nil}
+	w := &funcWorker{f: f}
 	w.f0 = w.evaluate()
-	if w.hasKinks {
-		w.basePat = f.Kinks(nil)
-	}
-	w.f0.kink = false
 	return w
 }
 
@@ -33,173 +25,156 @@ func (w *funcWorker) evaluate() evaluation {
 	if w.f.Scale != nil {
 		ev.scale = w.f.Scale()
 	}
-	if w.hasKinks {
-		w.pat = w.f.Kinks(w.pat[:0])
-		ev.kink = !bytes.Equal(w.pat, w.basePat)
-	}
 	return ev
 }
 
 func (w *funcWorker) params() []nn.Param                  { return w.f.Params }
+func (w *funcWorker) ready(int)                           {}
 func (w *funcWorker) base() evaluation                    { return w.f0 }
-func (w *funcWorker) knowsKinks() bool                    { return w.hasKinks }
 func (w *funcWorker) eval(_, _ int, _ float64) evaluation { return w.evaluate() }
 
-// netWorker evaluates the mean cross-entropy of a network. It exploits the
-// layered structure, which is exact for any layer whose Forward depends
-// only on its input and its own parameters:
+// stack evaluates a chain of layers from layer s on, exploiting the layered
+// structure, which is exact for any layer whose Forward depends only on its
+// input and its own parameters:
 //
 //   - a parameter of layer s changes only layers s, s+1, …, so the forward
 //     pass restarts at layer s from a stored copy of its input at θ;
-//   - for a layer that is exactly an *nn.Dense, changing W[i,j] by Δ changes
-//     only column i of V = X·Wᵀ + 1bᵀ, by Δ·X[:,j] (b[i]: by Δ), so that
-//     column is updated instead of recomputing X·Wᵀ: O(B) instead of
-//     O(B·n_in·n_out) work. This is the same function rounded differently;
-//     TestNetworkPathsAgree checks it against the plain evaluation.
+//   - a layer that offers nn.Perturbable recomputes its output after a
+//     change of one element (for nn.Dense: one column of V) instead of
+//     running Forward: O(N·n_out) instead of O(N·n_in·n_out) work. This is
+//     the same function rounded differently; TestNetworkPathsAgree checks it
+//     against the plain evaluation.
+//
+// ForwardPerturbed reads the values cached by the layer's last Forward, so a
+// Perturbable layer whose last Forward was not on its input at θ (stale) is
+// first run on it again.
+type stack struct {
+	layers  []nn.Layer
+	in      []*mat.Dense // input of each layer at θ (copies)
+	pert    []nn.Perturbable
+	stale   []bool
+	layerOf []int // parameter → layer
+	local   []int // parameter → index in its layer's Params
+	fast    bool
+}
+
+func newStack(layers []nn.Layer, x *mat.Dense, fast bool) (*stack, *mat.Dense) {
+	L := len(layers)
+	s := &stack{layers: layers, in: make([]*mat.Dense, L), pert: make([]nn.Perturbable, L), stale: make([]bool, L), fast: fast}
+	a := x
+	for i, l := range layers {
+		for k := range l.Params() {
+			s.layerOf = append(s.layerOf, i)
+			s.local = append(s.local, k)
+		}
+		s.in[i] = mat.DenseCopyOf(a)
+		a = l.Forward(s.in[i])
+		if p, ok := l.(nn.Perturbable); ok && fast && len(l.Params()) > 0 && samePerturbed(p, a) {
+			s.pert[i] = p
+		}
+	}
+	return s, a
+}
+
+// eval returns the output of the last layer after element k (row-major;
+// k < 0: any elements) of parameter p changed by delta (in place).
+func (s *stack) eval(p, k int, delta float64, cols int) *mat.Dense {
+	from := s.layerOf[p]
+	var a *mat.Dense
+	if pl := s.pert[from]; pl != nil && k >= 0 && !s.stale[from] {
+		a = pl.ForwardPerturbed(s.local[p], k/cols, k%cols, delta)
+	} else {
+		a = s.layers[from].Forward(s.in[from])
+		s.stale[from] = true
+	}
+	for l := from + 1; l < len(s.layers); l++ {
+		a = s.layers[l].Forward(a)
+		s.stale[l] = true
+	}
+	return a
+}
+
+// samePerturbed reports whether l.ForwardPerturbed(0, 0, 0, 0) agrees with
+// the output a of its last Forward. It guards against a promoted method: a
+// type that embeds an nn.Dense but computes a Forward of its own has the
+// embedded layer's ForwardPerturbed, which does not know that Forward.
+func samePerturbed(l nn.Perturbable, a *mat.Dense) bool {
+	return mat.EqualApprox(mat.DenseCopyOf(a), l.ForwardPerturbed(0, 0, 0, 0), 1e-12)
+}
+
+// ready runs a stale Perturbable layer that parameter p belongs to on its
+// input at θ again; it must be called while every parameter is at θ.
+func (s *stack) ready(p int) {
+	l := s.layerOf[p]
+	if s.pert[l] != nil && s.stale[l] {
+		s.pert[l].Forward(s.in[l])
+		s.stale[l] = false
+	}
+}
+
+// netWorker evaluates the mean cross-entropy of a network (see stack).
 type netWorker struct {
-	net     *nn.Network
-	x       *mat.Dense
-	labels  []int
-	ps      []nn.Param
-	layerOf []int // parameter → layer index
-	isBias  []bool
-	dense   []*nn.Dense  // exact *nn.Dense layers (nil otherwise)
-	in      []*mat.Dense // input of each layer at θ
-	v       []*mat.Dense // V of each exact Dense layer at θ
-	vs, as  []*mat.Dense // scratch V and A of each exact Dense layer
-	basePat [][]byte     // kink fingerprint of each layer at θ
-	pat     []byte
-	known   bool
-	f0      evaluation
-	fast    bool // use the column update for exact Dense layers
+	st     *stack
+	labels []int
+	ps     []nn.Param
+	cols   []int
+	f0     evaluation
 }
 
 func newNetWorker(net *nn.Network, x *mat.Dense, labels []int, fast bool) *netWorker {
-	L := len(net.Layers)
-	w := &netWorker{net: net, x: x, labels: labels, ps: net.Params(), fast: fast, known: true,
-		dense: make([]*nn.Dense, L), in: make([]*mat.Dense, L), v: make([]*mat.Dense, L),
-		vs: make([]*mat.Dense, L), as: make([]*mat.Dense, L), basePat: make([][]byte, L)}
-	for s, l := range net.Layers {
-		ps := l.Params()
-		for i := range ps {
-			w.layerOf = append(w.layerOf, s)
-			w.isBias = append(w.isBias, i == 1)
-		}
-		if d, ok := l.(*nn.Dense); ok {
-			w.dense[s] = d
-		}
-		w.known = w.known && understood(l)
+	w := &netWorker{labels: labels, ps: net.Params()}
+	for _, p := range w.ps {
+		w.cols = append(w.cols, p.Value.RawMatrix().Cols)
 	}
-	a := x
-	for s, l := range net.Layers {
-		w.in[s] = mat.DenseCopyOf(a)
-		a = l.Forward(w.in[s])
-		w.basePat[s] = layerPattern(nil, l)
-		if d := w.dense[s]; d != nil {
-			w.v[s] = mat.DenseCopyOf(d.V())
-			w.vs[s] = mat.DenseCopyOf(d.V())
-			w.as[s] = mat.DenseCopyOf(a)
-		}
-	}
+	var a *mat.Dense
+	w.st, a = newStack(net.Layers, x, fast)
 	w.f0.loss, _ = nn.CrossEntropy(a, labels)
 	w.f0.scale = math.Abs(w.f0.loss) // a mean of −ln a ≥ 0: no cancellation
 	return w
 }
 
 func (w *netWorker) params() []nn.Param { return w.ps }
+func (w *netWorker) ready(p int)        { w.st.ready(p) }
 func (w *netWorker) base() evaluation   { return w.f0 }
-func (w *netWorker) knowsKinks() bool   { return w.known }
 
 func (w *netWorker) eval(p, k int, delta float64) evaluation {
-	s := w.layerOf[p]
-	var a *mat.Dense
-	kink := false
-	if d := w.dense[s]; d != nil && w.fast && k >= 0 {
-		a, kink = w.column(s, d, p, k, delta)
-	} else {
-		a = w.net.Layers[s].Forward(w.in[s])
-		kink = w.kinked(s)
-	}
-	for l := s + 1; l < len(w.net.Layers); l++ {
-		a = w.net.Layers[l].Forward(a)
-		kink = kink || w.kinked(l)
-	}
-	loss, _ := nn.CrossEntropy(a, w.labels)
-	return evaluation{loss: loss, scale: math.Abs(loss), kink: kink}
-}
-
-// column evaluates exact Dense layer s after element k of its parameter p
-// changed by delta, by updating one column of V, and returns A and whether
-// a ReLU unit of that column changed sides.
-func (w *netWorker) column(s int, d *nn.Dense, p, k int, delta float64) (*mat.Dense, bool) {
-	nIn, _ := d.Dims()
-	i, j := k, -1
-	if !w.isBias[p] {
-		i, j = k/nIn, k%nIn
-	}
-	v, vs, x := w.v[s].RawMatrix(), w.vs[s].RawMatrix(), w.in[s].RawMatrix()
-	for n := 0; n < v.Rows; n++ {
-		dv := delta
-		if j >= 0 {
-			dv *= x.Data[n*x.Stride+j]
-		}
-		vs.Data[n*vs.Stride+i] = v.Data[n*v.Stride+i] + dv
-	}
-	d.Act.Forward(w.as[s], w.vs[s])
-	_, relu := knownActivation(d.Act)
-	kink := false
-	for n := 0; n < v.Rows; n++ {
-		old, new := v.Data[n*v.Stride+i], vs.Data[n*vs.Stride+i]
-		kink = kink || (relu && (old > 0) != (new > 0))
-		vs.Data[n*vs.Stride+i] = old
-	}
-	return w.as[s], kink
-}
-
-// kinked reports whether layer s's fingerprint differs from θ's.
-func (w *netWorker) kinked(s int) bool {
-	w.pat = layerPattern(w.pat[:0], w.net.Layers[s])
-	return !bytes.Equal(w.pat, w.basePat[s])
+	loss, _ := nn.CrossEntropy(w.st.eval(p, k, delta, w.cols[p]), w.labels)
+	return evaluation{loss: loss, scale: math.Abs(loss)}
 }
 
 // layerWorker evaluates L(x, θ) = Σ G ⊙ l.Forward(x) on its own layer (a
-// copy for *nn.Dense) and its own copy of x.
+// copy for an nn.Cloner) and its own copy of x, the last parameter.
 type layerWorker struct {
-	l       nn.Layer
-	g, x    *mat.Dense
-	ps      []nn.Param
-	basePat []byte
-	pat     []byte
-	known   bool
-	f0      evaluation
+	st   *stack
+	g    *mat.Dense
+	ps   []nn.Param
+	cols []int
+	f0   evaluation
 }
 
 func newLayerWorker(l nn.Layer, x, g *mat.Dense) *layerWorker {
-	xc := mat.DenseCopyOf(x)
-	w := &layerWorker{l: l, g: g, x: xc, known: understood(l)}
+	w := &layerWorker{g: g}
+	var a *mat.Dense
+	w.st, a = newStack([]nn.Layer{l}, x, true)
+	xc := w.st.in[0] // perturbed in place as the parameter "x"
 	w.ps = append(append([]nn.Param(nil), l.Params()...), nn.Param{Name: InputName, Value: xc, Grad: xc})
-	w.f0.loss, w.f0.scale = weightedSum(g, l.Forward(xc))
-	w.basePat = layerPattern(nil, l)
+	for _, p := range w.ps {
+		w.cols = append(w.cols, p.Value.RawMatrix().Cols)
+	}
+	w.st.layerOf = append(w.st.layerOf, 0)
+	w.st.local = append(w.st.local, -1)
+	w.f0.loss, w.f0.scale = weightedSum(g, a)
 	return w
 }
 
 func (w *layerWorker) params() []nn.Param { return w.ps }
+func (w *layerWorker) ready(p int)        { w.st.ready(p) }
 func (w *layerWorker) base() evaluation   { return w.f0 }
-func (w *layerWorker) knowsKinks() bool   { return w.known }
-func (w *layerWorker) eval(_, _ int, _ float64) evaluation {
+func (w *layerWorker) eval(p, k int, delta float64) evaluation {
+	if p == len(w.ps)-1 { // x: Forward on the changed input
+		k = -1
+	}
 	var ev evaluation
-	ev.loss, ev.scale = weightedSum(w.g, w.l.Forward(w.x))
-	w.pat = layerPattern(w.pat[:0], w.l)
-	ev.kink = !bytes.Equal(w.pat, w.basePat)
+	ev.loss, ev.scale = weightedSum(w.g, w.st.eval(p, k, delta, w.cols[p]))
 	return ev
-}
-
-// copyDense returns an independent copy of an nn.Dense (weights, bias,
-// activation).
-func copyDense(d *nn.Dense) *nn.Dense {
-	nIn, nOut := d.Dims()
-	c := nn.NewDense(nIn, nOut, d.Act)
-	c.W.Copy(d.W)
-	c.B.Copy(d.B)
-	return c
 }

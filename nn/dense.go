@@ -20,6 +20,20 @@ type Param struct {
 // Layer is one differentiable stage of a network, acting on a batch with one
 // example per row. A student's own layer implements it to be trained by
 // Network and checked by package gradcheck.
+//
+// The contract, which Network and gradcheck rely on and nothing more:
+//   - Forward(x) may overwrite anything the layer caches, and may clear its
+//     gradients (PyTorch's zero_grad habit); it reads x but never changes it
+//     (x belongs to the layer below).
+//   - Backward(g) refers to the batch of the last Forward; it may overwrite g
+//     (its δ computed in place) and leaves every parameter gradient holding
+//     ∂E/∂θ for that batch alone: overwritten, or added to gradients that
+//     Forward cleared, never added to those of an earlier call.
+//   - The gradients are read after Backward and before the next Forward or
+//     Backward, through a fresh call of Params (a layer may allocate new
+//     Grad matrices in Backward).
+//   - Params returns, on every call, the same Value matrices, which Forward
+//     reads: a change of an element in place changes the next Forward.
 type Layer interface {
 	// Forward maps x (B×n_in) to the layer's output (B×n_out), caching what
 	// Backward needs. The result is owned by the layer (see the package doc).
@@ -51,6 +65,7 @@ type Dense struct {
 
 	x, u, v, a, delta, gx *mat.Dense
 	wT, deltaT            transposed // cached Wᵀ and δᵀ views
+	pv, pa                *mat.Dense // ForwardPerturbed's V and A
 }
 
 // transposed caches m.T(): calling T() boxes a new value on every call, and

@@ -1,7 +1,8 @@
 // Command autograder builds a Gradescope autograder zip for the exercises
 // notebook, following Gradescope's documented layout: setup.sh and
 // run_autograder at the root of the zip, this module's tracked files under
-// backprop/ (Gradescope extracts the zip into /autograder/source). setup.sh
+// backprop/ (Gradescope extracts the zip into /autograder/source), except
+// the solutions, which the learner's code could read there. setup.sh
 // installs the Go toolchain this command runs with, downloads the modules
 // go.sum pins and builds cmd/nbgrade; run_autograder grades
 // /autograder/submission/10-exercises.ipynb (or the submission's only
@@ -83,6 +84,9 @@ func build(out, dir string, points float64) error {
 		}
 	}
 	for _, f := range files {
+		if instructorOnly(f) {
+			continue
+		}
 		r, err := os.Open(filepath.Join(dir, f))
 		if err != nil {
 			return err
@@ -108,6 +112,14 @@ func add(zw *zip.Writer, name string, mode fs.FileMode, r io.Reader) error {
 	}
 	_, err = io.Copy(w, r)
 	return err
+}
+
+// instructorOnly reports whether a file must stay out of the zip: the
+// solutions notebook (the learner's code runs in the container and could
+// print any file it reads into its results).
+func instructorOnly(path string) bool {
+	p := filepath.ToSlash(path)
+	return strings.Contains(p, "solutions") || strings.HasPrefix(p, "notebooks/instructor/")
 }
 
 // moduleFiles lists the module's files: those git tracks, else every file

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +95,12 @@ func TestAutograderEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	unzip(t, zipPath, filepath.Join(root, "source"))
+	filepath.WalkDir(filepath.Join(root, "source"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && (strings.Contains(d.Name(), "solutions") || d.Name() == "instructor") {
+			t.Errorf("the zip ships %s, which the learner's code could read", path)
+		}
+		return nil
+	})
 	for _, f := range []string{"setup.sh", "run_autograder"} {
 		if fi, err := os.Stat(filepath.Join(root, "source", f)); err != nil || fi.Mode().Perm()&0o100 == 0 {
 			t.Fatalf("%s is not an executable at the zip's root: %v", f, err)

@@ -64,6 +64,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -298,5 +299,40 @@ func placeStudent(student, ourDir string, p *runner.Program) (string, map[string
 		p.Replace[modPath] = modDir
 	}
 	p.Overlay = map[string][]byte{filepath.Join(student, firstName): first}
+	if modPath != runner.ModulePath {
+		// The package's imports from its own module are initialised before
+		// it: give each package of the module the same first import.
+		for dir, name := range packageDirs(modDir) {
+			if dir != student {
+				p.Overlay[filepath.Join(dir, firstName)] = []byte(fmt.Sprintf("package %s\n\nimport _ %q\n", name, runner.Path))
+			}
+		}
+	}
 	return importPath, srcs, nil
+}
+
+// packageDirs returns the directories under root (skipping testdata,
+// vendor and hidden ones) holding a non-main Go package, with its name.
+func packageDirs(root string) map[string]string {
+	out := map[string]string{}
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if n := d.Name(); path != root && (n == "testdata" || n == "vendor" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		dir := filepath.Dir(path)
+		if _, seen := out[dir]; seen || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		if f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly); err == nil && f.Name.Name != "main" {
+			out[dir] = f.Name.Name
+		}
+		return nil
+	})
+	return out
 }

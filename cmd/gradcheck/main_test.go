@@ -124,6 +124,27 @@ func TestHostileLayers(t *testing.T) {
 	}
 }
 
+// A package whose init reads fd 3 finds it closed: the runner, imported
+// by a file the command adds to the package, took the key first. The pass
+// it signs with what it found is rejected.
+func TestStolenKeyForgesNothing(t *testing.T) {
+	// steal: the package's own init; stealmod: an init in another package
+	// of the student's module, which the package imports.
+	for _, dir := range []string{"testdata/hostile/steal", "testdata/hostile/stealmod/layer"} {
+		code, out, errOut := runCmd(t, "-json", dir)
+		var doc struct {
+			Score float64
+			Tests []struct{ Output string }
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: %v\n%s%s", dir, err, out, errOut)
+		}
+		if code != 1 || doc.Score != 0 || len(doc.Tests) != 2 || !strings.Contains(doc.Tests[0].Output, "2 forged result lines were ignored") {
+			t.Errorf("%s: exit %d\n%s\n%s", dir, code, out, errOut)
+		}
+	}
+}
+
 // A panic in the student's code names the student's file and line.
 func TestPanicNamesStudentLine(t *testing.T) {
 	code, out, errOut := runCmd(t, "testdata/hostile/panic")

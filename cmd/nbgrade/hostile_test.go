@@ -20,7 +20,7 @@ import (
 // hostileNotebook is the solutions notebook with code cells appended: a
 // later declaration replaces an earlier one (as when a learner runs a
 // changed cell again), so each cell below replaces one solution.
-func hostileNotebook(t *testing.T, cells ...string) string {
+func hostileNotebook(t testing.TB, cells ...string) string {
 	t.Helper()
 	data, err := os.ReadFile(solutionsNotebook)
 	if err != nil {

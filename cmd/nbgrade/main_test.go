@@ -121,7 +121,7 @@ func TestLabBugFailsExercise3(t *testing.T) {
 		"✓ Exercise 1", "✓ Exercise 2", "✗ Exercise 3 (dense layer backward): wrong",
 		"gradient with respect to the input x (the matrix Backward returns) is wrong",
 		"gradient of W1 is wrong", "✓ Exercise 4", "7 of 8 exercises passed, 10 of 12 points",
-		"the matrix you return is G·W, the lab's bug", "[0/2 points]",
+		"G·W instead of Δ·W (the lab's bug)", "[0/2 points]",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -1,12 +1,20 @@
 package grade
 
-// The automatic checks of the exercises notebook (10-exercises). Each Grade function
-// calls the learner's code, compares it with what gradcheck measures, and
-// returns a verdict that prints as one ✓/✗ line plus details: which
-// element is wrong and a hint. A stub that panics with "not implemented"
-// gives "not implemented yet", any other panic is reported, not raised, so
-// a notebook full of stubs runs to the end. Exercises and GradeMain
-// Exercises grades a whole submission; cmd/nbgrade runs it on a learner's notebook.
+// The automatic checks of the exercises notebook (10-exercises). Each check
+// (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn) calls the
+// learner's code, compares it with what gradcheck measures, and returns a
+// verdict that prints as one ✓/✗ line, the most likely cause first, plus
+// details: which element is wrong, the diagnosis's evidence, a hint. A
+// stub that panics with "not implemented" gives "not implemented yet", any
+// other panic is reported with the learner's line, not raised, so a
+// notebook full of stubs runs to the end. Exercises grades a whole
+// Submission; cmd/nbgrade runs ExerciseUnits on a learner's notebook, one
+// process per exercise.
+//
+// Adding an exercise: a Submission field, a check function returning an
+// ExerciseResult, a line in exercises (the notebook's function name, the
+// field, the adapter expression, the time limit) and a case in
+// Exercise.Check; cmd/nbgrade and the Gradescope autograder pick it up.
 
 import (
 	"fmt"

@@ -145,14 +145,13 @@ func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
 		layerVerdict(res, "NewLayer", newLayer)
-		if res.Status == ExerciseFailed && !strings.HasPrefix(res.Summary, "your code panicked") {
-			relu := func(v float64) float64 { return math.Max(v, 0) }
-			if h := activationHint(newLayer, relu, reluPrimes); h != "" {
-				res.Details = append([]string{h}, res.Details...)
-			}
-		}
+		leadWithCause(res, newLayer, func(v float64) float64 { return math.Max(v, 0) }, reluPrimes)
 	})
 }
+
+// wrongGradients is the summary of a wrong layer whose cause gradcheck
+// cannot name.
+const wrongGradients = "wrong: gradcheck finds wrong gradients."
 
 // layerVerdict fills res with cmd/gradcheck's verdict (Run) on the layers
 // newLayer, called name, builds.
@@ -162,7 +161,11 @@ func layerVerdict(res *ExerciseResult, name string, newLayer func(nIn, nOut int)
 	results := Run(c, newLayer)
 	for _, r := range results {
 		if r.Panic != "" {
-			*res = panicked(*res, firstLine(r.Panic), r.Where)
+			msg, _, _ := strings.Cut(firstLine(r.Panic), " (in ")
+			*res = panicked(*res, msg, r.Where)
+			if res.Status == ExerciseFailed && r.Shapes != "" {
+				res.Details = []string{r.Shapes}
+			}
 			return
 		}
 	}
@@ -179,10 +182,29 @@ func layerVerdict(res *ExerciseResult, name string, newLayer func(nIn, nOut int)
 		}
 	}
 	if res.Status == ExerciseFailed {
-		res.Summary = "wrong: gradcheck finds wrong gradients."
+		res.Summary = wrongGradients
+		if cause := firstCause(results); cause != "" {
+			res.Summary = "wrong: " + cause + "."
+		}
 		return
 	}
 	res.Summary = "right: gradcheck passed " + strings.Join(ok, ", and ") + "."
+}
+
+// firstCause is the one-line diagnosis of the first wrong tensor that has
+// one (the layer check before the network check), with its confidence and
+// without its evidence: "cause (certain): the φ′ mask is missing: Δ = G
+// instead of Δ = φ′(V) ⊙ G". It is "" when no known cause fits.
+func firstCause(results []Result) string {
+	for _, r := range results {
+		for _, t := range r.Report.Failures() {
+			if d := t.Diagnosis; d != nil && d.Cause != gradcheck.CauseUnknown {
+				line, _, _ := strings.Cut(d.String(), "; ")
+				return line + " (" + t.Name + ")"
+			}
+		}
+	}
+	return ""
 }
 
 // tensorNames lists the tensors of a report: "W, b, x right".
@@ -216,7 +238,7 @@ func SGDStep(step func(params []nn.Param, eta float64)) ExerciseResult {
 		x, labels := exerciseBatch(7, 8, 6, 3)
 		r := gradcheck.CheckNetwork(net, x, labels, nil) // leaves the verified gradients in net
 		if !r.OK() {
-			panic("lesson: SGDStep: nn's own gradients failed gradcheck:\n" + r.Text())
+			panic("grade: SGDStep: nn's own gradients failed gradcheck:\n" + r.Text())
 		}
 		res.Report = r
 		before := net.Loss(x, labels)

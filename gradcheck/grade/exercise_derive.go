@@ -37,11 +37,7 @@ func TanhLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
 		layerVerdict(res, "NewTanhLayer", newLayer)
-		if res.Status == ExerciseFailed && res.Summary != "" && !strings.HasPrefix(res.Summary, "your code panicked") {
-			if h := activationHint(newLayer, math.Tanh, tanhPrimes); h != "" {
-				res.Details = append([]string{h}, res.Details...)
-			}
-		}
+		leadWithCause(res, newLayer, math.Tanh, tanhPrimes)
 	})
 }
 
@@ -65,6 +61,17 @@ var tanhPrimes = []derivative{
 var reluPrimes = []derivative{
 	{"", func(v, _ float64) float64 { return step(v) }},
 	{"no derivative at all: Δ = G, the ReLU′ mask left out", func(_, _ float64) float64 { return 1 }},
+}
+
+// leadWithCause names the slip of a wrong layer in res's summary, when
+// gradcheck's diagnosis could not and activationHint can.
+func leadWithCause(res *ExerciseResult, newLayer func(nIn, nOut int) nn.Layer, phi func(float64) float64, primes []derivative) {
+	if res.Status != ExerciseFailed || res.Summary != wrongGradients {
+		return
+	}
+	if h := activationHint(newLayer, phi, primes); h != "" {
+		res.Summary = "wrong: " + h + "."
+	}
 }
 
 // activationHint runs a 4 → 3 layer built by newLayer (whose activation is
@@ -102,13 +109,13 @@ func activationHint(newLayer func(nIn, nOut int) nn.Layer, phi func(float64) flo
 			continue
 		}
 		if k > 0 {
-			return "Hint: your ∂L/∂W uses " + m.name + "."
+			return "your ∂E/∂W uses " + m.name
 		}
 		if dx != nil && sameDims(dx, x) {
 			lab := new(mat.Dense)
 			lab.Mul(g, w)
 			if mat.EqualApprox(dx, lab, 1e-9) {
-				return "Hint: ∂L/∂W is right, but the matrix you return is G·W, the lab's bug: what flows down must pass through the activation's derivative first, as it did for ∂L/∂W."
+				return "∂E/∂W is right, but the matrix you return is G·W, the lab's bug: what flows down must pass through the activation's derivative first, as it did for ∂E/∂W"
 			}
 		}
 		return ""

@@ -133,8 +133,10 @@ type Result struct {
 	Check  string
 	Report *gradcheck.Report
 	// Panic is the student's panic with its stack, if the check panicked;
-	// Where is the student's function and line it came from ("" if unknown).
-	Panic, Where string
+	// Where is the student's function and line it came from ("" if
+	// unknown); Shapes the operands' shapes and the products that fit them
+	// ("" if unknown).
+	Panic, Where, Shapes string
 }
 
 // OK reports whether the check ran and passed.
@@ -183,7 +185,9 @@ func (c Config) check(id string, newLayer func(nIn, nOut int) nn.Layer) Result {
 	switch id {
 	case LayerCheck:
 		rng := rand.New(rand.NewPCG(c.Seed, 0x6772616465)) // "grade"
-		return guard(names[0], func() *gradcheck.Report {
+		shapes := []gradcheck.Operand{{Name: "X", Rows: c.Batch, Cols: c.In}, {Name: "G", Rows: c.Batch, Cols: c.Out},
+			{Name: "Δ", Rows: c.Batch, Cols: c.Out}, {Name: "W", Rows: c.Out, Cols: c.In}}
+		return guard(names[0], shapes, func() *gradcheck.Report {
 			l := build(newLayer, c.In, c.Out, c.Name)
 			if c.Randomize {
 				randomize(l, rng)
@@ -196,7 +200,7 @@ func (c Config) check(id string, newLayer func(nIn, nOut int) nn.Layer) Result {
 		}
 		rng := rand.New(rand.NewPCG(c.Seed, 0x6e6574)) // "net"
 		sizes := c.sizes()
-		return guard(names[1], func() *gradcheck.Report {
+		return guard(names[1], nil, func() *gradcheck.Report {
 			net := &nn.Network{}
 			for i := 0; i+1 < len(sizes)-1; i++ {
 				net.Layers = append(net.Layers, build(newLayer, sizes[i], sizes[i+1], c.Name))
@@ -230,22 +234,41 @@ func build(newLayer func(nIn, nOut int) nn.Layer, nIn, nOut int, name string) nn
 	return l
 }
 
-// guard runs check, turning a panic of the student's code into a Result.
-func guard(name string, check func() *gradcheck.Report) (res Result) {
+// guard runs check, turning a panic of the student's code into a Result
+// that names the student's line and, given the operands' shapes, the
+// shape rules that fit (gradcheck.ExplainPanic).
+func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Report) (res Result) {
 	res.Check = name
 	defer func() {
 		if r := recover(); r != nil {
+			p := gradcheck.ExplainPanic(r, shapes...)
 			res.Report = nil
 			res.Where = learnerFrame(2)
-			res.Panic = fmt.Sprintf("%v\n\n%s", r, firstLines(string(debug.Stack()), 24))
-			if res.Where != "" {
-				res.Panic = fmt.Sprintf("%v (in %s)\n\n%s", r, res.Where, firstLines(string(debug.Stack()), 24))
+			if p.File != "" && isLearnerFunc(p.Func) {
+				res.Where = describeFrame(p.Func, p.File, p.Line)
 			}
+			res.Panic = fmt.Sprint(r)
+			if res.Where != "" {
+				res.Panic += " (in " + res.Where + ")"
+			}
+			if rules := p.Rules(); len(rules) > 0 {
+				res.Shapes = shapeLine(p)
+			}
+			res.Panic += "\n" + res.Shapes + "\n\n" + firstLines(string(debug.Stack()), 24)
 		}
 	}()
 	res.Report = check()
 	res.Report.Name = name
 	return res
+}
+
+// shapeLine is the operands and the shape rules that fit, in one line.
+func shapeLine(p *gradcheck.Panic) string {
+	ops := make([]string, len(p.Shapes))
+	for i, o := range p.Shapes {
+		ops[i] = o.String()
+	}
+	return "shapes: " + strings.Join(ops, ", ") + "; products that fit: " + strings.Join(p.Rules(), "; ")
 }
 
 func firstLines(s string, n int) string {

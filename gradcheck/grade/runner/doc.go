@@ -9,9 +9,12 @@
 //
 //   - fd 3: a pipe holding a fresh 256-bit key, written and closed by the
 //     parent before the child starts. The child reads it in this package's
-//     init, before the learner's package is initialised (the learner's code
-//     is package main, or a package that imports this one), and closes the
-//     pipe: the key then lives only in an unexported variable.
+//     init and closes it: the key then lives only in an unexported
+//     variable. That init runs before any of the learner's code: the
+//     learner's code is package main (cmd/nbgrade), which Go initialises
+//     last, or packages that each import this one (cmd/gradcheck adds the
+//     import to every package of the student's module with go build
+//     -overlay), which Go initialises after it.
 //   - fd 4: the results pipe. Serve runs the unit, then writes two records,
 //     the verdict and "complete", each a line "HMAC-SHA256(key, json) json"
 //     with a sequence number and the unit's name inside the JSON.
@@ -27,11 +30,14 @@
 // status, stdout and files of the child decide nothing; the parent's exit
 // status is its own.
 //
+// Serve runs only when called by main.main, once: learner code calling it
+// with units of its own reports nothing.
+//
 // What this does not stop: code in the same process can read memory, so a
 // submission that imports unsafe, syscall, cgo ("C"), plugin or
 // golang.org/x/sys could in principle find the key; CheckImports refuses
-// those, and the container a grader runs this in must still provide the
-// isolation (no network, CPU and memory limits, a read-only file system
+// those (and the grading packages), and the container a grader runs this
+// in must still provide the isolation (no network, CPU and memory limits, a read-only file system
 // except a scratch directory, a fresh container per submission): see the
 // README's "For graders".
 package runner

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// Exercise 3's commonest mistakes, in a learner's notebook: the verdict's
+// first line names the cause; a panic names the learner's cell and line,
+// counted among the code cells only (the appended cell is the 22nd code
+// cell, the 34th cell).
+func TestExercise3Causes(t *testing.T) {
+	const head = "import \"gonum.org/v1/gonum/mat\"\n\nfunc (l *MyDense) Backward(g *mat.Dense) *mat.Dense {\n"
+	const mask = `	batch, nOut := g.Dims()
+	delta := mat.NewDense(batch, nOut, nil)
+	for n := range batch {
+		for i := range nOut {
+			if l.v.At(n, i) > 0 {
+				delta.Set(n, i, g.At(n, i))
+			}
+		}
+	}
+`
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"Wᵀ", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W.T())\n\treturn dx\n}",
+			[]string{"✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell 22, line 15)",
+				"products that fit: Δ·W: (4×5)(5×6) → 4×6 = ∂L/∂x"}},
+		{"DB never written", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W)\n\treturn dx\n}",
+			[]string{"✗ Exercise 3 (dense layer backward): wrong: cause (certain): never written: Backward leaves this gradient at zero (b)."}},
+		{"mask missing", "\tl.DW.Mul(g.T(), l.x)\n\tfor i := range l.DB.RawMatrix().Rows {\n\t\tl.DB.Set(i, 0, mat.Sum(g.ColView(i)))\n\t}\n\tdx := new(mat.Dense)\n\tdx.Mul(g, l.W)\n\treturn dx\n}",
+			[]string{"✗ Exercise 3 (dense layer backward): wrong: cause (", "the φ′ mask is missing"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, code := nbgrade(t, hostileNotebook(t, head+tc.body))
+			if code != 1 {
+				t.Errorf("exit %d", code)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
