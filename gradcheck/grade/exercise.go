@@ -1,8 +1,10 @@
 package grade
 
 // The automatic checks of the exercises notebook (10-exercises). Each check
-// (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn) calls the
-// learner's code, compares it with what gradcheck measures, and returns a
+// (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn; NumGrad,
+// TanhLayer, Backprop, TinyAnswers in exercise_numgrad.go,
+// exercise_derive.go and exercise_tiny.go) calls the learner's code,
+// compares it with what gradcheck (or package nn) gives, and returns a
 // verdict that prints as one ✓/✗ line, the most likely cause first, plus
 // details: which element is wrong, the diagnosis's evidence, a hint. A
 // stub that panics with "not implemented" gives "not implemented yet", any
@@ -13,8 +15,9 @@ package grade
 //
 // Adding an exercise: a Submission field, a check function returning an
 // ExerciseResult, a line in exercises (the notebook's function name, the
-// field, the adapter expression, the time limit) and a case in
-// Exercise.Check; cmd/nbgrade and the Gradescope autograder pick it up.
+// field, the adapter expression, the time limit, the points; More for
+// further functions it asks for) and a case in Exercise.Check; cmd/nbgrade
+// and the Gradescope autograder pick it up.
 
 import (
 	"fmt"
