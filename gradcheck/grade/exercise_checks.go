@@ -130,7 +130,7 @@ func deltaHint(delta, a, y *mat.Dense, n int) string {
 	case like(-1):
 		return fmt.Sprintf("Hint: the sign is flipped and the 1/N is missing: ∂E/∂v = (a − y)/N with N = %d.", n)
 	}
-	return "Hint: for softmax with cross-entropy the chain rule collapses to δ⁽ʰ⁾ = (a − y)/N, row by row (N×k)."
+	return "Hint: through softmax and the cross-entropy the chain rule collapses to something short, in which no 1/a is left; the hints under the exercise's text lead there one step at a time."
 }
 
 // DenseLayer checks exercise 3, a ReLU dense layer's backward pass,

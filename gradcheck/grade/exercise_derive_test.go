@@ -300,3 +300,12 @@ func TestTinyNetIsNotebook01s(t *testing.T) {
 		t.Errorf("lesson.TinyNet's own gradients fail exercise 8: %s", r)
 	}
 }
+
+// A wrong output delta that is none of the usual slips gets a hint that
+// leads on without giving the formula away.
+func TestOutputDeltaHintGivesNothingAway(t *testing.T) {
+	r := grade.OutputDelta(func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a) })
+	if r.OK() || !strings.Contains(r.String(), "the hints under the exercise's text") || strings.Contains(r.String(), "a − y") {
+		t.Errorf("%s", r)
+	}
+}
