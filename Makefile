@@ -124,5 +124,5 @@ strip-notebooks: ## remove outputs before committing notebooks
 	$(GO) run ./notebooks/nbtool/cmd/nbstrip
 
 .PHONY: gradescope
-gradescope: ## build autograder.zip, the Gradescope autograder of the exercises notebook (POINTS per exercise, default 2.5)
+gradescope: ## build autograder.zip, the Gradescope autograder of the exercises notebook (POINTS per exercise; default: each exercise's own, 12 in all)
 	$(GO) run ./cmd/autograder -o autograder.zip $(if $(POINTS),-points $(POINTS))

@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/autograder [-o autograder.zip] [-points 2.5]
+//	go run ./cmd/autograder [-o autograder.zip] [-points P]
 //
 // Both scripts honour AUTOGRADER_ROOT (default /autograder), so that a test
 // can unpack the zip into a temporary tree and run them offline.
@@ -51,7 +51,7 @@ var (
 
 func main() {
 	out := flag.String("o", "autograder.zip", "the zip to write")
-	points := flag.Float64("points", 2.5, "points per exercise")
+	points := flag.Float64("points", 0, "points of every exercise (default: each exercise's own)")
 	module := flag.String("backprop", "", "this project's module directory (default: the module containing the working directory)")
 	flag.Parse()
 	dir, _, err := runner.FindBackprop(*module)

@@ -91,7 +91,7 @@ func TestAutograderEndToEnd(t *testing.T) {
 	}
 	root := filepath.Join(t.TempDir(), "autograder")
 	zipPath := filepath.Join(t.TempDir(), "autograder.zip")
-	if err := build(zipPath, "../..", 2.5); err != nil {
+	if err := build(zipPath, "../..", 0); err != nil { // each exercise its own points, 12 in all
 		t.Fatal(err)
 	}
 	unzip(t, zipPath, filepath.Join(root, "source"))
@@ -119,13 +119,14 @@ func TestAutograderEndToEnd(t *testing.T) {
 		score  float64
 		failed map[int]string // exercise → what its output says
 	}{
-		{"correct", notebook(t), 10, nil},
+		{"correct", notebook(t), 12, nil},
 		{"wrong", notebook(t, "import \"gonum.org/v1/gonum/mat\"\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\td := new(mat.Dense)\n\td.Sub(a, y)\n\treturn d\n}"),
-			7.5, map[int]string{2: "divide by N = 4"}},
+			11, map[int]string{2: "divide by N = 4"}},
 		{"does not build", notebook(t, "func reluPrime(v float64) float64 { return undefinedName }"),
-			0, map[int]string{1: "undefined: undefinedName", 2: "does not build", 3: "does not build", 4: "does not build"}},
+			0, map[int]string{1: "undefined: undefinedName", 2: "does not build", 3: "does not build", 4: "does not build",
+				5: "does not build", 6: "does not build", 7: "does not build", 8: "does not build"}},
 		{"loops", notebook(t, "func reluPrime(v float64) float64 { for {} }"),
-			7.5, map[int]string{1: "timed out after 10s"}},
+			11, map[int]string{1: "timed out after 10s"}},
 		{"hostile", notebook(t, `import ("fmt"; "os"; "path/filepath"; "gonum.org/v1/gonum/mat")
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -134,7 +135,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	os.WriteFile(filepath.Join(os.Getenv("AUTOGRADER_ROOT"), "results", "results.json"), []byte(forged), 0o644)
 	os.Exit(0)
 	return nil
-}`), 7.5, map[int]string{2: "your code ended the grading process early (exit status 0)"}},
+}`), 11, map[int]string{2: "your code ended the grading process early (exit status 0)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []string{"submission", "results"} {
@@ -155,8 +156,8 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			if err := json.Unmarshal(data, &g); err != nil {
 				t.Fatalf("results.json: %v\n%s", err, data)
 			}
-			if g.Score != tc.score || len(g.Tests) != 4 {
-				t.Errorf("score %v with %d tests, want %v with 4:\n%s", g.Score, len(g.Tests), tc.score, data)
+			if g.Score != tc.score || len(g.Tests) != 8 {
+				t.Errorf("score %v with %d tests, want %v with 8:\n%s", g.Score, len(g.Tests), tc.score, data)
 			}
 			for i, test := range g.Tests {
 				want, failed := tc.failed[i+1]

@@ -7,8 +7,8 @@ import (
 
 // Exercise 3's commonest mistakes, in a learner's notebook: the verdict's
 // first line names the cause; a panic names the learner's cell and line,
-// counted among the code cells only (the appended cell is the 12th code
-// cell, the 19th cell).
+// counted among the code cells only (the appended cell is the 22nd code
+// cell, the 34th cell).
 func TestExercise3Causes(t *testing.T) {
 	const head = "import \"gonum.org/v1/gonum/mat\"\n\nfunc (l *MyDense) Backward(g *mat.Dense) *mat.Dense {\n"
 	const mask = `	batch, nOut := g.Dims()
@@ -26,7 +26,7 @@ func TestExercise3Causes(t *testing.T) {
 		want       []string
 	}{
 		{"Wᵀ", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W.T())\n\treturn dx\n}",
-			[]string{"✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell 12, line 15)",
+			[]string{"✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell 22, line 15)",
 				"products that fit: Δ·W: (4×5)(5×6) → 4×6 = ∂L/∂x"}},
 		{"DB never written", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W)\n\treturn dx\n}",
 			[]string{"✗ Exercise 3 (dense layer backward): wrong: cause (certain): never written: Backward leaves this gradient at zero (b)."}},

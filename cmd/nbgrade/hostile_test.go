@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/gradcheck/grade"
 )
 
 // The hostile set: submissions that try to forge a pass, end the grading
@@ -54,8 +55,8 @@ func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
 // wantTests checks each exercise's status and that its output says why.
 func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string) {
 	t.Helper()
-	if len(g.Tests) != 4 {
-		t.Fatalf("%d tests, want 4: %+v", len(g.Tests), g)
+	if len(g.Tests) != len(grade.ExerciseList()) {
+		t.Fatalf("%d tests, want %d: %+v", len(g.Tests), len(grade.ExerciseList()), g)
 	}
 	score := 0.0
 	for i, test := range g.Tests {
@@ -71,6 +72,15 @@ func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string)
 	if score != g.Score {
 		t.Errorf("score %v is not the sum of the tests' %v", g.Score, score)
 	}
+}
+
+// pointsOf sums the points of exercises ns.
+func pointsOf(ns ...int) float64 {
+	var p float64
+	for _, n := range ns {
+		p += grade.ExerciseList()[n-1].Points
+	}
+	return p
 }
 
 func TestHostileExitsAndLies(t *testing.T) {
@@ -97,8 +107,8 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		t.Errorf("exit %d, want 1", code)
 	}
 	g := gradescope(t, out)
-	if g.Score != 0 {
-		t.Errorf("score %v, want 0", g.Score)
+	if want := pointsOf(5, 6, 7, 8); g.Score != want {
+		t.Errorf("score %v, want %v (exercises 5–8, untouched)", g.Score, want)
 	}
 	wantTests(t, g, map[int]string{
 		1: "your code ended the grading process early (exit status 0)",
@@ -109,11 +119,12 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 
 	text, _ := nbgrade(t, "-limit", "3s", path)
 	for _, l := range strings.Split(text, "\n") {
-		if strings.HasPrefix(l, "✓") || strings.HasPrefix(l, "4 of 4") || strings.HasPrefix(l, "{") {
+		if strings.HasPrefix(l, "✓ Exercise 1") || strings.HasPrefix(l, "✓ Exercise 2") || strings.HasPrefix(l, "✓ Exercise 3") ||
+			strings.HasPrefix(l, "✓ Exercise 4") || strings.HasPrefix(l, "4 of 4") || strings.HasPrefix(l, "{") {
 			t.Errorf("a line of the learner's output passes for a verdict: %q\n%s", l, text)
 		}
 	}
-	if !strings.HasSuffix(text, "0 of 4 exercises passed\n") {
+	if !strings.HasSuffix(text, "4 of 8 exercises passed, 7 of 12 points\n") {
 		t.Errorf("text verdict:\n%s", text)
 	}
 }
@@ -148,8 +159,8 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 		2: "timed out after 3s",
 		3: "forged result lines were ignored",
 	})
-	if g.Score != 1 {
-		t.Errorf("score %v, want 1 (exercise 4)", g.Score)
+	if want := pointsOf(4, 5, 6, 7, 8); g.Score != want {
+		t.Errorf("score %v, want %v (exercises 4–8)", g.Score, want)
 	}
 	if !strings.Contains(g.Tests[1].Output, "(more not shown)") || len(g.Tests[1].Output) > 8000 {
 		t.Errorf("the flood is not cut short (%d bytes):\n%.500s", len(g.Tests[1].Output), g.Tests[1].Output)
@@ -206,8 +217,8 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		1: "wrong",
 		2: "forged result lines were ignored",
 	})
-	if g.Score != 2 {
-		t.Errorf("score %v, want 2 (exercises 3 and 4)", g.Score)
+	if want := pointsOf(3, 4, 5, 6, 7, 8); g.Score != want {
+		t.Errorf("score %v, want %v (exercises 3–8)", g.Score, want)
 	}
 }
 
@@ -215,7 +226,7 @@ func TestRefusedImports(t *testing.T) {
 	for _, imp := range []string{"unsafe", "syscall", "github.com/backprop-lab/backprop/gradcheck/grade/runner"} {
 		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
 		out, code := nbgrade(t, path)
-		if code != 1 || !strings.Contains(out, "import \""+imp+"\" is not allowed in graded code") || !strings.Contains(out, "0 of 4 exercises passed") {
+		if code != 1 || !strings.Contains(out, "import \""+imp+"\" is not allowed in graded code") || !strings.Contains(out, "0 of 8 exercises passed") {
 			t.Errorf("%s: exit %d:\n%s", imp, code, out)
 		}
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/gradcheck/grade"
 )
 
 // The notebooks under test, in one place (paths from this directory).
@@ -37,9 +39,26 @@ func nbgrade(t *testing.T, args ...string) (string, int) {
 
 func TestSolutionsPass(t *testing.T) {
 	out, code := nbgrade(t, solutionsNotebook)
-	if code != 0 || !strings.Contains(out, "4 of 4 exercises passed") {
+	if code != 0 || !strings.HasSuffix(out, "8 of 8 exercises passed, 12 of 12 points\n") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
+	for _, e := range grade.ExerciseList() {
+		want := fmt.Sprintf("✓ Exercise %d (%s): right", e.N, e.Title)
+		points := fmt.Sprintf("[%g/%g point", e.Points, e.Points)
+		if !strings.Contains(out, want) || !strings.Contains(lineWith(out, want), points) {
+			t.Errorf("no %q with %q:\n%s", want, points, out)
+		}
+	}
+}
+
+// lineWith returns the line of out that contains s.
+func lineWith(out, s string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
 }
 
 func TestStudentVersionGradesNotImplemented(t *testing.T) {
@@ -51,12 +70,26 @@ func TestStudentVersionGradesNotImplemented(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	if g.Score != 0 || len(g.Tests) != 4 {
-		t.Fatalf("score %v, %d tests, want 0 and 4:\n%s", g.Score, len(g.Tests), out)
+	exercises := grade.ExerciseList()
+	if g.Score != 0 || len(g.Tests) != len(exercises) {
+		t.Fatalf("score %v, %d tests, want 0 and %d:\n%s", g.Score, len(g.Tests), len(exercises), out)
 	}
-	for _, test := range g.Tests {
-		if test.Status != "failed" || test.MaxScore != 2 || !strings.Contains(test.Output, "not implemented yet") {
+	for i, test := range g.Tests {
+		want := "not implemented yet: write " + strings.Fields(exercises[i].Func)[0]
+		if test.Status != "failed" || test.MaxScore != 2 || !strings.Contains(test.Output, want) ||
+			!strings.Contains(test.Output, "Stuck? The hints under the exercise's text open one at a time.") {
 			t.Errorf("test %+v", test)
+		}
+	}
+	// Without -points, each exercise is worth its own points.
+	out, _ = nbgrade(t, "-json", studentNotebook)
+	g = gradcheck.GradescopeResults{}
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("not results.json: %v\n%s", err, out)
+	}
+	for i, test := range g.Tests {
+		if test.MaxScore != exercises[i].Points || test.Score != 0 {
+			t.Errorf("exercise %d: score %v of %v, want 0 of %v", i+1, test.Score, test.MaxScore, exercises[i].Points)
 		}
 	}
 }
@@ -87,7 +120,8 @@ func TestLabBugFailsExercise3(t *testing.T) {
 	for _, want := range []string{
 		"✓ Exercise 1", "✓ Exercise 2", "✗ Exercise 3 (dense layer backward): wrong",
 		"gradient with respect to the input x (the matrix Backward returns) is wrong",
-		"gradient of W1 is wrong", "✓ Exercise 4", "3 of 4 exercises passed",
+		"gradient of W1 is wrong", "✓ Exercise 4", "7 of 8 exercises passed, 10 of 12 points",
+		"G·W instead of Δ·W (the lab's bug)", "[0/2 points]",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -107,7 +141,7 @@ func TestBuildFailure(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	if code != 1 || g.Score != 0 || len(g.Tests) != 4 || !strings.Contains(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
+	if code != 1 || g.Score != 0 || len(g.Tests) != len(grade.ExerciseList()) || !strings.Contains(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -51,7 +51,7 @@ func ExampleExerciseResult_String() {
 	stub := func(v float64) float64 { panic("not implemented") }
 	fmt.Println(grade.ReLUPrime(stub))
 	// Output:
-	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of panic("not implemented") in its cell, run that cell, then this one.
+	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of panic("not implemented") in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.
 }
 
 // Exercise 2: forgetting the 1/N of the batch mean is caught, located and
@@ -150,23 +150,28 @@ func sgdStep(params []nn.Param, eta float64) {
 func ExampleExercises() {
 	results := grade.Exercises(grade.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
+		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
 	})
 	for _, r := range results {
-		fmt.Printf("%d %-28s %s\n", r.N, r.Title, r.Status)
+		fmt.Printf("%d %-34s %s\n", r.N, r.Title, r.Status)
 	}
 	// Output:
-	// 1 ReLU′                        passed
-	// 2 output delta δ⁽ʰ⁾            passed
-	// 3 dense layer backward         passed
-	// 4 one SGD step                 passed
+	// 1 ReLU′                              passed
+	// 2 output delta δ⁽ʰ⁾                  passed
+	// 3 dense layer backward               passed
+	// 4 one SGD step                       passed
+	// 5 numerical gradient                 passed
+	// 6 tanh layer backward                passed
+	// 7 backward through two hidden layers passed
+	// 8 by hand on the 2-2-2 network       passed
 }
 
 // The verdicts as Gradescope's results.json, 2.5 points per exercise: here
-// exercise 4 is still missing.
+// exercise 4 is still missing, and exercises 5–8 not begun.
 func ExampleExercisesGradescope() {
 	results := grade.Exercises(grade.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer,
-	})
+	})[:4]
 	g := grade.ExercisesGradescope(results, 2.5)
 	fmt.Println("score", g.Score)
 	for _, t := range g.Tests {

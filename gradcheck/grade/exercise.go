@@ -1,8 +1,10 @@
 package grade
 
 // The automatic checks of the exercises notebook (10-exercises). Each check
-// (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn) calls the
-// learner's code, compares it with what gradcheck measures, and returns a
+// (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn; NumGrad,
+// TanhLayer, Backprop, TinyAnswers in exercise_numgrad.go,
+// exercise_derive.go and exercise_tiny.go) calls the learner's code,
+// compares it with what gradcheck (or package nn) gives, and returns a
 // verdict that prints as one ✓/✗ line, the most likely cause first, plus
 // details: which element is wrong, the diagnosis's evidence, a hint. A
 // stub that panics with "not implemented" gives "not implemented yet", any
@@ -13,8 +15,9 @@ package grade
 //
 // Adding an exercise: a Submission field, a check function returning an
 // ExerciseResult, a line in exercises (the notebook's function name, the
-// field, the adapter expression, the time limit) and a case in
-// Exercise.Check; cmd/nbgrade and the Gradescope autograder pick it up.
+// field, the adapter expression, the time limit, the points; More for
+// further functions it asks for) and a case in Exercise.Check; cmd/nbgrade
+// and the Gradescope autograder pick it up.
 
 import (
 	"fmt"
@@ -60,7 +63,7 @@ func (s ExerciseStatus) String() string {
 
 // ExerciseResult is the verdict on one exercise.
 type ExerciseResult struct {
-	N     int    // exercise number, 1…4 (0 for the final training run)
+	N     int    // exercise number, 1…8 (0 for the final training run)
 	Title string // what is implemented, e.g. "ReLU′"
 	// Func is the name and signature the notebook asks for.
 	Func   string
@@ -117,7 +120,7 @@ func panicked(res ExerciseResult, msg, where string) ExerciseResult {
 	res.Details, res.Report = nil, nil
 	if strings.Contains(msg, notImplemented) {
 		res.Status = ExerciseNotImplemented
-		res.Summary = fmt.Sprintf("not implemented yet: write %s in place of panic(%q) in its cell, run that cell, then this one.", res.Func, notImplemented)
+		res.Summary = fmt.Sprintf("not implemented yet: write %s in place of panic(%q) in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.", res.Func, notImplemented)
 		if res.N == 0 {
 			res.Summary = fmt.Sprintf("not implemented yet: %s still panic with %q; finish exercises 3 and 4 first.", res.Func, notImplemented)
 		}
@@ -154,6 +157,12 @@ type Submission struct {
 	OutputDelta func(a, y *mat.Dense) *mat.Dense
 	NewLayer    func(nIn, nOut int) nn.Layer
 	SGDStep     func(params []nn.Param, eta float64)
+	// Exercises 5–8 (exercise_derive.go).
+	NumGrad      func(loss func() float64, theta *mat.Dense, h float64) *mat.Dense
+	NumGradLayer func(l nn.Layer, x, g *mat.Dense) *mat.Dense
+	NewTanhLayer func(nIn, nOut int) nn.Layer
+	Backprop     func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)
+	TinyAnswers  func() (delta1, delta2, dW12 float64)
 }
 
 // An Exercise is one graded exercise of the exercises notebook, as
@@ -168,19 +177,36 @@ type Exercise struct {
 	Ident, Field, Adapt string
 	// Timeout limits the check's run in a grading program.
 	Timeout time.Duration
+	// Points is what the exercise is worth (unless the grader overrides it).
+	Points float64
+	// More are further functions the exercise asks for, each a Submission
+	// field like Ident, Field and Adapt above.
+	More []Binding
+}
+
+// A Binding ties a function the notebook defines (Ident) to the
+// Submission field it fills (Field), whose value is the Go expression
+// Adapt.
+type Binding struct{ Ident, Field, Adapt string }
+
+// Bindings returns the functions the exercise asks for: its own, then More.
+func (e Exercise) Bindings() []Binding {
+	return append([]Binding{{e.Ident, e.Field, e.Adapt}}, e.More...)
 }
 
 // exercises are the graded exercises, in order. A new exercise is a
 // Submission field, a check function and a line here.
 var exercises = []Exercise{
 	{N: 1, Title: "ReLU′", Func: "func reluPrime(v float64) float64", Ident: "reluPrime", Field: "ReLUPrime", Adapt: "reluPrime",
-		Timeout: 10 * time.Second},
+		Timeout: 10 * time.Second, Points: 1},
 	{N: 2, Title: "output delta δ⁽ʰ⁾", Func: "func outputDelta(a, y *mat.Dense) *mat.Dense", Ident: "outputDelta", Field: "OutputDelta", Adapt: "outputDelta",
-		Timeout: 10 * time.Second},
+		Timeout: 10 * time.Second, Points: 1},
 	{N: 3, Title: "dense layer backward", Func: "func (l *MyDense) Backward(g *mat.Dense) *mat.Dense", Ident: "NewLayer", Field: "NewLayer",
-		Adapt: "func(nIn, nOut int) nn.Layer { return NewLayer(nIn, nOut) }", Timeout: 20 * time.Second},
+		Adapt: "func(nIn, nOut int) nn.Layer { return NewLayer(nIn, nOut) }", Timeout: 20 * time.Second, Points: 2},
 	{N: 4, Title: "one SGD step", Func: "func sgdStep(params []nn.Param, eta float64)", Ident: "sgdStep", Field: "SGDStep", Adapt: "sgdStep",
-		Timeout: 10 * time.Second},
+		Timeout: 10 * time.Second, Points: 1},
+	// Exercises 5–8 make the learner derive (exercise_derive.go).
+	exerciseNumGrad, exerciseTanh, exerciseBackprop, exerciseTiny,
 }
 
 // Check runs the exercise's check on s.
@@ -194,6 +220,14 @@ func (e Exercise) Check(s Submission) ExerciseResult {
 		return DenseLayer(s.NewLayer)
 	case 4:
 		return SGDStep(s.SGDStep)
+	case 5:
+		return NumGrad(s.NumGrad, s.NumGradLayer, s.NewLayer)
+	case 6:
+		return TanhLayer(s.NewTanhLayer)
+	case 7:
+		return Backprop(s.Backprop)
+	case 8:
+		return TinyAnswers(s.TinyAnswers)
 	}
 	panic(fmt.Sprintf("grade: no exercise %d", e.N))
 }
@@ -217,19 +251,22 @@ func Exercises(s Submission) []ExerciseResult {
 }
 
 // Unit is the exercise as a unit of a grading program (runner.Unit), worth
-// points.
+// points (e.Points if points ≤ 0).
 func (e Exercise) Unit(points float64) runner.Unit {
+	if points <= 0 {
+		points = e.Points
+	}
 	return runner.Unit{ID: strconv.Itoa(e.N), Name: fmt.Sprintf("Exercise %d (%s)", e.N, e.Title),
 		TestName: fmt.Sprintf("Exercise %d: %s", e.N, e.Title), Points: points, Timeout: e.Timeout}
 }
 
 // ExerciseUnits is what the main of cmd/nbgrade's program serves
 // (runner.Serve): each exercise's check of s, by Unit ID, its verdict a
-// test worth 1 (the grader scales it).
+// test worth the exercise's points (the grader may override them).
 func ExerciseUnits(s Submission) map[string]func() runner.Verdict {
 	units := map[string]func() runner.Verdict{}
 	for _, e := range exercises {
-		units[strconv.Itoa(e.N)] = func() runner.Verdict { return e.Check(s).Verdict(1) }
+		units[strconv.Itoa(e.N)] = func() runner.Verdict { return e.Check(s).Verdict(e.Points) }
 	}
 	return units
 }

@@ -130,52 +130,65 @@ func deltaHint(delta, a, y *mat.Dense, n int) string {
 	case like(-1):
 		return fmt.Sprintf("Hint: the sign is flipped and the 1/N is missing: ∂E/∂v = (a − y)/N with N = %d.", n)
 	}
-	return "Hint: for softmax with cross-entropy the chain rule collapses to δ⁽ʰ⁾ = (a − y)/N, row by row (N×k)."
+	return "Hint: through softmax and the cross-entropy the chain rule collapses to something short, in which no 1/a is left; the hints under the exercise's text lead there one step at a time."
 }
 
 // DenseLayer checks exercise 3, a ReLU dense layer's backward pass,
 // as cmd/gradcheck does (Run): a 6 → 5 layer built by
-// newLayer, with random parameters, on a batch of 4 (∂L/∂W, ∂L/∂b and the
-// returned ∂L/∂x, as "x"), and a 6-5-4-3 network whose two hidden layers
-// newLayer builds, where a wrong ∂L/∂x (the lab's bug) shows as wrong W1, b1.
+// newLayer, with random parameters, on a batch of 4 (∂E/∂W, ∂E/∂b and the
+// returned ∂E/∂x, as "x"), and a 6-5-4-3 network whose two hidden layers
+// newLayer builds, where a wrong ∂E/∂x (the lab's bug) shows as wrong W1, b1.
 func DenseLayer(newLayer func(nIn, nOut int) nn.Layer) ExerciseResult {
 	res := exerciseResult(3)
 	if newLayer == nil {
 		return missing(res)
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
-		results := Run(DefaultConfig(), newLayer)
-		for _, r := range results {
-			if r.Panic != "" {
-				msg, _, _ := strings.Cut(firstLine(r.Panic), " (in ")
-				*res = panicked(*res, msg, r.Where)
-				if res.Status == ExerciseFailed && r.Shapes != "" {
-					res.Details = []string{r.Shapes}
-				}
-				return
-			}
-		}
-		res.Report = results[0].Report
-		var ok []string
-		for _, r := range results {
-			if r.Report.OK() {
-				ok = append(ok, fmt.Sprintf("%s: %s", r.Check, tensorNames(r.Report)))
-				continue
-			}
-			res.Status = ExerciseFailed
-			for _, m := range failures(r.Report) {
-				res.Details = append(res.Details, r.Check+": "+m)
-			}
-		}
-		if res.Status == ExerciseFailed {
-			res.Summary = "wrong: gradcheck finds wrong gradients."
-			if cause := firstCause(results); cause != "" {
-				res.Summary = "wrong: " + cause + "."
+		layerVerdict(res, "NewLayer", newLayer)
+		leadWithCause(res, newLayer, func(v float64) float64 { return math.Max(v, 0) }, reluPrimes)
+	})
+}
+
+// wrongGradients is the summary of a wrong layer whose cause gradcheck
+// cannot name.
+const wrongGradients = "wrong: gradcheck finds wrong gradients."
+
+// layerVerdict fills res with cmd/gradcheck's verdict (Run) on the layers
+// newLayer, called name, builds.
+func layerVerdict(res *ExerciseResult, name string, newLayer func(nIn, nOut int) nn.Layer) {
+	c := DefaultConfig()
+	c.Name = name
+	results := Run(c, newLayer)
+	for _, r := range results {
+		if r.Panic != "" {
+			msg, _, _ := strings.Cut(firstLine(r.Panic), " (in ")
+			*res = panicked(*res, msg, r.Where)
+			if res.Status == ExerciseFailed && r.Shapes != "" {
+				res.Details = []string{r.Shapes}
 			}
 			return
 		}
-		res.Summary = "right: gradcheck passed " + strings.Join(ok, ", and ") + "."
-	})
+	}
+	res.Report = results[0].Report
+	var ok []string
+	for _, r := range results {
+		if r.Report.OK() {
+			ok = append(ok, fmt.Sprintf("%s: %s", r.Check, tensorNames(r.Report)))
+			continue
+		}
+		res.Status = ExerciseFailed
+		for _, m := range failures(r.Report) {
+			res.Details = append(res.Details, r.Check+": "+m)
+		}
+	}
+	if res.Status == ExerciseFailed {
+		res.Summary = wrongGradients
+		if cause := firstCause(results); cause != "" {
+			res.Summary = "wrong: " + cause + "."
+		}
+		return
+	}
+	res.Summary = "right: gradcheck passed " + strings.Join(ok, ", and ") + "."
 }
 
 // firstCause is the one-line diagnosis of the first wrong tensor that has

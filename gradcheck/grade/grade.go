@@ -10,8 +10,8 @@
 // Run from a program or test of their own.
 //
 // It also holds the checks of the exercises notebook (ReLUPrime,
-// OutputDelta, DenseLayer, SGDStep, TrainYourOwn; Exercises for a whole
-// Submission), which the notebook's check cells call in the kernel and
+// OutputDelta, DenseLayer, SGDStep, TrainYourOwn, NumGrad, TanhLayer,
+// Backprop, TinyAnswers; Exercises for a whole Submission), which the notebook's check cells call in the kernel and
 // cmd/nbgrade runs on a learner's notebook.
 //
 // Grading a learner's code from outside runs it as hostile: the commands
