@@ -137,6 +137,13 @@ func TestTextHTML(t *testing.T) {
 	if !strings.Contains(got, "white-space:pre-wrap;word-break:normal;overflow-wrap:normal") {
 		t.Errorf("TextHTML does not wrap at spaces only: %s", got)
 	}
+	// A browser may break after a hyphen: words with one are kept whole.
+	got = TextHTML("worst -7.13e-05, ratio 8\nx-y")
+	for _, want := range []string{`<span style="white-space:nowrap">-7.13e-05,</span> ratio 8`, `<span style="white-space:nowrap">x-y</span>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("TextHTML lacks %s: %s", want, got)
+		}
+	}
 }
 
 // TestCompareLabBug backs the notebook's claim: with the lab's bug the

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -60,8 +61,13 @@ var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // breaks and wraps a line that is too long only at a space. Jupyter's own
 // text output breaks long lines anywhere, even inside a word or a number
 // (numeri|c, -6.127|5e-05); a single word wider than the output scrolls
-// sideways instead.
+// sideways instead. A browser may also break after a hyphen (-7.13e-|05),
+// so every word with a hyphen is kept whole in a no-wrap span.
 func TextHTML(s string) string {
 	return `<pre class="bp-text" style="white-space:pre-wrap;word-break:normal;overflow-wrap:normal;overflow-x:auto;` +
-		`font-family:monospace;font-size:13px;line-height:1.35;margin:0">` + textEscaper.Replace(s) + "</pre>"
+		`font-family:monospace;font-size:13px;line-height:1.35;margin:0">` +
+		hyphenated.ReplaceAllString(textEscaper.Replace(s), `<span style="white-space:nowrap">$0</span>`) + "</pre>"
 }
+
+// hyphenated matches a word (a run without white space) that holds a hyphen.
+var hyphenated = regexp.MustCompile(`[^\s-]*-\S*`)
