@@ -23,8 +23,10 @@
 //     the panic that crashed the program).
 //
 // The parent believes a verdict only if its record and the "complete"
-// record after it carry the right MAC, sequence and unit. Anything else is
-// a failed unit with the reason the parent saw: "your code ended the
+// record after it carry the right MAC, sequence and unit, and no other
+// line arrived: a line with a bad MAC fails the unit ("your code wrote to
+// the grader's results channel"), since a correct submission never writes
+// there. Anything else is a failed unit with the reason the parent saw: "your code ended the
 // grading process early (exit status 0)", "timed out after 10s",
 // "panicked: … (at In [7], line 3)", "crashed: fatal error: …". The exit
 // status, stdout and files of the child decide nothing; the parent's exit

@@ -116,7 +116,8 @@ func buildProg(t *testing.T) string {
 func TestRun(t *testing.T) {
 	bin := buildProg(t)
 	units := []Unit{{ID: "pass", Name: "P", Points: 2}, {ID: "fail", Name: "F"}, {ID: "exit", Name: "E"},
-		{ID: "sleep", Name: "S", Timeout: 500 * time.Millisecond}, {ID: "panic", Name: "X"}, {ID: "nonesuch", Name: "N"}}
+		{ID: "sleep", Name: "S", Timeout: 500 * time.Millisecond}, {ID: "panic", Name: "X"}, {ID: "nonesuch", Name: "N"},
+		{ID: "scribble", Name: "W"}}
 	start := time.Now()
 	out, err := Run(context.Background(), bin, units, nil)
 	if err != nil {
@@ -135,6 +136,8 @@ func TestRun(t *testing.T) {
 		{false, false, "✗ S: timed out after 500ms"},
 		{false, true, "✗ X: panicked: boom"},
 		{false, true, `grading program has no unit "nonesuch"`},
+		// A line with a bad MAC fails the unit, even beside a signed pass.
+		{false, false, "✗ W: your code wrote to the grader's results channel (1 line(s) not signed by the grader)"},
 	}
 	for i, w := range want {
 		o := out[i]
