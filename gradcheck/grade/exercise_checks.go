@@ -60,7 +60,7 @@ func ReLUPrime(f func(v float64) float64) ExerciseResult {
 func softmaxCE(v *mat.Dense, labels []int) float64 {
 	a := new(mat.Dense)
 	a.CloneFrom(v)
-	nn.Softmax.Forward(a, v)
+	softmax.Forward(a, v)
 	e, _ := nn.CrossEntropy(a, labels)
 	return e
 }
@@ -85,7 +85,7 @@ func OutputDelta(f func(a, y *mat.Dense) *mat.Dense) ExerciseResult {
 		}
 		labels := []int{0, 2, 1, 2}
 		a := mat.NewDense(n, k, nil)
-		nn.Softmax.Forward(a, v)
+		softmax.Forward(a, v)
 		y := nn.OneHot(labels, k)
 		delta := f(mat.DenseCopyOf(a), mat.DenseCopyOf(y))
 		if delta == nil {
@@ -234,7 +234,7 @@ func SGDStep(step func(params []nn.Param, eta float64)) ExerciseResult {
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
 		const eta = 0.1
-		net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Init: nn.Uniform(0.8), Seed: 7})
+		net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Hidden: relu, Init: nn.Uniform(0.8), Seed: 7})
 		x, labels := exerciseBatch(7, 8, 6, 3)
 		r := gradcheck.CheckNetwork(net, x, labels, nil) // leaves the verified gradients in net
 		if !r.OK() {

@@ -158,7 +158,7 @@ func Backprop(f func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)) 
 	return guardExercise(res, func(res *ExerciseResult) {
 		const batch = 4
 		L := len(twoHidden) - 1
-		net := nn.MustNew(nn.Config{Sizes: twoHidden, Init: nn.Uniform(1), Seed: 77})
+		net := nn.MustNew(nn.Config{Sizes: twoHidden, Hidden: relu, Init: nn.Uniform(1), Seed: 77})
 		x, labels := exerciseBatch(77, batch, twoHidden[0], twoHidden[L])
 		w, b, v, a := forwardTrace(net, x)
 		y := nn.OneHot(labels, twoHidden[L])
@@ -203,7 +203,7 @@ func forwardTrace(net *nn.Network, x *mat.Dense) (w, b, v, a []*mat.Dense) {
 		if s < L {
 			a[s].Apply(func(_, _ int, t float64) float64 { return math.Max(t, 0) }, v[s])
 		} else {
-			nn.Softmax.Forward(a[s], v[s])
+			softmax.Forward(a[s], v[s])
 		}
 	}
 	return w, b, v, a
