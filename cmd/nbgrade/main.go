@@ -39,8 +39,9 @@
 // reach past Go's memory safety (unsafe, syscall, cgo, …) are refused.
 //
 // The exit status is 0 if every exercise passed, 1 if one did not or the
-// notebook's code does not build, 2 on a usage error or if grading itself
-// failed. Run it in a container for submissions you do not trust (see the
+// notebook's code does not build, 2 on a usage error, if grading itself
+// failed, or if a check could not decide (results.json's
+// extra_data.check_error says which and why). Run it in a container for submissions you do not trust (see the
 // README, "For graders").
 package main
 
@@ -200,7 +201,10 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return 0, err
 	}
-	if write(c, w, outcomes) {
+	switch passed, undecided := write(c, w, outcomes); {
+	case undecided:
+		return 2, nil // a check could not decide: neither the learner's pass nor fail
+	case passed:
 		return 0, nil
 	}
 	return 1, nil
@@ -288,15 +292,20 @@ func refuse(c config, w io.Writer, msg string) int {
 	return 1
 }
 
-// write prints the outcomes as ✓/✗ lines, each with its points (or
-// results.json, a test per exercise with its score and max_score), and
-// reports whether every exercise passed.
-func write(c config, w io.Writer, outcomes []runner.Outcome) bool {
+// write prints the outcomes as ✓/✗ lines (? for a check that could not
+// decide), each with its points (or results.json, a test per exercise with
+// its score and max_score, and extra_data.check_error), and reports
+// whether every exercise passed and whether a check could not decide.
+func write(c config, w io.Writer, outcomes []runner.Outcome) (allPassed, checkError bool) {
 	passed := 0
 	var score, total float64
 	g := &gradcheck.GradescopeResults{}
 	for _, o := range outcomes {
 		ok := o.Passed()
+		if o.Authentic && o.Verdict.CheckError != "" {
+			checkError = true
+			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Unit.Name + ": " + o.Verdict.CheckError}})
+		}
 		points := o.Unit.Points
 		total += points
 		if ok {
@@ -331,8 +340,11 @@ func write(c config, w io.Writer, outcomes []runner.Outcome) bool {
 		w.Write(g.JSON())
 	} else {
 		fmt.Fprintf(w, "%d of %d exercises passed, %s of %s points\n", passed, len(outcomes), fmtPoints(score), fmtPoints(total))
+		if checkError {
+			fmt.Fprintln(w, "? marks a check that could not decide (an error of the check, not a wrong answer): grade those exercises by hand.")
+		}
 	}
-	return passed == len(outcomes)
+	return passed == len(outcomes), checkError
 }
 
 // learnerOutput renders what the learner's code printed during a failed

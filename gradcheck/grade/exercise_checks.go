@@ -34,8 +34,11 @@ func ReLUPrime(f func(v float64) float64) ExerciseResult {
 			g.Set(0, i, d)
 			asReLU = asReLU && d == math.Max(v, 0)
 		}
-		r := gradcheck.Check(fn, nil)
+		r := decided(gradcheck.Check(fn, nil))
 		res.Report = r
+		if checkError(res, r) {
+			return
+		}
 		if !r.OK() {
 			res.Status = ExerciseFailed
 			res.Summary = "wrong: your ReLU′ disagrees with central differences of ReLU."
@@ -101,8 +104,11 @@ func OutputDelta(f func(a, y *mat.Dense) *mat.Dense) ExerciseResult {
 			Params: []nn.Param{{Name: "v⁽ʰ⁾", Value: v, Grad: mat.DenseCopyOf(delta)}},
 			Loss:   func() float64 { return softmaxCE(v, labels) },
 		}
-		r := gradcheck.Check(fn, nil)
+		r := decided(gradcheck.Check(fn, nil))
 		res.Report = r
+		if checkError(res, r) {
+			return
+		}
 		if !r.OK() {
 			res.Status = ExerciseFailed
 			res.Summary = "wrong: your δ⁽ʰ⁾ is not ∂E/∂v⁽ʰ⁾ (gradcheck compared it with central differences of E)."
@@ -170,6 +176,17 @@ func layerVerdict(res *ExerciseResult, name string, newLayer func(nIn, nOut int)
 		}
 	}
 	res.Report = results[0].Report
+	wrong := false
+	for _, r := range results {
+		for _, t := range r.Report.Tensors {
+			wrong = wrong || t.Status == gradcheck.StatusFailed
+		}
+	}
+	for _, r := range results {
+		if !wrong && checkError(res, r.Report) {
+			return
+		}
+	}
 	var ok []string
 	for _, r := range results {
 		if r.Report.OK() {

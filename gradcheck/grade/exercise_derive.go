@@ -174,8 +174,11 @@ func Backprop(f func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)) 
 			s := i/2 + 1
 			fn.Params[i].Grad = map[bool]*mat.Dense{true: dW[s], false: db[s]}[i%2 == 0]
 		}
-		r := gradcheck.Check(fn, nil)
+		r := decided(gradcheck.Check(fn, nil))
 		r.Name, r.Batch, res.Report = "network "+sizesName(twoHidden), batch, r
+		if checkError(res, r) {
+			return
+		}
 		if r.OK() {
 			res.Summary = fmt.Sprintf("right: gradcheck finds every ∂E/∂W⁽ˢ⁾ and ∂E/∂b⁽ˢ⁾ of the %s network right on a batch of N = %d (%s).", sizesName(twoHidden), batch, tensorNames(r))
 			return

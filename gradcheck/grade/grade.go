@@ -257,7 +257,7 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 			res.Panic += "\n" + res.Shapes + "\n\n" + firstLines(string(debug.Stack()), 24)
 		}
 	}()
-	res.Report = check()
+	res.Report = decided(check())
 	res.Report.Name = name
 	return res
 }

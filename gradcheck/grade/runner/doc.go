@@ -37,9 +37,11 @@
 //
 // What this does not stop: code in the same process can read memory, so a
 // submission that imports unsafe, syscall, cgo ("C"), plugin or
-// golang.org/x/sys could in principle find the key; CheckImports refuses
-// those (and the grading packages), and the container a grader runs this
-// in must still provide the isolation (no network, CPU and memory limits, a read-only file system
-// except a scratch directory, a fresh container per submission): see the
+// golang.org/x/sys could in principle find the key. CheckImports therefore
+// admits only an allowlist of imports (Allowed) and refuses writes to
+// other packages' variables (see CheckImports); the container a grader
+// runs this in must still provide the isolation (no network, CPU and
+// memory limits, a read-only file system except a scratch directory, a
+// fresh container per submission): see the
 // README's "For graders".
 package runner
