@@ -33,7 +33,12 @@ var globalSwitches = map[string]string{
 	ModulePath + "/nn.UseGonumBLAS": "it switches the BLAS of the whole process, the grader's own computations too",
 	ModulePath + "/nn.UseFastBLAS":  "it switches the BLAS of the whole process, the grader's own computations too",
 	"math/rand.Seed":                "it reseeds the random numbers of the whole process",
+	ModulePath + "/nn.LoadFile":     "graded code does not touch files",
 }
+
+// fileMethods are methods of allowed packages' types that touch files;
+// graded code may not call a method of that name on anything.
+var fileMethods = map[string]bool{"SaveFile": true}
 
 // allowed reports whether path is on the allowlist.
 func allowed(path string) bool {
@@ -64,7 +69,8 @@ type SourceRules struct {
 //     nn.LabUniform.Sample = …, pkg.X++), and taking its address (&pkg.X):
 //     graded code changes no state outside itself, so the grader's own
 //     reference computations read what they would without it;
-//   - naming a function that switches process-wide state (nn.UseGonumBLAS);
+//   - naming a function that switches process-wide state (nn.UseGonumBLAS)
+//     or touches files (nn.LoadFile, Network.SaveFile);
 //   - a //go:linkname or //go:debug directive.
 //
 // rules may be nil.
@@ -200,6 +206,9 @@ func checkFile(name string, src []byte, rules *SourceRules) error {
 				refuse(x.X, "taking the address of")
 			}
 		case *ast.SelectorExpr:
+			if fileMethods[x.Sel.Name] {
+				bad = fmt.Errorf("%s: .%s is not allowed in graded code: graded code does not touch files", at(x), x.Sel.Name)
+			}
 			if v := pkgVar(x); v != "" {
 				if why, ok := globalSwitches[v]; ok {
 					bad = fmt.Errorf("%s: %s is not allowed in graded code: %s", at(x), short(v), why)
