@@ -26,8 +26,13 @@
 // builds it and runs each check in its own process with a time limit
 // (-limit); a check's verdict counts only if it arrives signed on the
 // runner's private pipe, so whatever the student's code prints or exits
-// with decides nothing. Imports that reach past Go's memory safety
-// (unsafe, syscall, cgo, …) are refused.
+// with decides nothing. Before building, the student's package and every
+// package of the student's module it imports are checked
+// (runner.CheckImports): imports only from an allowlist (fmt, math,
+// gonum's mat, nn, …), and no write to another package's variable
+// (nn.Softmax = …, &pkg.X); a refusal names the file and line (exit 1). A
+// check that cannot decide (every element of a tensor at a kink, e.g.
+// zero weights with -randomize=false) is a check error (exit 2).
 //
 //   - The student's package is used in place if it belongs to a module (a
 //     go.mod above it; a replace directive points there), else its .go

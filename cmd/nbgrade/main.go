@@ -35,8 +35,11 @@
 // signed on a private pipe (see package runner); whatever the code prints,
 // writes or exits with decides nothing. What it printed is shown under a
 // failed exercise, each line prefixed with "│". A panic names the learner's
-// cell and line as the notebook shows them ("In [7], line 3"). Imports that
-// reach past Go's memory safety (unsafe, syscall, cgo, …) are refused.
+// cell and line as the notebook shows them ("In [7], line 3"). Before
+// building, the notebook's code is checked (runner.CheckImports): imports
+// only from an allowlist (fmt, math, gonum's mat, nn, …), and no write to
+// another package's variable (nn.Softmax = …, &pkg.X); a refusal names the
+// cell and line and fails every exercise.
 //
 // The exit status is 0 if every exercise passed, 1 if one did not or the
 // notebook's code does not build, 2 on a usage error, if grading itself
