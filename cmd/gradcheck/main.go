@@ -147,6 +147,10 @@ func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool,
 		return 0, err
 	}
 	srcs, rules, err := studentSources(student)
+	var refused refusal
+	if errors.As(err, &refused) {
+		return 1, reportBuildFailure(c, dir, err.Error(), stdout)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -309,6 +313,10 @@ func studentSources(student string) (map[string][]byte, *runner.SourceRules, err
 		if err != nil {
 			return nil, nil, err
 		}
+		if f := foreignSource(dir); f != "" {
+			name, _ := filepath.Rel(student, f)
+			return nil, nil, refusal{fmt.Errorf("%s: a package of graded code may hold only Go files; the go command would build or link this one (assembly, C, an object file), which the check of the Go source cannot see", name)}
+		}
 		for f, data := range srcs {
 			name, err := filepath.Rel(student, f)
 			if err != nil {
@@ -339,6 +347,24 @@ func studentSources(student string) (map[string][]byte, *runner.SourceRules, err
 		}
 	}
 	return out, rules, nil
+}
+
+// refusal is student code that is not built (exit 1).
+type refusal struct{ error }
+
+// foreignSource returns the first file in dir that the go command would
+// build or link into the package besides Go files ("" if none).
+func foreignSource(dir string) string {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".s", ".sx", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".m", ".f", ".for", ".f90", ".swig", ".swigcxx", ".syso":
+			if !e.IsDir() {
+				return filepath.Join(dir, e.Name())
+			}
+		}
+	}
+	return ""
 }
 
 // placeStudent makes the student's package importable from the generated

@@ -229,3 +229,12 @@ func TestUndecidedIsACheckError(t *testing.T) {
 		t.Errorf("text: exit %d\n%s", code, out)
 	}
 }
+
+// A package holding a file the go command would build besides Go (here
+// assembly) is refused: the source check cannot see into it.
+func TestForeignSourceIsRefused(t *testing.T) {
+	code, out, errOut := runCmd(t, "testdata/hostile/asm")
+	if code != 1 || !strings.Contains(out, "asm.s: a package of graded code may hold only Go files") || !strings.HasSuffix(out, "FAIL\n") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -71,7 +71,8 @@ type SourceRules struct {
 //     reference computations read what they would without it;
 //   - naming a function that switches process-wide state (nn.UseGonumBLAS)
 //     or touches files (nn.LoadFile, Network.SaveFile);
-//   - a //go:linkname or //go:debug directive.
+//   - a function without a body (assembly, or linked in), a //go:linkname
+//     or //go:debug directive, or a file that does not parse.
 //
 // rules may be nil.
 func CheckImports(files map[string][]byte, rules *SourceRules) error {
@@ -97,7 +98,9 @@ func checkFile(name string, src []byte, rules *SourceRules) error {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
-		return nil // the compiler reports it
+		// Code that cannot be checked is not built: go/parser and the
+		// compiler agree on correct Go, so this is a syntax error anyway.
+		return fmt.Errorf("graded code that cannot be parsed is not built: %v", err)
 	}
 	at := func(n ast.Node) string {
 		p := fset.Position(n.Pos())
@@ -188,6 +191,10 @@ func checkFile(name string, src []byte, rules *SourceRules) error {
 			}
 		}
 		switch x := n.(type) {
+		case *ast.FuncDecl:
+			if x.Body == nil {
+				bad = fmt.Errorf("%s: func %s has no body (one written in assembly or linked in): not allowed in graded code; write its body in Go", at(x), x.Name.Name)
+			}
 		case *ast.AssignStmt:
 			for _, l := range x.Lhs {
 				refuse(l, "assigning to")

@@ -41,6 +41,12 @@ func TestCheckImportsAllowlist(t *testing.T) {
 	if err := checkSrc(`. "`+nnPath+`"`, ""); err == nil || !strings.Contains(err.Error(), "dot import") {
 		t.Errorf("dot import: %v", err)
 	}
+	if err := checkSrc("", "func stolen() int"); err == nil || !strings.Contains(err.Error(), "In [3], line 4: func stolen has no body") {
+		t.Errorf("a function without a body: %v", err)
+	}
+	if err := checkSrc("", "func f() { nn.Softmax = "); err == nil || !strings.Contains(err.Error(), "cannot be parsed") {
+		t.Errorf("a file that does not parse: %v", err)
+	}
 	for _, d := range []string{"//go:linkname x y", "//go:debug randseednop=0"} {
 		if err := CheckImports(map[string][]byte{"a.go": []byte(d + "\npackage a\n")}, nil); err == nil {
 			t.Errorf("%s accepted", d)
