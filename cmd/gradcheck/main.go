@@ -17,7 +17,8 @@
 // -json Gradescope's results.json (one test per tensor, -points each), and
 // exits with 0 if every gradient is right, 1 if one is wrong or the student's
 // code does not build or panics, 2 on a usage error or when a check could
-// not run (the loss is not finite at the check point; extra_data's
+// not run or decide and none failed (the loss is not finite at the check
+// point, or every element of a tensor sits at a kink; extra_data's
 // "check_error" in the JSON).
 //
 // Go cannot load code at run time, so gradcheck writes a three-line main
@@ -199,13 +200,14 @@ func main() {
 	if err != nil {
 		return 0, err
 	}
-	ok, checkError := true, false
+	wrong, checkError := false, false
 	g := &gradcheck.GradescopeResults{}
 	for _, o := range outcomes {
-		ok = ok && o.Passed()
 		if o.Authentic && o.Verdict.CheckError != "" {
 			checkError = true
 			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Verdict.CheckError}})
+		} else if !o.Passed() {
+			wrong = true
 		}
 		for _, t := range o.Verdict.Tests {
 			if !o.Authentic { // only the check's own, signed verdict scores
@@ -222,21 +224,21 @@ func main() {
 			fmt.Fprintln(stdout)
 		}
 	}
+	// A decided failure is the verdict; else a check that could not run or
+	// decide is an error of the check, not the student's wrong gradient.
+	code, word := 0, "PASS"
 	switch {
-	case c.JSON:
-		stdout.Write(g.JSON())
-	case ok:
-		fmt.Fprintln(stdout, "PASS")
-	default:
-		fmt.Fprintln(stdout, "FAIL")
-	}
-	switch {
+	case wrong:
+		code, word = 1, "FAIL"
 	case checkError:
-		return 2, nil // the check could not run: not the student's wrong gradient
-	case !ok:
-		return 1, nil
+		code, word = 2, "CHECK ERROR (not decided: neither pass nor fail)"
 	}
-	return 0, nil
+	if c.JSON {
+		stdout.Write(g.JSON())
+	} else {
+		fmt.Fprintln(stdout, word)
+	}
+	return code, nil
 }
 
 // printedBy renders what the student's code printed during a failed check,

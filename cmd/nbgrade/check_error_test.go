@@ -11,8 +11,8 @@ import (
 )
 
 // An exercise whose check could not decide is neither passed nor failed:
-// "?" in the text, extra_data.check_error in results.json, and the caller
-// exits 2.
+// "?" in the text, extra_data.check_error in results.json, and (none
+// failed) the caller exits 2.
 func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
 	e := grade.ExerciseList()[2]
 	res := grade.ExerciseResult{N: e.N, Title: e.Title, Status: grade.ExerciseCheckError,
@@ -20,10 +20,10 @@ func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
 	res.Summary = "check error (not a wrong answer): " + res.CheckError + "."
 	o := runner.Outcome{Unit: e.Unit(0), Verdict: res.Verdict(e.Points), Authentic: true}
 	var text, js strings.Builder
-	passed, undecided := write(config{}, &text, []runner.Outcome{o})
-	if passed || !undecided || !strings.HasPrefix(text.String(), "? Exercise 3 (dense layer backward): check error (not a wrong answer): could not decide") ||
+	wrong, undecided := write(config{}, &text, []runner.Outcome{o})
+	if wrong || !undecided || !strings.HasPrefix(text.String(), "? Exercise 3 (dense layer backward): check error (not a wrong answer): could not decide") ||
 		!strings.Contains(text.String(), "? marks a check that could not decide") {
-		t.Errorf("passed %v, undecided %v:\n%s", passed, undecided, text.String())
+		t.Errorf("wrong %v, undecided %v:\n%s", wrong, undecided, text.String())
 	}
 	write(config{json: true}, &js, []runner.Outcome{o})
 	var g gradcheck.GradescopeResults

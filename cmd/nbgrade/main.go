@@ -41,9 +41,9 @@
 // another package's variable (nn.Softmax = …, &pkg.X); a refusal names the
 // cell and line and fails every exercise.
 //
-// The exit status is 0 if every exercise passed, 1 if one did not or the
+// The exit status is 0 if every exercise passed, 1 if one failed or the
 // notebook's code does not build, 2 on a usage error, if grading itself
-// failed, or if a check could not decide (results.json's
+// failed, or if a check could not decide and none failed (results.json's
 // extra_data.check_error says which and why). Run it in a container for submissions you do not trust (see the
 // README, "For graders").
 package main
@@ -204,13 +204,13 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return 0, err
 	}
-	switch passed, undecided := write(c, w, outcomes); {
+	switch wrong, undecided := write(c, w, outcomes); {
+	case wrong:
+		return 1, nil
 	case undecided:
 		return 2, nil // a check could not decide: neither the learner's pass nor fail
-	case passed:
-		return 0, nil
 	}
-	return 1, nil
+	return 0, nil
 }
 
 // checkSource checks the notebook's code before it is built
@@ -298,8 +298,8 @@ func refuse(c config, w io.Writer, msg string) int {
 // write prints the outcomes as ✓/✗ lines (? for a check that could not
 // decide), each with its points (or results.json, a test per exercise with
 // its score and max_score, and extra_data.check_error), and reports
-// whether every exercise passed and whether a check could not decide.
-func write(c config, w io.Writer, outcomes []runner.Outcome) (allPassed, checkError bool) {
+// whether an exercise failed and whether a check could not decide.
+func write(c config, w io.Writer, outcomes []runner.Outcome) (wrong, checkError bool) {
 	passed := 0
 	var score, total float64
 	g := &gradcheck.GradescopeResults{}
@@ -308,6 +308,8 @@ func write(c config, w io.Writer, outcomes []runner.Outcome) (allPassed, checkEr
 		if o.Authentic && o.Verdict.CheckError != "" {
 			checkError = true
 			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Unit.Name + ": " + o.Verdict.CheckError}})
+		} else if !ok {
+			wrong = true
 		}
 		points := o.Unit.Points
 		total += points
@@ -347,7 +349,7 @@ func write(c config, w io.Writer, outcomes []runner.Outcome) (allPassed, checkEr
 			fmt.Fprintln(w, "? marks a check that could not decide (an error of the check, not a wrong answer): grade those exercises by hand.")
 		}
 	}
-	return passed == len(outcomes), checkError
+	return wrong, checkError
 }
 
 // learnerOutput renders what the learner's code printed during a failed
