@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -99,5 +101,30 @@ func TestCheckImportsNoWritesToOtherPackages(t *testing.T) {
 		if err := checkSrc(imports, "var _ mat.Dense\nvar _ = rand.Int\nvar _ = nnx.ReLU\n"+body); err != nil {
 			t.Errorf("%q refused: %v", body, err)
 		}
+	}
+}
+
+// The layers written from scratch in gradcheck/corpus and the student
+// layers of cmd/gradcheck's tests are what graded code looks like: the
+// source check refuses none of them. (The solutions notebook is checked by
+// cmd/nbgrade's TestSolutionsPass.)
+func TestCheckImportsAdmitsStudentLayers(t *testing.T) {
+	files := map[string][]byte{}
+	for _, pattern := range []string{"../../corpus/layer.go", "../../corpus/others.go", "../../corpus/backward.go",
+		"../../../cmd/gradcheck/testdata/correct/*.go", "../../../cmd/gradcheck/testdata/labbug/*.go"} {
+		names, _ := filepath.Glob(pattern)
+		if len(names) == 0 {
+			t.Fatalf("no files match %s", pattern)
+		}
+		for _, n := range names {
+			data, err := os.ReadFile(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[n] = data
+		}
+	}
+	if err := CheckImports(files, nil); err != nil {
+		t.Errorf("a student layer is refused: %v", err)
 	}
 }
