@@ -2,6 +2,7 @@ package gradcheck
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -66,7 +67,10 @@ func (r *Report) Gradescope(o *GradescopeOptions) *GradescopeResults {
 		// says so, and no verdict per tensor.
 		g.Tests = []GradescopeTest{{Name: opt.Prefix + "check could not run", MaxScore: opt.Default * float64(len(r.Tensors)),
 			Status: "failed", Visibility: opt.Visibility,
-			Output: "check error (not a wrong gradient): " + r.CheckError.Error() + ". Ask your instructor: the check's data or your initial parameters make the loss overflow."}}
+			Output: "check error (not a wrong gradient): " + r.CheckError.Error() + "."}}
+		if errors.Is(r.CheckError, ErrLossNotFinite) {
+			g.Tests[0].Output += " Ask your instructor: the check's data or your initial parameters make the loss overflow."
+		}
 		g.ExtraData = map[string]string{"check_error": r.CheckError.Error()}
 		return g
 	}

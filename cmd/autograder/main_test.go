@@ -84,10 +84,10 @@ func run(t *testing.T, root, script string, limit time.Duration) {
 }
 
 // The zip, unpacked as Gradescope does (its files in source/, run_autograder
-// copied to the root), set up and run on five submissions, offline.
+// copied to the root), set up and run on six submissions, offline.
 func TestAutograderEndToEnd(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and grades five submissions")
+		t.Skip("builds and grades six submissions")
 	}
 	root := filepath.Join(t.TempDir(), "autograder")
 	zipPath := filepath.Join(t.TempDir(), "autograder.zip")
@@ -135,7 +135,11 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	os.WriteFile(filepath.Join(os.Getenv("AUTOGRADER_ROOT"), "results", "results.json"), []byte(forged), 0o644)
 	os.Exit(0)
 	return nil
-}`), 11, map[int]string{2: "your code ended the grading process early (exit status 0)"}},
+}`), 0, map[int]string{1: `import "os" is not allowed in graded code`, 2: `import "os" is not allowed`, 3: `import "os"`, 4: `import "os"`,
+			5: `import "os"`, 6: `import "os"`, 7: `import "os"`, 8: `import "os"`}},
+		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()"),
+			0, map[int]string{1: "assigning to nn.Softmax is not allowed in graded code", 2: "nn.Softmax", 3: "nn.Softmax", 4: "nn.Softmax",
+				5: "nn.Softmax", 6: "nn.Softmax", 7: "nn.Softmax", 8: "nn.Softmax"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []string{"submission", "results"} {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
 )
 
 // These tests build and run the generated check program with the go
@@ -16,6 +18,15 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	code = run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// withoutSourceCheck turns off the check of the student's source for one
+// test, to try the runner's own defences (the second line) with code the
+// source check would refuse.
+func withoutSourceCheck(t *testing.T) {
+	saved := checkSource
+	checkSource = func(map[string][]byte, *runner.SourceRules) error { return nil }
+	t.Cleanup(func() { checkSource = saved })
 }
 
 func TestCorrectLayerPasses(t *testing.T) {
@@ -103,8 +114,15 @@ func TestUsageErrors(t *testing.T) {
 }
 
 // A layer whose Backward prints a passing report and exits 0, and one
-// that loops forever: neither passes, neither hangs the command.
+// that loops forever: neither passes, neither hangs the command. The first
+// imports os, which the source check refuses; past it (turned off here),
+// the runner still believes nothing the process says.
 func TestHostileLayers(t *testing.T) {
+	code, out, _ := runCmd(t, "testdata/hostile/exit")
+	if code != 1 || !strings.Contains(out, `layer.go:7: import "os" is not allowed in graded code`) || !strings.HasSuffix(out, "\nFAIL\n") {
+		t.Errorf("exit, source checked: exit %d\n%s", code, out)
+	}
+	withoutSourceCheck(t)
 	code, out, errOut := runCmd(t, "-limit", "3s", "testdata/hostile/exit")
 	if code != 1 || !strings.HasSuffix(out, "\nFAIL\n") || !strings.Contains(out, "your code ended the grading process early (exit status 0)") {
 		t.Errorf("exit: exit %d\n%s\n%s", code, out, errOut)
@@ -126,8 +144,20 @@ func TestHostileLayers(t *testing.T) {
 
 // A package whose init reads fd 3 finds it closed: the runner, imported
 // by a file the command adds to the package, took the key first. The pass
-// it signs with what it found is rejected.
+// it signs with what it found fails the check. (The source check refuses
+// these packages' imports first: it checks every package of the student's
+// module that the layer imports, too.)
 func TestStolenKeyForgesNothing(t *testing.T) {
+	for dir, want := range map[string]string{
+		"testdata/hostile/steal":          `layer.go:7: import "crypto/hmac" is not allowed in graded code`,
+		"testdata/hostile/stealmod/layer": `../util/util.go:5: import "io" is not allowed in graded code`,
+	} {
+		code, out, _ := runCmd(t, dir)
+		if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "graded code may import only errors, fmt") {
+			t.Errorf("%s, source checked: exit %d, want %q\n%s", dir, code, want, out)
+		}
+	}
+	withoutSourceCheck(t)
 	// steal: the package's own init; stealmod: an init in another package
 	// of the student's module, which the package imports.
 	for _, dir := range []string{"testdata/hostile/steal", "testdata/hostile/stealmod/layer"} {
@@ -139,7 +169,7 @@ func TestStolenKeyForgesNothing(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("%s: %v\n%s%s", dir, err, out, errOut)
 		}
-		if code != 1 || doc.Score != 0 || len(doc.Tests) != 2 || !strings.Contains(doc.Tests[0].Output, "2 forged result lines were ignored") {
+		if code != 1 || doc.Score != 0 || len(doc.Tests) != 2 || !strings.Contains(doc.Tests[0].Output, "your code wrote to the grader's results channel (2 line(s) not signed by the grader)") {
 			t.Errorf("%s: exit %d\n%s\n%s", dir, code, out, errOut)
 		}
 	}
@@ -164,6 +194,47 @@ func TestNonFiniteLossIsACheckError(t *testing.T) {
 func TestPanicNamesStudentLine(t *testing.T) {
 	code, out, errOut := runCmd(t, "testdata/hostile/panic")
 	if code != 1 || !strings.Contains(out, "Layer.Backward at layer.go:20") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// Code that writes another package's variables (here nn.Softmax, the
+// activation of the network check's top layer, in an initialiser) is
+// refused before it runs, with its line.
+func TestWriteToSharedStateIsRefused(t *testing.T) {
+	code, out, errOut := runCmd(t, "-json", "testdata/hostile/shared")
+	if code != 1 || !strings.Contains(out, "layer.go:13: assigning to nn.Softmax is not allowed in graded code") || strings.Contains(out, `"passed"`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// A wrong layer checked only where every element of W and b sits at a
+// kink (zero weights kept as built) is not passed: the check could not
+// decide (exit 2, extra_data.check_error), while at random parameters it
+// fails.
+func TestUndecidedIsACheckError(t *testing.T) {
+	code, out, errOut := runCmd(t, "-randomize=false", "-json", "testdata/labbug")
+	var doc struct {
+		Score     float64
+		ExtraData map[string]string `json:"extra_data"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	if code != 2 || doc.Score != 0 || !strings.Contains(doc.ExtraData["check_error"], "could not decide at this point (every element of W and of b sits at a kink): check at another point") {
+		t.Errorf("exit %d, score %v, extra_data %v\n%s", code, doc.Score, doc.ExtraData, out)
+	}
+	code, out, _ = runCmd(t, "-randomize=false", "testdata/labbug")
+	if code != 2 || !strings.Contains(out, "CHECK NOT RUN (could not decide") || !strings.HasSuffix(out, "\nCHECK ERROR (not decided: neither pass nor fail)\n") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+}
+
+// A package holding a file the go command would build besides Go (here
+// assembly) is refused: the source check cannot see into it.
+func TestForeignSourceIsRefused(t *testing.T) {
+	code, out, errOut := runCmd(t, "testdata/hostile/asm")
+	if code != 1 || !strings.Contains(out, "asm.s: a package of graded code may hold only Go files") || !strings.HasSuffix(out, "FAIL\n") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
 )
 
 // The hostile set: submissions that try to forge a pass, end the grading
@@ -83,6 +84,25 @@ func pointsOf(ns ...int) float64 {
 	return p
 }
 
+// withoutSourceCheck turns off the check of the notebook's source for one
+// test, to try the runner's own defences (the second line) with code the
+// source check would refuse (os, runtime, crypto, …).
+func withoutSourceCheck(t *testing.T) {
+	saved := checkSource
+	checkSource = func(map[string][]byte, *runner.SourceRules) error { return nil }
+	t.Cleanup(func() { checkSource = saved })
+}
+
+// refusedWhole checks that the notebook at path is refused before it runs,
+// with want (the cell, line and import) and every exercise failed.
+func refusedWhole(t *testing.T, path, want string) {
+	t.Helper()
+	out, code := nbgrade(t, path)
+	if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "0 of 8 exercises passed") {
+		t.Errorf("exit %d, want 1 with %q:\n%s", code, want, out)
+	}
+}
+
 func TestHostileExitsAndLies(t *testing.T) {
 	path := hostileNotebook(t,
 		// 1: end the process with status 0 before the check decides.
@@ -102,6 +122,8 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		// 4: panic in a goroutine of its own, which no recover can catch.
 		"import (\"time\"; \"github.com/backprop-lab/backprop/nn\")\n\nfunc sgdStep(params []nn.Param, eta float64) {\n\tgo func() { panic(\"boom from a goroutine\") }()\n\ttime.Sleep(time.Second)\n}",
 	)
+	refusedWhole(t, path, `, line 1: import "os" is not allowed in graded code`)
+	withoutSourceCheck(t)
 	out, code := nbgrade(t, "-json", "-limit", "3s", path)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -148,6 +170,8 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	return nil
 }`,
 	) // 4 stays right: one bad exercise costs no other
+	refusedWhole(t, path, `, line 1: import "os" is not allowed in graded code`)
+	withoutSourceCheck(t)
 	start := time.Now()
 	out, code := nbgrade(t, "-json", "-limit", "3s", path)
 	if code != 1 {
@@ -157,7 +181,7 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	wantTests(t, g, map[int]string{
 		1: "timed out after 3s",
 		2: "timed out after 3s",
-		3: "forged result lines were ignored",
+		3: "your code wrote to the grader's results channel",
 	})
 	if want := pointsOf(4, 5, 6, 7, 8); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 4–8)", g.Score, want)
@@ -203,6 +227,8 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	return nil
 }`,
 	)
+	refusedWhole(t, path, `, line 1: import "crypto/hmac" is not allowed in graded code`)
+	withoutSourceCheck(t)
 	_, code := nbgrade(t, "-json", "-o", results, "-limit", "3s", path)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -215,7 +241,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	g := gradescope(t, string(data))
 	wantTests(t, g, map[int]string{
 		1: "wrong",
-		2: "forged result lines were ignored",
+		2: "your code wrote to the grader's results channel (2 line(s) not signed by the grader)",
 	})
 	if want := pointsOf(3, 4, 5, 6, 7, 8); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 3–8)", g.Score, want)
@@ -223,7 +249,8 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 }
 
 func TestRefusedImports(t *testing.T) {
-	for _, imp := range []string{"unsafe", "syscall", "github.com/backprop-lab/backprop/gradcheck/grade/runner"} {
+	for _, imp := range []string{"unsafe", "syscall", "os", "reflect", "gonum.org/v1/gonum/blas/blas64",
+		"github.com/backprop-lab/backprop/gradcheck", "github.com/backprop-lab/backprop/gradcheck/grade/runner"} {
 		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
 		out, code := nbgrade(t, path)
 		if code != 1 || !strings.Contains(out, "import \""+imp+"\" is not allowed in graded code") || !strings.Contains(out, "0 of 8 exercises passed") {

@@ -35,12 +35,16 @@
 // signed on a private pipe (see package runner); whatever the code prints,
 // writes or exits with decides nothing. What it printed is shown under a
 // failed exercise, each line prefixed with "│". A panic names the learner's
-// cell and line as the notebook shows them ("In [7], line 3"). Imports that
-// reach past Go's memory safety (unsafe, syscall, cgo, …) are refused.
+// cell and line as the notebook shows them ("In [7], line 3"). Before
+// building, the notebook's code is checked (runner.CheckImports): imports
+// only from an allowlist (fmt, math, gonum's mat, nn, …), and no write to
+// another package's variable (nn.Softmax = …, &pkg.X); a refusal names the
+// cell and line and fails every exercise.
 //
-// The exit status is 0 if every exercise passed, 1 if one did not or the
-// notebook's code does not build, 2 on a usage error or if grading itself
-// failed. Run it in a container for submissions you do not trust (see the
+// The exit status is 0 if every exercise passed, 1 if one failed or the
+// notebook's code does not build, 2 on a usage error, if grading itself
+// failed, or if a check could not decide and none failed (results.json's
+// extra_data.check_error says which and why). Run it in a container for submissions you do not trust (see the
 // README, "For graders").
 package main
 
@@ -177,7 +181,7 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return refuse(c, w, "the notebook's Go code cannot be read: "+err.Error()), nil
 	}
-	if err := runner.CheckImports(map[string][]byte{"notebook.go": src}); err != nil {
+	if err := checkSource(map[string][]byte{"notebook.go": src}, nil); err != nil {
 		return refuse(c, w, err.Error()), nil
 	}
 	tmp, bin, err := runner.Build(ctx, runner.Program{Module: "nbgraderun", Backprop: dir, Version: version,
@@ -200,11 +204,18 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return 0, err
 	}
-	if write(c, w, outcomes) {
-		return 0, nil
+	switch wrong, undecided := write(c, w, outcomes); {
+	case wrong:
+		return 1, nil
+	case undecided:
+		return 2, nil // a check could not decide: neither the learner's pass nor fail
 	}
-	return 1, nil
+	return 0, nil
 }
+
+// checkSource checks the notebook's code before it is built
+// (runner.CheckImports); tests of the runner's own defences turn it off.
+var checkSource = runner.CheckImports
 
 // isCell reports whether a file named in a stack trace is a notebook cell
 // (GoSourceLines' line directives).
@@ -284,15 +295,22 @@ func refuse(c config, w io.Writer, msg string) int {
 	return 1
 }
 
-// write prints the outcomes as ✓/✗ lines, each with its points (or
-// results.json, a test per exercise with its score and max_score), and
-// reports whether every exercise passed.
-func write(c config, w io.Writer, outcomes []runner.Outcome) bool {
+// write prints the outcomes as ✓/✗ lines (? for a check that could not
+// decide), each with its points (or results.json, a test per exercise with
+// its score and max_score, and extra_data.check_error), and reports
+// whether an exercise failed and whether a check could not decide.
+func write(c config, w io.Writer, outcomes []runner.Outcome) (wrong, checkError bool) {
 	passed := 0
 	var score, total float64
 	g := &gradcheck.GradescopeResults{}
 	for _, o := range outcomes {
 		ok := o.Passed()
+		if o.Authentic && o.Verdict.CheckError != "" {
+			checkError = true
+			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Unit.Name + ": " + o.Verdict.CheckError}})
+		} else if !ok {
+			wrong = true
+		}
 		points := o.Unit.Points
 		total += points
 		if ok {
@@ -327,8 +345,11 @@ func write(c config, w io.Writer, outcomes []runner.Outcome) bool {
 		w.Write(g.JSON())
 	} else {
 		fmt.Fprintf(w, "%d of %d exercises passed, %s of %s points\n", passed, len(outcomes), fmtPoints(score), fmtPoints(total))
+		if checkError {
+			fmt.Fprintln(w, "? marks a check that could not decide (an error of the check, not a wrong answer): grade those exercises by hand.")
+		}
 	}
-	return passed == len(outcomes)
+	return wrong, checkError
 }
 
 // learnerOutput renders what the learner's code printed during a failed
@@ -360,27 +381,4 @@ func learnerOutput(o runner.Outcome) string {
 
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// directory, so that a reader never sees half a file.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".nbgrade-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -45,6 +45,9 @@ const (
 	ExerciseNotImplemented
 	// ExerciseMissing: the submission does not define the function.
 	ExerciseMissing
+	// ExerciseCheckError: the check could not decide (see
+	// ExerciseResult.CheckError): neither passed nor failed.
+	ExerciseCheckError
 )
 
 func (s ExerciseStatus) String() string {
@@ -57,6 +60,8 @@ func (s ExerciseStatus) String() string {
 		return "not implemented yet"
 	case ExerciseMissing:
 		return "missing"
+	case ExerciseCheckError:
+		return "could not be checked"
 	}
 	return fmt.Sprintf("ExerciseStatus(%d)", int(s))
 }
@@ -74,6 +79,9 @@ type ExerciseResult struct {
 	Details []string
 	// Report is gradcheck's report behind the verdict, if there is one.
 	Report *gradcheck.Report
+	// CheckError says why the check could not decide (Status
+	// ExerciseCheckError): an error of the check, not a wrong answer.
+	CheckError string
 }
 
 // OK reports whether the exercise passed.
@@ -83,7 +91,10 @@ func (r ExerciseResult) OK() bool { return r.Status == ExercisePassed }
 // details indented.
 func (r ExerciseResult) String() string {
 	mark := "✓"
-	if !r.OK() {
+	switch {
+	case r.Status == ExerciseCheckError:
+		mark = "?"
+	case !r.OK():
 		mark = "✗"
 	}
 	name := "Putting it together"
@@ -132,6 +143,17 @@ func panicked(res ExerciseResult, msg, where string) ExerciseResult {
 		res.Summary += " (in " + where + ")"
 	}
 	return res
+}
+
+// checkError makes res the verdict on a check that could not decide
+// (r.CheckError, e.g. an *UndecidedError) and reports whether it did.
+func checkError(res *ExerciseResult, r *gradcheck.Report) bool {
+	if r == nil || r.CheckError == nil {
+		return false
+	}
+	res.Status, res.CheckError = ExerciseCheckError, r.CheckError.Error()
+	res.Summary = "check error (not a wrong answer): " + res.CheckError + "."
+	return true
 }
 
 // failures returns gradcheck's sentence about every failed tensor of r.
@@ -275,7 +297,7 @@ func ExerciseUnits(s Submission) map[string]func() runner.Verdict {
 // test worth points.
 func (r ExerciseResult) Verdict(points float64) runner.Verdict {
 	g := ExercisesGradescope([]ExerciseResult{r}, points)
-	return runner.Verdict{Passed: r.OK(), Text: r.String(), Tests: g.Tests}
+	return runner.Verdict{Passed: r.OK(), Text: r.String(), Tests: g.Tests, CheckError: r.CheckError}
 }
 
 // ExercisesGradescope converts verdicts into Gradescope's results.json:

@@ -35,10 +35,10 @@ func TinyExample() (*mat.Dense, []int) {
 // tinyNet is notebook 01's network, lesson.TinyNet (a test keeps the two
 // equal): 2 inputs, 2 ReLU units, 2 softmax outputs.
 func tinyNet() *nn.Network {
-	l1 := nn.NewDense(2, 2, nn.ReLU)
+	l1 := nn.NewDense(2, 2, relu)
 	l1.W.Copy(mat.NewDense(2, 2, []float64{0.5, -0.2, -0.3, 0.4}))
 	l1.B.Copy(mat.NewDense(2, 1, []float64{0.1, -0.6}))
-	l2 := nn.NewDense(2, 2, nn.Softmax)
+	l2 := nn.NewDense(2, 2, softmax)
 	l2.W.Copy(mat.NewDense(2, 2, []float64{0.3, -0.5, 0.8, 0.2}))
 	l2.B.Copy(mat.NewDense(2, 1, []float64{0, 0.1}))
 	return &nn.Network{Layers: []nn.Layer{l1, l2}}

@@ -29,7 +29,7 @@ func TrainYourOwn(newLayer func(nIn, nOut int) nn.Layer, step func(params []nn.P
 		)
 		train, test := mnist.Embedded()
 		rng := rand.New(rand.NewPCG(1, 6))
-		net := &nn.Network{Layers: []nn.Layer{newLayer(train.Dim(), hidden), nn.NewDense(hidden, train.Classes(), nn.Softmax)}}
+		net := &nn.Network{Layers: []nn.Layer{newLayer(train.Dim(), hidden), nn.NewDense(hidden, train.Classes(), softmax)}}
 		for _, p := range net.Params() {
 			for i, raw := 0, p.Value.RawMatrix().Data; i < len(raw); i++ {
 				raw[i] = 0.4*rng.Float64() - 0.2

@@ -205,7 +205,7 @@ func (c Config) check(id string, newLayer func(nIn, nOut int) nn.Layer) Result {
 			for i := 0; i+1 < len(sizes)-1; i++ {
 				net.Layers = append(net.Layers, build(newLayer, sizes[i], sizes[i+1], c.Name))
 			}
-			net.Layers = append(net.Layers, nn.NewDense(sizes[len(sizes)-2], c.Classes, nn.Softmax))
+			net.Layers = append(net.Layers, nn.NewDense(sizes[len(sizes)-2], c.Classes, softmax))
 			for _, l := range net.Layers {
 				if c.Randomize {
 					randomize(l, rng)
@@ -257,7 +257,7 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 			res.Panic += "\n" + res.Shapes + "\n\n" + firstLines(string(debug.Stack()), 24)
 		}
 	}()
-	res.Report = check()
+	res.Report = decided(check())
 	res.Report.Name = name
 	return res
 }

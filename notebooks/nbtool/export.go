@@ -49,7 +49,8 @@ func goSource(nb *Notebook, pkg string, lines bool) ([]byte, error) {
 		text string
 	}
 	var decls []decl
-	imports := map[string]string{} // path → name ("" for the default)
+	imports := map[string]string{}  // path → name ("" for the default)
+	importAt := map[string]string{} // path → "cell:line" of its (last) import
 	replace := func(d decl) {
 		kept := decls[:0]
 		for _, old := range decls {
@@ -82,6 +83,7 @@ func goSource(nb *Notebook, pkg string, lines bool) ([]byte, error) {
 				name = im.Name.Name
 			}
 			imports[p] = name
+			importAt[p] = fmt.Sprintf("%s:%d", CellName(c, ordinal), fset.Position(im.Pos()).Line-1)
 		}
 		for _, d := range f.Decls {
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
@@ -120,6 +122,9 @@ func goSource(nb *Notebook, pkg string, lines bool) ([]byte, error) {
 		slices.Sort(paths)
 		src.WriteString("import (\n")
 		for _, p := range paths {
+			if lines { // an import refused or unused is reported at its cell and line
+				fmt.Fprintf(&src, "//line %s\n", importAt[p])
+			}
 			fmt.Fprintf(&src, "\t%s %q\n", imports[p], p)
 		}
 		src.WriteString(")\n\n")

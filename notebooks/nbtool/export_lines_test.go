@@ -25,6 +25,7 @@ func TestGoSourceLines(t *testing.T) {
 		"//line In [7]:3\n// f says hi.\nfunc f() {  fmt.Println(\"hi\")  }", // as written, not reformatted
 		"//line code cell 2:2\nvar x = 1",
 		"//line code cell 2:5\nfunc g() int {",
+		"//line In [7]:1\n\t \"fmt\"\n", // imports too name their cell
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("source lacks %q:\n%s", want, src)

@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"go/parser"
-	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -204,48 +202,6 @@ func Goflags(env string) string {
 		}
 	}
 	return strings.Join(append(out, "-mod=mod"), " ")
-}
-
-// Refused reports whether learner code may not import path: packages that
-// step outside Go's memory safety or the process (and so could reach the
-// key or the results pipe by other means), and the grading packages.
-func Refused(path string) bool {
-	switch path {
-	case "unsafe", "syscall", "C", "plugin", "runtime/cgo", "golang.org/x/sys":
-		return true
-	}
-	grade := ModulePath + "/gradcheck/grade"
-	return strings.HasPrefix(path, "golang.org/x/sys/") || path == grade || strings.HasPrefix(path, grade+"/")
-}
-
-// CheckImports parses Go source files (name → contents) and returns an
-// error naming the first refused import or //go:linkname directive, with
-// its file and line ("" positions name the file as given).
-func CheckImports(files map[string][]byte) error {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, name, files[name], parser.ImportsOnly|parser.ParseComments)
-		if err != nil {
-			continue // the compiler reports it
-		}
-		for _, im := range f.Imports {
-			p, _ := strconv.Unquote(im.Path.Value)
-			if Refused(p) {
-				pos := fset.Position(im.Pos())
-				return fmt.Errorf("%s: import %q is not allowed in graded code (it could reach past the grader's checks); remove it",
-					Position(pos.Filename, strconv.Itoa(pos.Line)), p)
-			}
-		}
-		if bytes.Contains(files[name], []byte("//go:linkname")) {
-			return fmt.Errorf("%s: //go:linkname is not allowed in graded code; remove it", name)
-		}
-	}
-	return nil
 }
 
 func appendFile(b *bytes.Buffer, path string) {

@@ -23,8 +23,10 @@
 //     the panic that crashed the program).
 //
 // The parent believes a verdict only if its record and the "complete"
-// record after it carry the right MAC, sequence and unit. Anything else is
-// a failed unit with the reason the parent saw: "your code ended the
+// record after it carry the right MAC, sequence and unit, and no other
+// line arrived: a line with a bad MAC fails the unit ("your code wrote to
+// the grader's results channel"), since a correct submission never writes
+// there. Anything else is a failed unit with the reason the parent saw: "your code ended the
 // grading process early (exit status 0)", "timed out after 10s",
 // "panicked: … (at In [7], line 3)", "crashed: fatal error: …". The exit
 // status, stdout and files of the child decide nothing; the parent's exit
@@ -35,9 +37,11 @@
 //
 // What this does not stop: code in the same process can read memory, so a
 // submission that imports unsafe, syscall, cgo ("C"), plugin or
-// golang.org/x/sys could in principle find the key; CheckImports refuses
-// those (and the grading packages), and the container a grader runs this
-// in must still provide the isolation (no network, CPU and memory limits, a read-only file system
-// except a scratch directory, a fresh container per submission): see the
+// golang.org/x/sys could in principle find the key. CheckImports therefore
+// admits only an allowlist of imports (Allowed) and refuses writes to
+// other packages' variables (see CheckImports); the container a grader
+// runs this in must still provide the isolation (no network, CPU and
+// memory limits, a read-only file system except a scratch directory, a
+// fresh container per submission): see the
 // README's "For graders".
 package runner

@@ -60,7 +60,8 @@ type Outcome struct {
 	Output    string
 	Truncated bool
 	// Forged counts record lines with a wrong signature (learner writes to
-	// the results pipe); they are ignored.
+	// the results pipe); one is enough to fail the unit, whatever else it
+	// reported.
 	Forged  int
 	Elapsed time.Duration
 }
@@ -215,6 +216,15 @@ func runUnit(ctx context.Context, bin string, u Unit, o *Options) (Outcome, erro
 		return oc, ctx.Err()
 	}
 
+	if oc.Forged > 0 {
+		// A correct submission never writes to the results pipe; a line
+		// the parent cannot authenticate is the learner's, and ignoring it
+		// would let code that can guess candidate keys try many.
+		oc.Reason = fmt.Sprintf("your code wrote to the grader's results channel (%d line(s) not signed by the grader), so no verdict of this check can be trusted", oc.Forged)
+		oc.Verdict = Verdict{Text: "✗ " + u.Name + ": " + oc.Reason, Tests: []gradcheck.GradescopeTest{{
+			Name: u.TestName, MaxScore: u.Points, Status: "failed", Output: oc.Reason, Visibility: "visible"}}}
+		return oc, nil
+	}
 	if v, ok := accept(rs); ok {
 		if !v.Passed && len(v.Tests) == 0 { // the runner's own report: a panic or runtime.Goexit
 			v.Text = "✗ " + u.Name + ": " + v.Text
@@ -224,9 +234,6 @@ func runUnit(ctx context.Context, bin string, u Unit, o *Options) (Outcome, erro
 		return oc, nil
 	}
 	oc.Reason = reason(u, timedOut, waitErr, oc.Output, o.IsLearnerFile)
-	if oc.Forged > 0 {
-		oc.Reason += fmt.Sprintf(" (%d forged result lines were ignored)", oc.Forged)
-	}
 	oc.Verdict = Verdict{Text: "✗ " + u.Name + ": " + oc.Reason, Tests: []gradcheck.GradescopeTest{{
 		Name: u.TestName, MaxScore: u.Points, Status: "failed", Output: oc.Reason, Visibility: "visible"}}}
 	return oc, nil

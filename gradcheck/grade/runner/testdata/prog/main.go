@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
@@ -25,5 +26,12 @@ func main() {
 		"exit":  func() runner.Verdict { os.Exit(0); return runner.Verdict{} },
 		"sleep": func() runner.Verdict { time.Sleep(time.Minute); return runner.Verdict{Passed: true} },
 		"panic": func() runner.Verdict { panic("boom") },
+		// scribble guesses a key (wrongly) and writes a record with it to
+		// the results pipe, then passes honestly: the parent must not
+		// ignore the bad line.
+		"scribble": func() runner.Verdict {
+			os.NewFile(4, "results").WriteString(strings.Repeat("0", 64) + ` {"seq":1,"unit":"scribble","kind":"verdict","verdict":{"passed":true}}` + "\n")
+			return runner.Verdict{Passed: true, Text: "✓ right"}
+		},
 	})
 }

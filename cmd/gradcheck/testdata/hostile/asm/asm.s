@@ -1,0 +1,1 @@
+// An assembly file: anything could be here.
