@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -87,11 +86,11 @@ func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 		"✗ Exercise 8 (by hand on the 2-2-2 network): wrong: δ⁽¹⁾₁, ∂E/∂W⁽¹⁾₁₂ (to 1e-06); right: δ⁽¹⁾₂.", "the sign is flipped",
 		"4 of 8 exercises passed, 5 of 12 points",
 	} {
-		if !strings.Contains(out, want) {
+		if !containsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "δ⁽¹⁾₁ = 0.3395") || strings.Contains(out, "₁₂ = -0.3395") {
+	if containsWords(out, "δ⁽¹⁾₁ = 0.3395") || containsWords(out, "₁₂ = -0.3395") {
 		t.Errorf("a verdict gives the right value away:\n%s", out)
 	}
 }

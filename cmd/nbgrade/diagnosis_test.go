@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -39,7 +38,7 @@ func TestExercise3Causes(t *testing.T) {
 				t.Errorf("exit %d", code)
 			}
 			for _, want := range tc.want {
-				if !strings.Contains(out, want) {
+				if !containsWords(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
 			}

@@ -45,18 +45,28 @@ func TestSolutionsPass(t *testing.T) {
 	for _, e := range grade.ExerciseList() {
 		want := fmt.Sprintf("✓ Exercise %d (%s): right", e.N, e.Title)
 		points := fmt.Sprintf("[%g/%g point", e.Points, e.Points)
-		if !strings.Contains(out, want) || !strings.Contains(lineWith(out, want), points) {
+		if !containsWords(out, want) || !containsWords(summaryWith(out, want), points) {
 			t.Errorf("no %q with %q:\n%s", want, points, out)
 		}
 	}
 }
 
-// lineWith returns the line of out that contains s.
-func lineWith(out, s string) string {
-	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, s) {
-			return l
+// summaryWith returns the summary of the verdict in out whose first line
+// contains s: that line and its continuations (indented by two spaces, not
+// four like the details).
+func summaryWith(out, s string) string {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if !containsWords(l, s) {
+			continue
 		}
+		for _, c := range lines[i+1:] {
+			if !strings.HasPrefix(c, "  ") || strings.HasPrefix(c, "    ") {
+				break
+			}
+			l += "\n" + c
+		}
+		return l
 	}
 	return ""
 }
@@ -76,8 +86,8 @@ func TestStudentVersionGradesNotImplemented(t *testing.T) {
 	}
 	for i, test := range g.Tests {
 		want := "not implemented yet: write " + strings.Fields(exercises[i].Func)[0]
-		if test.Status != "failed" || test.MaxScore != 2 || !strings.Contains(test.Output, want) ||
-			!strings.Contains(test.Output, "Stuck? The hints under the exercise's text open one at a time.") {
+		if test.Status != "failed" || test.MaxScore != 2 || !containsWords(test.Output, want) ||
+			!containsWords(test.Output, "Stuck? The hints under the exercise's text open one at a time.") {
 			t.Errorf("test %+v", test)
 		}
 	}
@@ -102,7 +112,7 @@ func labBugNotebook(t *testing.T) string {
 		t.Fatal(err)
 	}
 	const right = `dx.Mul(delta, l.W)`
-	if !strings.Contains(string(data), right) {
+	if !containsWords(string(data), right) {
 		t.Fatalf("the solutions notebook no longer contains %q", right)
 	}
 	path := filepath.Join(t.TempDir(), "labbug.ipynb")
@@ -123,7 +133,7 @@ func TestLabBugFailsExercise3(t *testing.T) {
 		"gradient of W1 is wrong", "✓ Exercise 4", "7 of 8 exercises passed, 10 of 12 points",
 		"G·W instead of Δ·W (the lab's bug)", "[0/2 points]",
 	} {
-		if !strings.Contains(out, want) {
+		if !containsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
@@ -141,7 +151,7 @@ func TestBuildFailure(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	if code != 1 || g.Score != 0 || len(g.Tests) != len(grade.ExerciseList()) || !strings.Contains(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
+	if code != 1 || g.Score != 0 || len(g.Tests) != len(grade.ExerciseList()) || !containsWords(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
@@ -157,7 +167,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"package student", "func NewLayer(nIn, nOut int) *MyDense", "func (l *MyDense) Backward(g *mat.Dense) *mat.Dense", "func sgdStep("} {
-		if !strings.Contains(string(src), want) {
+		if !containsWords(string(src), want) {
 			t.Errorf("exercises.go lacks %q", want)
 		}
 	}

@@ -6,19 +6,21 @@ import (
 	"strings"
 )
 
-// withPoints ends the first line of a verdict with its score:
-// "✓ Exercise 1 (ReLU′): right: … [1/1 point]".
+// withPoints ends the summary of a verdict with its score:
+// "✓ Exercise 1 (ReLU′): right: … [1/1 point]". The summary is the first
+// line and its continuations (a verdict is wrapped at spaces, continuation
+// lines indented by two spaces); the details after it are indented by four.
 func withPoints(text string, got, max float64) string {
 	unit := "points"
 	if max == 1 {
 		unit = "point"
 	}
-	first, rest, more := strings.Cut(text, "\n")
-	first += fmt.Sprintf(" [%s/%s %s]", fmtPoints(got), fmtPoints(max), unit)
-	if more {
-		return first + "\n" + rest
+	score := fmt.Sprintf(" [%s/%s %s]", fmtPoints(got), fmtPoints(max), unit)
+	end := len(text)
+	if i := strings.Index(text, "\n    "); i >= 0 {
+		end = i
 	}
-	return first
+	return text[:end] + score + text[end:]
 }
 
 func fmtPoints(p float64) string { return strconv.FormatFloat(p, 'g', -1, 64) }

@@ -51,7 +51,9 @@ func ExampleExerciseResult_String() {
 	stub := func(v float64) float64 { panic("not implemented") }
 	fmt.Println(grade.ReLUPrime(stub))
 	// Output:
-	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of panic("not implemented") in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.
+	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of
+	//   panic("not implemented") in its cell, run that cell, then this one. Stuck? The hints under the
+	//   exercise's text open one at a time.
 }
 
 // Exercise 2: forgetting the 1/N of the batch mean is caught, located and
@@ -194,6 +196,7 @@ func ExampleTrainYourOwn() {
 	fmt.Println(grade.TrainYourOwn(newLayer, stub))
 	fmt.Println(grade.TrainYourOwn(newLayer, nil).Status)
 	// Output:
-	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.
+	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward
+	//   and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.
 	// missing
 }

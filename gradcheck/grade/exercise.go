@@ -106,6 +106,43 @@ func (r ExerciseResult) String() string {
 	for _, d := range r.Details {
 		b.WriteString("\n    " + strings.ReplaceAll(d, "\n", "\n    "))
 	}
+	return wrapLines(b.String(), verdictWidth)
+}
+
+// verdictWidth is the widest line of a verdict, in characters: narrower
+// than a notebook's output area at common window widths, where Jupyter
+// would otherwise break a long line anywhere, even inside a word or a
+// number, and than a grader's wide terminal.
+const verdictWidth = 100
+
+// wrapLines breaks every line of s longer than width characters at its
+// last space before the limit; a continuation line keeps the line's
+// indentation plus two spaces. A word longer than the limit stays whole.
+func wrapLines(s string, width int) string {
+	var b strings.Builder
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		indent := line[:len(line)-len(strings.TrimLeft(line, " "))] + "  "
+		for {
+			r := []rune(line)
+			if len(r) <= width {
+				b.WriteString(line)
+				break
+			}
+			cut := strings.LastIndex(string(r[:width+1]), " ")
+			if cut <= len(indent) {
+				if cut = strings.Index(line[len(indent):], " "); cut < 0 {
+					b.WriteString(line)
+					break
+				}
+				cut += len(indent)
+			}
+			b.WriteString(strings.TrimRight(line[:cut], " ") + "\n")
+			line = indent + strings.TrimLeft(line[cut:], " ")
+		}
+	}
 	return b.String()
 }
 
