@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"regexp"
 	"strings"
 )
@@ -100,8 +101,13 @@ var textMIMETypes = []string{"text/plain", "text/markdown", "text/html", "text/l
 // references in stack traces.
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 
+// htmlTag matches one HTML tag.
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
 // String returns the text of the output that expectations are matched
-// against, without terminal escape sequences.
+// against, without terminal escape sequences; an HTML output is there
+// twice, as its source and as the text it shows (tags removed, entities
+// decoded), so a key result may span markup such as a no-wrap span.
 func (o *Output) String() string {
 	var b strings.Builder
 	switch o.OutputType {
@@ -118,6 +124,10 @@ func (o *Output) String() string {
 			if t, ok := o.Data[m]; ok {
 				b.WriteString(string(t))
 				b.WriteByte('\n')
+				if m == "text/html" { // and the text a reader sees, without the markup
+					b.WriteString(html.UnescapeString(htmlTag.ReplaceAllString(string(t), "")))
+					b.WriteByte('\n')
+				}
 			}
 		}
 	}

@@ -188,6 +188,7 @@ func TestCheckExecuted(t *testing.T) {
 		noFail    = `{"cell_type": "code", "execution_count": 6, "metadata": {"tags": ["raises-exception"]}, "source": "%%\nfmt.Println(1)", "outputs": []}`
 		notRun    = `{"cell_type": "code", "execution_count": null, "metadata": {}, "source": "%%\nfmt.Println(1)", "outputs": []}`
 		goPanic   = `{"cell_type": "code", "execution_count": 7, "metadata": {}, "source": "%%\ngo f()", "outputs": [{"output_type": "stream", "name": "stdout", "text": "panic: boom\n"}]}`
+		htmlText  = `{"cell_type": "code", "execution_count": 8, "metadata": {}, "source": "%%", "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"text/html": "<pre>network <span style=\"white-space:nowrap\">784-16-10</span>: a &amp; b</pre>"}}]}`
 	)
 	for _, tc := range []struct {
 		name  string
@@ -197,6 +198,7 @@ func TestCheckExecuted(t *testing.T) {
 		{"clean", executed(`"E = 0\\.5", "accuracy \\*\\*9\\d\\.\\d%"`, title, ok, md, panics), nil},
 		{"missing key result", executed(`"E = 0\\.5", "Test accuracy"`, title, ok), []string{`no output matches "Test accuracy"`}},
 		{"no expectations", executed(``, title, ok), []string{"declares no key results"}},
+		{"html matched as its text", executed(`"network 784-16-10: a & b", "nowrap\">784"`, title, htmlText), nil},
 		{"error outside raises-exception", executed(`"E"`, ok, untaggedPanic), []string{"cell 2 (net.Forward(wrong)) failed"}},
 		{"failed shell line", executed(`"E"`, ok, shellFail), []string{"cell 2 (!false) failed:\n\t| exit status 1"}},
 		{"panic text on stdout", executed(`"E"`, ok, goPanic), []string{"cell 2 (go f()) failed:\n\t| panic: boom"}},
