@@ -27,7 +27,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/backprop-lab/backprop/cmd/internal/cliflag"
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
 )
@@ -87,7 +86,7 @@ func work(c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hidden, err := cliflag.ParseSizes(c.hidden)
+	hidden, err := nn.ParseSizes(c.hidden)
 	if err != nil {
 		return fmt.Errorf("invalid -hidden %q: %w", c.hidden, err)
 	}

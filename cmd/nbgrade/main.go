@@ -62,6 +62,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backprop-lab/backprop/cmd/internal/atomicfile"
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/grade"
 	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
@@ -129,7 +130,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if c.out == "" {
 		io.WriteString(stdout, result.String())
-	} else if err := writeAtomic(c.out, []byte(result.String())); err != nil {
+	} else if err := atomicfile.WriteFile(c.out, []byte(result.String()), 0o644); err != nil {
 		fmt.Fprintln(stderr, "nbgrade:", err)
 		return 2
 	}
@@ -259,6 +260,7 @@ import (
 	nbgradeGrade %q
 	nbgradeRunner %q
 	nn "github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/cmd/internal/atomicfile"
 	mat "gonum.org/v1/gonum/mat"
 )
 

@@ -123,7 +123,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q (all options are flags)", fs.Arg(0))
 	}
 	var err error
-	if o.hidden, err = cliflag.ParseSizes(hidden); err != nil {
+	if o.hidden, err = nn.ParseSizes(hidden); err != nil {
 		return nil, fmt.Errorf("invalid -s/--hidden-layer-sizes %q: %w", hidden, err)
 	}
 	if !(o.lr > 0) || math.IsInf(o.lr, 0) {

@@ -75,7 +75,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Out, "out", c.Out, "n_out of the checked layer")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size B")
 	fs.Func("hidden", "hidden widths of the network check, e.g. 5,4 (\"\" for no network check)", func(s string) error {
-		h, err := parseSizes(s)
+		h, err := nn.ParseSizes(s)
 		c.Hidden = h
 		return err
 	})
@@ -101,21 +101,6 @@ func (c Config) Args() []string {
 		"-batch=" + strconv.Itoa(c.Batch), "-hidden=" + strings.Join(h, ","), "-classes=" + strconv.Itoa(c.Classes),
 		"-seed=" + strconv.FormatUint(c.Seed, 10), "-mode=" + c.Mode.String(), "-randomize=" + strconv.FormatBool(c.Randomize),
 		"-json=" + strconv.FormatBool(c.JSON), "-points=" + strconv.FormatFloat(c.Points, 'g', -1, 64)}
-}
-
-func parseSizes(s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("bad width %q in %q: want positive integers separated by commas", f, s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 // validate reports a configuration error.

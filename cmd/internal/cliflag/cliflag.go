@@ -1,6 +1,7 @@
 // Package cliflag holds what the project's commands share in parsing their
-// flags: the "128,256" list of hidden layer widths, and number values whose
-// errors say what was expected instead of quoting strconv.
+// flags: number values whose errors say what was expected instead of
+// quoting strconv. (The "128,256" list of layer widths is nn.ParseSizes,
+// which the grading library uses too.)
 //
 // The values implement both flag.Value and pflag.Value (String, Set, Type),
 // so a command registers them with FlagSet.Var or VarP, e.g.
@@ -16,32 +17,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// ParseSizes parses comma-separated layer widths, "128,256" → {128, 256}.
-// Spaces around a width are allowed; "" (or only spaces) means no layer and
-// gives nil. Every width must be a whole number ≥ 1; the error names the
-// offending width.
-func ParseSizes(s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var sizes []int
-	for i, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			return nil, fmt.Errorf("width %d is empty (two commas in a row, or one at an end)", i+1)
-		}
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, intError(f, err)
-		}
-		if n < 1 {
-			return nil, fmt.Errorf("layer width %d must be at least 1", n)
-		}
-		sizes = append(sizes, n)
-	}
-	return sizes, nil
-}
 
 // Float is a float64 flag value: any number strconv.ParseFloat accepts.
 type Float float64
