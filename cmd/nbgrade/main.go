@@ -260,7 +260,6 @@ import (
 	nbgradeGrade %q
 	nbgradeRunner %q
 	nn "github.com/backprop-lab/backprop/nn"
-	"github.com/backprop-lab/backprop/cmd/internal/atomicfile"
 	mat "gonum.org/v1/gonum/mat"
 )
 
