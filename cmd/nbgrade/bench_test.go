@@ -11,7 +11,7 @@ import (
 // grades a different generated submission (a class: every third one has
 // the lab's bug in its layer, so its source, and so its build, differs
 // from the others'), end to end as cmd/nbgrade does: read, build, run the
-// four checks, each in its own process. The metric s/submission is the
+// exercises, each in its own process. The metric s/submission is the
 // wall time per submission.
 //
 //   - warm: the Go build cache holds the dependencies (as in the
