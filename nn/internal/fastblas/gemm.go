@@ -3,7 +3,6 @@ package fastblas
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -155,130 +154,6 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		}
 	}
 	cl.release()
-}
-
-// waitSpin is how long a caller spins for the workers before it blocks.
-const waitSpin = 20 * time.Microsecond
-
-// call is one parallel Dgemm: its arguments and the claiming state of its
-// blocks. Calls are recycled through callPool once the caller and every
-// worker it was handed to have let go of it, so Dgemm does not allocate.
-type call struct {
-	kn                 *kernel
-	m, n, k            int
-	alpha, beta        float64
-	a, b               operand
-	c                  []float64
-	ldc                int
-	splitN             bool
-	tiles, unit, parts int
-
-	next atomic.Int32 // blocks claimed so far
-	done atomic.Int32 // blocks finished
-	refs atomic.Int32 // goroutines still holding the call
-
-	// wake receives a token from whoever finishes the last block, for a
-	// caller that stopped spinning. It is kept across uses of the call.
-	wake chan struct{}
-}
-
-var callPool = sync.Pool{New: func() any { return new(call) }}
-
-// work claims and computes blocks until none is left.
-func (cl *call) work() {
-	for {
-		w := int(cl.next.Add(1)) - 1
-		if w >= cl.parts {
-			return
-		}
-		lo := w * cl.tiles / cl.parts * cl.unit
-		hi := (w + 1) * cl.tiles / cl.parts * cl.unit
-		if cl.splitN {
-			hi = min(hi, cl.n)
-			gemmSerial(cl.kn, cl.m, hi-lo, cl.k, cl.alpha, cl.a, operand{cl.b.at(0, lo), cl.b.rs, cl.b.cs}, cl.beta, cl.c[lo:], cl.ldc)
-		} else {
-			hi = min(hi, cl.m)
-			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc)
-		}
-		if cl.done.Add(1) == int32(cl.parts) {
-			select {
-			case cl.wake <- struct{}{}:
-			default:
-			}
-		}
-	}
-}
-
-func (cl *call) release() {
-	if cl.refs.Add(-1) == 0 {
-		*cl = call{wake: cl.wake}
-		callPool.Put(cl)
-	}
-}
-
-// workers is a small persistent pool of goroutines that help with calls,
-// grown on demand to GOMAXPROCS-1. A call is handed over as a pointer
-// through a buffered channel, so this allocates nothing. After a call a
-// worker keeps polling for the next one for about spinTime (100µs) before
-// it blocks: the products of a training step come back to back, and a
-// worker that is still awake starts within a µs instead of the tens of µs
-// a wake-up takes. Idle workers block on the channel for the rest of the
-// process, like the threads of any multithreaded BLAS.
-var workers workerPool
-
-const spinTime = 100 * time.Microsecond
-
-type workerPool struct {
-	mu    sync.Mutex
-	n     atomic.Int32
-	calls chan *call
-}
-
-func (p *workerPool) ensure(n int) {
-	if int(p.n.Load()) >= n {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.calls == nil {
-		// Large enough that a caller never blocks handing out a call.
-		p.calls = make(chan *call, 256)
-	}
-	for int(p.n.Load()) < n {
-		p.n.Add(1)
-		go p.work()
-	}
-}
-
-func (p *workerPool) work() {
-	for {
-		cl := <-p.calls
-		for cl != nil {
-			cl.work()
-			cl.release()
-			cl = p.poll()
-		}
-	}
-}
-
-// poll waits up to spinTime for a call without blocking the thread. A
-// non-blocking receive on an empty channel takes no lock, so polling is
-// cheap; Gosched now and then keeps other goroutines on this P going.
-func (p *workerPool) poll() *call {
-	start := time.Now()
-	for i := 1; ; i++ {
-		select {
-		case cl := <-p.calls:
-			return cl
-		default:
-		}
-		if i%256 == 0 {
-			if time.Since(start) > spinTime {
-				return nil
-			}
-			runtime.Gosched()
-		}
-	}
 }
 
 // gemmSerial is the blocked algorithm of Goto and van de Geijn (the BLIS
