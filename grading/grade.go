@@ -33,6 +33,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading/runner"
+	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -228,9 +229,9 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 		if r := recover(); r != nil {
 			p := gradcheck.ExplainPanic(r, shapes...)
 			res.Report = nil
-			res.Where = learnerFrame(2)
-			if p.File != "" && isLearnerFunc(p.Func) {
-				res.Where = describeFrame(p.Func, p.File, p.Line)
+			res.Where = worker.LearnerFrame(2)
+			if p.File != "" && worker.IsLearnerFunc(p.Func) {
+				res.Where = worker.DescribeFrame(p.Func, p.File, p.Line)
 			}
 			res.Panic = fmt.Sprint(r)
 			if res.Where != "" {
