@@ -28,6 +28,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/grading/learner"
 	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/nn"
 )
@@ -175,9 +176,9 @@ func panicked(res ExerciseResult, msg, where string) ExerciseResult {
 		return res
 	}
 	res.Status = ExerciseFailed
-	res.Summary = "your code panicked: " + msg
+	res.Summary = "your code panicked: " + learner.Inline(msg)
 	if where != "" {
-		res.Summary += " (in " + where + ")"
+		res.Summary += " (in " + learner.Inline(where) + ")"
 	}
 	return res
 }
