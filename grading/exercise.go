@@ -23,6 +23,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading/worker"
+	"github.com/backprop-lab/backprop/grading/learner"
 )
 
 // ExerciseStatus is the verdict on one exercise.
@@ -156,7 +157,7 @@ func guardExercise(res ExerciseResult, check func(*ExerciseResult)) (out Exercis
 			out = panicked(res, e.Msg, e.Where)
 		case *worker.Failure:
 			res.Details, res.Report = nil, nil
-			res.Status, res.Summary = ExerciseFailed, "no answer: "+e.Reason
+			res.Status, res.Summary = ExerciseFailed, "no answer: "+learner.Inline(e.Reason)
 			out = res
 		default:
 			res.Details, res.Report = nil, nil
@@ -183,9 +184,9 @@ func panicked(res ExerciseResult, msg, where string) ExerciseResult {
 		return res
 	}
 	res.Status = ExerciseFailed
-	res.Summary = "your code panicked: " + msg
+	res.Summary = "your code panicked: " + learner.Inline(msg)
 	if where != "" {
-		res.Summary += " (in " + where + ")"
+		res.Summary += " (in " + learner.Inline(where) + ")"
 	}
 	return res
 }

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/grading/learner"
 	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/nn"
@@ -233,9 +234,9 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 			if p.File != "" && worker.IsLearnerFunc(p.Func) {
 				res.Where = worker.DescribeFrame(p.Func, p.File, p.Line)
 			}
-			res.Panic = fmt.Sprint(r)
+			res.Panic = learner.Inline(fmt.Sprint(r))
 			if res.Where != "" {
-				res.Panic += " (in " + res.Where + ")"
+				res.Panic += " (in " + learner.Inline(res.Where) + ")"
 			}
 			if rules := p.Rules(); len(rules) > 0 {
 				res.Shapes = shapeLine(p)

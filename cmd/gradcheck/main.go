@@ -78,6 +78,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/learner"
 	"github.com/backprop-lab/backprop/grading/runner"
 )
 
@@ -238,20 +239,14 @@ func main() {
 	return code, nil
 }
 
-// printedBy renders what the student's code printed during a failed check,
-// each line marked "│ " ("" if it passed or printed nothing).
+// printedBy renders what the student's code printed during a failed check
+// (learner.Block: escaped, every line marked "│ "), "" if it passed or
+// printed nothing.
 func printedBy(o runner.Outcome) string {
-	if o.Passed() || strings.TrimSpace(o.Output) == "" {
+	if o.Passed() {
 		return ""
 	}
-	lines := strings.Split(strings.TrimRight(o.Output, "\n"), "\n")
-	more := len(lines) > 20 || o.Truncated
-	lines = lines[:min(len(lines), 20)]
-	s := "what your code printed:\n│ " + strings.Join(lines, "\n│ ")
-	if more {
-		s += "\n│ … (more not shown)"
-	}
-	return s
+	return learner.Block(o.Output, 20, 200, o.Truncated)
 }
 
 // reportBuildFailure prints why the student's package cannot be checked:

@@ -65,6 +65,7 @@ import (
 	"github.com/backprop-lab/backprop/cmd/internal/atomicfile"
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/learner"
 	"github.com/backprop-lab/backprop/grading/runner"
 	notebooks "github.com/backprop-lab/backprop/notebooks/nbtool"
 )
@@ -354,30 +355,13 @@ func write(c config, w io.Writer, outcomes []runner.Outcome) (wrong, checkError 
 }
 
 // learnerOutput renders what the learner's code printed during a failed
-// exercise, every line marked "│ " so that it cannot pass for a verdict
-// ("" for a passed exercise or no output).
+// exercise (learner.Block: escaped, every line marked "│ "), "" for a
+// passed exercise or no output.
 func learnerOutput(o runner.Outcome) string {
-	if o.Passed() || strings.TrimSpace(o.Output) == "" {
+	if o.Passed() {
 		return ""
 	}
-	const maxLines = 20
-	lines := strings.Split(strings.TrimRight(o.Output, "\n"), "\n")
-	more := len(lines) > maxLines || o.Truncated
-	if len(lines) > maxLines {
-		lines = lines[:maxLines]
-	}
-	var b strings.Builder
-	b.WriteString("what your code printed:")
-	for _, l := range lines {
-		if len(l) > 200 {
-			l = l[:200] + "…"
-		}
-		b.WriteString("\n│ " + l)
-	}
-	if more {
-		b.WriteString("\n│ … (more not shown)")
-	}
-	return b.String()
+	return learner.Block(o.Output, 20, 200, o.Truncated)
 }
 
 func indent(s, prefix string) string {

@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/hex"
 	"fmt"
+	"github.com/backprop-lab/backprop/grading/learner"
 	"io"
 	"os"
 	"runtime"
@@ -69,7 +70,7 @@ func Serve(units map[string]func() Verdict) {
 				return
 			}
 			if p := recover(); p != nil {
-				done <- Verdict{Text: fmt.Sprintf("panicked: %v\n%s", p, debug.Stack())}
+				done <- Verdict{Text: fmt.Sprintf("panicked: %s\n%s", learner.Inline(fmt.Sprint(p)), learner.Escape(string(debug.Stack())))}
 				return
 			}
 			done <- Verdict{Text: "your code called runtime.Goexit, which ended the check before it could decide"}

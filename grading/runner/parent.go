@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/backprop-lab/backprop/grading/learner"
 	"io"
 	"os"
 	"os/exec"
@@ -295,10 +296,10 @@ func reason(u Unit, timedOut bool, err error, output string, isLearner func(stri
 		return fmt.Sprintf("timed out after %v: your code did not finish (an endless loop, or far too slow)", u.Timeout)
 	}
 	if msg, where := crash(output, "panic: ", isLearner); msg != "" {
-		return "panicked: " + msg + where
+		return "panicked: " + learner.Inline(msg) + learner.Inline(where)
 	}
 	if msg, where := crash(output, "fatal error: ", isLearner); msg != "" {
-		return "crashed: fatal error: " + msg + where
+		return "crashed: fatal error: " + learner.Inline(msg) + learner.Inline(where)
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
