@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/grading/learner"
+	"github.com/backprop-lab/backprop/grading/worker"
 )
 
 // ExerciseStatus is the verdict on one exercise.

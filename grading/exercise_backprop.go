@@ -63,7 +63,7 @@ func checkBackprop(c worker.Client, rng *rand.Rand) ExerciseResult {
 			for k, t := range []struct {
 				name string
 				m    *mat.Dense
-			}{{fmt.Sprintf("∂E/∂W⁽%d⁾", s), dW[s]}, {fmt.Sprintf("∂E/∂b⁽%d⁾", s), db[s]}} {
+			}{{"∂E/∂W⁽" + sup(s) + "⁾", dW[s]}, {"∂E/∂b⁽" + sup(s) + "⁾", db[s]}} {
 				if msg := checkTensor(t.name, t.m, right[2*(s-1)+k], AnalyticTol); msg != "" {
 					wrong = append(wrong, msg)
 				}
@@ -194,3 +194,6 @@ func wrongBackprop(w, v, a []*mat.Dense, y *mat.Dense, labBug, noMask bool) []*m
 	}
 	return out
 }
+
+// sup writes a layer number 0…9 as a superscript digit.
+func sup(i int) string { return string([]rune("⁰¹²³⁴⁵⁶⁷⁸⁹")[i]) }
