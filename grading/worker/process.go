@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -180,15 +181,48 @@ func (p *Process) reason(err error) string {
 }
 
 // crashLine is Go's "fatal error: …" or an unrecovered "panic: …" line of
-// output ("" if none).
+// output, with the learner's frame of the stack after it (" (at In [7],
+// line 3)"), or "" if there is none.
 func crashLine(out string) string {
 	for _, prefix := range []string{"fatal error: ", "panic: "} {
-		if k := bytes.LastIndex([]byte("\n"+out), []byte("\n"+prefix)); k >= 0 {
-			line, _, _ := bytes.Cut([]byte(out[k:]), []byte("\n"))
-			if len(line) > 300 {
-				line = append(line[:300], "…"...)
-			}
-			return string(line)
+		k := strings.LastIndex("\n"+out, "\n"+prefix)
+		if k < 0 {
+			continue
+		}
+		line, stack, _ := strings.Cut(out[k:], "\n")
+		line = strings.TrimSuffix(line, " [recovered]")
+		if r := []rune(line); len(r) > 300 {
+			line = string(r[:300]) + "…"
+		}
+		if where := stackFrame(stack); where != "" {
+			line += " (at " + where + ")"
+		}
+		return line
+	}
+	return ""
+}
+
+// stackFrame returns the position of the first frame of a Go stack trace
+// whose function is the learner's (IsLearnerFunc), rendered by Position.
+func stackFrame(stack string) string {
+	lines := strings.Split(stack, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "\t") || !strings.HasPrefix(lines[i+1], "\t") {
+			continue
+		}
+		if k := strings.LastIndex(fn, "("); k > 0 {
+			fn = fn[:k]
+		}
+		if !IsLearnerFunc(fn) {
+			continue
+		}
+		pos := strings.TrimSpace(lines[i+1])
+		if k := strings.LastIndex(pos, " +0x"); k >= 0 {
+			pos = pos[:k]
+		}
+		if c := strings.LastIndex(pos, ":"); c > 0 {
+			return Position(pos[:c], pos[c+1:])
 		}
 	}
 	return ""
