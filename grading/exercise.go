@@ -311,24 +311,3 @@ func Exercises(s Submission) []ExerciseResult {
 	}
 	return out
 }
-
-// ExercisesGradescope converts verdicts into Gradescope's results.json:
-// one test per exercise worth points, scored in full if it passed.
-func ExercisesGradescope(results []ExerciseResult, points float64) *gradcheck.GradescopeResults {
-	g := &gradcheck.GradescopeResults{}
-	for _, r := range results {
-		t := gradcheck.GradescopeTest{
-			Name:       fmt.Sprintf("Exercise %d: %s", r.N, r.Title),
-			MaxScore:   points,
-			Status:     "failed",
-			Output:     r.String(),
-			Visibility: "visible",
-		}
-		if r.OK() {
-			t.Score, t.Status = points, "passed"
-		}
-		g.Score += t.Score
-		g.Tests = append(g.Tests, t)
-	}
-	return g
-}

@@ -65,13 +65,12 @@ func checkOutputDelta(c worker.Client, rng *rand.Rand) ExerciseResult {
 		if msg := checkTensor("δ⁽ʰ⁾", delta, want, AnalyticTol); msg != "" {
 			res.Status = ExerciseFailed
 			res.Summary = fmt.Sprintf("wrong: your δ⁽ʰ⁾ is not ∂E/∂v⁽ʰ⁾ on a batch of N = %d with k = %d classes.", n, k)
-			res.Details = []string{msg, deltaHint(delta, a, y, n)}
 			fn := gradcheck.Func{
 				Params: []nn.Param{{Name: "v⁽ʰ⁾", Value: v, Grad: mat.DenseCopyOf(delta)}},
 				Loss:   func() float64 { return softmaxCE(v, labels) },
 			}
 			res.Report = gradcheck.Check(fn, &gradcheck.Options{Seed: rng.Uint64()})
-			res.Details = append(res.Details, gradcheckAgrees(res.Report))
+			res.Details = []string{msg, gradcheckAgrees(res.Report), deltaHint(delta, a, y, n)}
 			return
 		}
 		res.Summary = fmt.Sprintf("right: your δ⁽ʰ⁾ is ∂E/∂v⁽ʰ⁾ = (a − y)/N on a fresh batch of N = %d with k = %d classes.", n, k)

@@ -249,15 +249,6 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 	return res
 }
 
-// shapeLine is the operands and the shape rules that fit, in one line.
-func shapeLine(p *gradcheck.Panic) string {
-	ops := make([]string, len(p.Shapes))
-	for i, o := range p.Shapes {
-		ops[i] = o.String()
-	}
-	return "shapes: " + strings.Join(ops, ", ") + "; products that fit: " + strings.Join(p.Rules(), "; ")
-}
-
 func firstLines(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")

@@ -117,6 +117,17 @@ func checkLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand, kind strin
 	ps[0].Value.Copy(w)
 	ps[1].Value.Copy(b)
 	wantA, wantW, wantB, wantX := spec.reference(x, w, b, g)
+	defer func() { // a panic of the learner's layer, with the shape rules that fit
+		p := recover()
+		if e, ok := p.(*worker.PanicError); ok && !worker.IsNotImplemented(e.Msg) {
+			*res = panicked(*res, e.Msg, e.Where)
+			res.Details = []string{shapeLine(&gradcheck.Panic{Value: e.Msg, Shapes: gradcheck.LayerOperands(x, g, w)})}
+			return
+		}
+		if p != nil {
+			panic(p)
+		}
+	}()
 	out := l.Forward(x)
 	dx := l.Backward(g)
 	var wrong []string
@@ -134,14 +145,21 @@ func checkLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand, kind strin
 		return
 	}
 	res.Status = ExerciseFailed
-	res.Summary = fmt.Sprintf("wrong: %s disagrees with the specified %s layer on %s.", firstWords(wrong), spec.name, where)
 	res.Details = wrong
-	if hint := activationHint(spec, x, w, b, g, ps[0].Grad, dx); hint != "" {
-		res.Summary = "wrong: " + hint + "."
-	}
+	dw := mat.DenseCopyOf(ps[0].Grad)
 	// The explanation: gradcheck on the same layer, through the worker.
 	r := gradcheck.CheckLayer(l, x, &gradcheck.Options{Seed: rng.Uint64()})
 	res.Report = r
+	verb := "disagrees"
+	if len(wrong) > 1 {
+		verb = "disagree"
+	}
+	res.Summary = fmt.Sprintf("wrong: %s %s with the specified %s layer on %s.", firstWords(wrong), verb, spec.name, where)
+	if hint := activationHint(spec, x, w, b, g, dw, dx); hint != "" {
+		res.Summary = "wrong: " + hint + "."
+	} else if cause := firstCause([]*gradcheck.Report{r}); cause != "" {
+		res.Summary = "wrong: " + cause + "."
+	}
 	if len(wrong) == 1 && strings.HasPrefix(wrong[0], "Forward") {
 		res.Details = append(res.Details, "gradcheck checks Backward against your own Forward, so it cannot see a wrong Forward: the specification can.")
 	} else {
@@ -252,4 +270,13 @@ func sameDims(a, b mat.Matrix) bool {
 	ar, ac := a.Dims()
 	br, bc := b.Dims()
 	return ar == br && ac == bc
+}
+
+// shapeLine is the operands and the shape rules that fit, in one line.
+func shapeLine(p *gradcheck.Panic) string {
+	ops := make([]string, len(p.Shapes))
+	for i, o := range p.Shapes {
+		ops[i] = o.String()
+	}
+	return "shapes: " + strings.Join(ops, ", ") + "; products that fit: " + strings.Join(p.Rules(), "; ")
 }
