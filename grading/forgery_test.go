@@ -246,8 +246,10 @@ func TestReLUProbesAreFresh(t *testing.T) {
 // agree with each other, not with the specification).
 func TestSelfConsistentLayersFail(t *testing.T) {
 	for name, l := range map[string]func(nIn, nOut int) nn.Layer{
-		"zeros":   func(nIn, nOut int) nn.Layer { return zeroLayer{nn.NewDense(nIn, nOut, nn.ReLU)} },
-		"pointer": func(nIn, nOut int) nn.Layer { return &cachingLayer{Dense: nn.NewDense(nIn, nOut, nn.ReLU), seen: map[*mat.Dense]bool{}} },
+		"zeros": func(nIn, nOut int) nn.Layer { return zeroLayer{nn.NewDense(nIn, nOut, nn.ReLU)} },
+		"pointer": func(nIn, nOut int) nn.Layer {
+			return &cachingLayer{Dense: nn.NewDense(nIn, nOut, nn.ReLU), seen: map[*mat.Dense]bool{}}
+		},
 	} {
 		for seed := uint64(1); seed <= 3; seed++ {
 			if res, _ := grade(t, 3, Submission{NewLayer: l}, seed); res.OK() || res.Status != ExerciseFailed {
