@@ -148,7 +148,9 @@ func (c LayerConfig) checks() []layerCheck {
 	if len(c.Hidden) > 0 {
 		sizes := append(append([]int{0}, c.Hidden...), c.Classes)
 		out = append(out, layerCheck{fmt.Sprintf("network with hidden layers %s by %s (gradient consistency)", sizesName(c.Hidden), c.Name),
-			func(res *ExerciseResult, cl worker.Client, rng *rand.Rand) { consistentNetwork(res, cl, rng, sizes, c.Mode) }})
+			func(res *ExerciseResult, cl worker.Client, rng *rand.Rand) {
+				consistentNetwork(res, cl, rng, sizes, c.Mode)
+			}})
 	}
 	return out
 }

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/grading"
 )
 
 // The notebooks under test, in one place (paths from this directory).
@@ -155,7 +155,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var g gradcheck.GradescopeResults
+			var g grading.GradescopeResults
 			if err := json.Unmarshal(data, &g); err != nil {
 				t.Fatalf("results.json: %v\n%s", err, data)
 			}
