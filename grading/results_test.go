@@ -2,6 +2,7 @@ package grading
 
 import (
 	"encoding/json"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"strings"
 	"testing"
 )
@@ -18,14 +19,14 @@ func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
 	text := r.Text()
 	if r.Wrong() || !r.Undecided() || r.ExitCode() != 2 ||
 		!strings.HasPrefix(text, "? Exercise 3 (dense layer backward): check error (not a wrong answer): could not decide") ||
-		!containsWords(text, "? marks a check that could not decide") {
+		!textcheck.ContainsWords(text, "? marks a check that could not decide") {
 		t.Errorf("wrong %v, undecided %v, exit %d:\n%s", r.Wrong(), r.Undecided(), r.ExitCode(), text)
 	}
 	var g GradescopeResults
 	if err := json.Unmarshal(r.JSON(), &g); err != nil {
 		t.Fatal(err)
 	}
-	if g.Score != 0 || !containsWords(g.ExtraData["check_error"], "Exercise 3: dense layer backward: could not decide") || g.ExtraData["seed"] != "7" {
+	if g.Score != 0 || !textcheck.ContainsWords(g.ExtraData["check_error"], "Exercise 3: dense layer backward: could not decide") || g.ExtraData["seed"] != "7" {
 		t.Errorf("%s", r.JSON())
 	}
 }

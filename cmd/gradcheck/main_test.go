@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestCorrectLayerPasses(t *testing.T) {
 		}
 	}
 	code, out, _ = runCmd(t, "testdata/correct")
-	if code != 0 || !strings.Contains(out, "consistent:") || !containsWords(out, "No -spec given: Forward was not checked") {
+	if code != 0 || !strings.Contains(out, "consistent:") || !textcheck.ContainsWords(out, "No -spec given: Forward was not checked") {
 		t.Errorf("without -spec: exit %d\n%s", code, out)
 	}
 }
@@ -86,12 +87,12 @@ func TestLabBugFailsAndIsPinned(t *testing.T) {
 		"∂E/∂x: wrong at",
 		"∂E/∂W1: wrong at", "∂E/∂b1: wrong at",
 	} {
-		if !containsWords(out, want) {
+		if !textcheck.ContainsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	code, out, _ = runCmd(t, "-spec", "dense-relu", "testdata/labbug")
-	if code != 1 || !containsWords(out, "∂E/∂W is right, but the matrix you return is G·W, the lab's bug") || !containsWords(out, "∂E/∂X (what Backward returns): wrong at") {
+	if code != 1 || !textcheck.ContainsWords(out, "∂E/∂W is right, but the matrix you return is G·W, the lab's bug") || !textcheck.ContainsWords(out, "∂E/∂X (what Backward returns): wrong at") {
 		t.Errorf("-spec: exit %d\n%s", code, out)
 	}
 }
