@@ -242,6 +242,10 @@ type Exercise struct {
 	// More are further functions the exercise asks for, each a Submission
 	// field like Ident, Field and Adapt above.
 	More []Binding
+	// MayUse are the identifiers of package nn the exercise's code may
+	// name ("nn.Param"; a type allows its fields and methods): any other
+	// is delegation to nn's machinery, refused (runner.CheckDerived).
+	MayUse []string
 }
 
 // A Binding ties a function the notebook defines (Ident) to the
@@ -262,9 +266,10 @@ var exercises = []Exercise{
 	{N: 2, Title: "output delta δ⁽ʰ⁾", Func: "func outputDelta(a, y *mat.Dense) *mat.Dense", Ident: "outputDelta", Field: "OutputDelta", Adapt: "outputDelta",
 		Timeout: 10 * time.Second, Points: 1},
 	{N: 3, Title: "dense layer backward", Func: "func (l *MyDense) Backward(g *mat.Dense) *mat.Dense", Ident: "NewLayer", Field: "NewLayer",
-		Adapt: "func(nIn, nOut int) nn.Layer { return NewLayer(nIn, nOut) }", Timeout: 20 * time.Second, Points: 2},
+		Adapt: "func(nIn, nOut int) nn.Layer { return NewLayer(nIn, nOut) }", Timeout: 20 * time.Second, Points: 2,
+		MayUse: []string{"nn.Param", "nn.Layer"}},
 	{N: 4, Title: "one SGD step", Func: "func sgdStep(params []nn.Param, eta float64)", Ident: "sgdStep", Field: "SGDStep", Adapt: "sgdStep",
-		Timeout: 10 * time.Second, Points: 1},
+		Timeout: 10 * time.Second, Points: 1, MayUse: []string{"nn.Param"}},
 	// Exercises 5–8 make the learner derive (exercise_derive.go).
 	exerciseNumGrad, exerciseTanh, exerciseBackprop, exerciseTiny,
 }

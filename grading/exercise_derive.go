@@ -18,7 +18,7 @@ import (
 var (
 	exerciseTanh = Exercise{N: 6, Title: "tanh layer backward", Func: "func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense",
 		Ident: "NewTanhLayer", Field: "NewTanhLayer", Adapt: "func(nIn, nOut int) nn.Layer { return NewTanhLayer(nIn, nOut) }",
-		Timeout: 20 * time.Second, Points: 2}
+		Timeout: 20 * time.Second, Points: 2, MayUse: []string{"nn.Param", "nn.Layer"}}
 	exerciseBackprop = Exercise{N: 7, Title: "backward through two hidden layers",
 		Func:  "func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)",
 		Ident: "backprop", Field: "Backprop", Adapt: "backprop", Timeout: 20 * time.Second, Points: 2}

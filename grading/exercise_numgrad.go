@@ -17,7 +17,8 @@ var exerciseNumGrad = Exercise{N: 5, Title: "numerical gradient",
 	Func:  "func numGrad(loss func() float64, theta *mat.Dense, h float64) *mat.Dense",
 	Ident: "numGrad", Field: "NumGrad", Adapt: "numGrad", Timeout: 20 * time.Second, Points: 2,
 	More: []Binding{{Ident: "numGradW", Field: "NumGradLayer",
-		Adapt: "func(l nn.Layer, x, g *mat.Dense) *mat.Dense { return numGradW(l.(*MyDense), x, g) }"}}}
+		Adapt: "func(l nn.Layer, x, g *mat.Dense) *mat.Dense { return numGradW(l.(*MyDense), x, g) }"}},
+	MayUse: []string{"nn.Param", "nn.Layer"}}
 
 // numGradStep is the step h the check passes to numGrad.
 const numGradStep = 1e-5

@@ -20,12 +20,12 @@ func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
 	res.Summary = "check error (not a wrong answer): " + res.CheckError + "."
 	o := runner.Outcome{Unit: e.Unit(0), Verdict: res.Verdict(e.Points), Authentic: true}
 	var text, js strings.Builder
-	wrong, undecided := write(config{}, &text, []runner.Outcome{o})
+	wrong, undecided := write(config{}, &text, []runner.Outcome{o}, nil)
 	if wrong || !undecided || !strings.HasPrefix(text.String(), "? Exercise 3 (dense layer backward): check error (not a wrong answer): could not decide") ||
 		!containsWords(text.String(), "? marks a check that could not decide") {
 		t.Errorf("wrong %v, undecided %v:\n%s", wrong, undecided, text.String())
 	}
-	write(config{json: true}, &js, []runner.Outcome{o})
+	write(config{json: true}, &js, []runner.Outcome{o}, nil)
 	var g gradcheck.GradescopeResults
 	if err := json.Unmarshal([]byte(js.String()), &g); err != nil {
 		t.Fatal(err)

@@ -183,6 +183,11 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return refuse(c, w, "the notebook's Go code cannot be read: "+err.Error()), nil
 	}
+	sel, err := selectGraded(src)
+	if err != nil {
+		return refuse(c, w, err.Error()), nil
+	}
+	src = sel.Source
 	if err := checkSource(map[string][]byte{"notebook.go": src}, nil); err != nil {
 		return refuse(c, w, err.Error()), nil
 	}
@@ -202,11 +207,15 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return 0, err
 	}
-	outcomes, err := runner.Run(context.Background(), bin, units(c), &runner.Options{IsLearnerFile: isCell})
+	refused, err := delegating(ctx, tmp, src)
+	if err != nil {
+		return refuse(c, w, "the notebook's code cannot be checked: "+err.Error()), nil
+	}
+	outcomes, err := runGraded(context.Background(), bin, units(c), refused, &runner.Options{IsLearnerFile: isCell})
 	if err != nil {
 		return 0, err
 	}
-	switch wrong, undecided := write(c, w, outcomes); {
+	switch wrong, undecided := write(c, w, outcomes, sel.Notes); {
 	case wrong:
 		return 1, nil
 	case undecided:
@@ -301,7 +310,7 @@ func refuse(c config, w io.Writer, msg string) int {
 // decide), each with its points (or results.json, a test per exercise with
 // its score and max_score, and extra_data.check_error), and reports
 // whether an exercise failed and whether a check could not decide.
-func write(c config, w io.Writer, outcomes []runner.Outcome) (wrong, checkError bool) {
+func write(c config, w io.Writer, outcomes []runner.Outcome, notes []string) (wrong, checkError bool) {
 	passed := 0
 	var score, total float64
 	g := &gradcheck.GradescopeResults{}
@@ -344,8 +353,12 @@ func write(c config, w io.Writer, outcomes []runner.Outcome) (wrong, checkError 
 		}
 	}
 	if c.json {
+		g.Output = strings.Join(notes, "\n")
 		w.Write(g.JSON())
 	} else {
+		for _, n := range notes {
+			fmt.Fprintln(w, "note: "+n)
+		}
 		fmt.Fprintf(w, "%d of %d exercises passed, %s of %s points\n", passed, len(outcomes), fmtPoints(score), fmtPoints(total))
 		if checkError {
 			fmt.Fprintln(w, "? marks a check that could not decide (an error of the check, not a wrong answer): grade those exercises by hand.")
