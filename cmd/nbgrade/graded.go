@@ -11,6 +11,10 @@ import (
 	"github.com/backprop-lab/backprop/grading/runner"
 )
 
+// checkDerived is delegating; tests of the runner's own defences turn it
+// off with checkSource.
+var checkDerived = delegating
+
 // selectGraded keeps of the notebook's declarations (GoSourceLines) those
 // the exercises need; the notes name the cells left out.
 func selectGraded(src []byte) (*runner.Selection, error) {
@@ -22,7 +26,7 @@ func selectGraded(src []byte) (*runner.Selection, error) {
 // type-checked against the export data of the generated module in dir
 // (built, so the go command lists it from its cache).
 func delegating(ctx context.Context, dir string, src []byte) (map[string]error, error) {
-	imp, err := runner.ExportImporter(ctx, dir)
+	imp, err := runner.ExportImporter(ctx, dir, ".")
 	if err != nil {
 		return nil, err
 	}

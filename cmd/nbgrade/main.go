@@ -207,7 +207,7 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	if err != nil {
 		return 0, err
 	}
-	refused, err := delegating(ctx, tmp, src)
+	refused, err := checkDerived(ctx, tmp, src)
 	if err != nil {
 		return refuse(c, w, "the notebook's code cannot be checked: "+err.Error()), nil
 	}
