@@ -103,7 +103,10 @@ func readStudent(student string) ([]*studentPackage, string, error) {
 			for _, im := range pf.Imports {
 				ip, _ := strconv.Unquote(im.Path.Value)
 				if ip == modPath || strings.HasPrefix(ip, modPath+"/") {
-					todo = append(todo, filepath.Join(modDir, filepath.FromSlash(strings.TrimPrefix(ip, modPath))))
+					d := filepath.Join(modDir, filepath.FromSlash(strings.TrimPrefix(ip, modPath)))
+					if _, err := os.Lstat(d); err == nil {
+						todo = append(todo, d)
+					} // else the compiler reports the missing package
 				}
 			}
 		}
@@ -155,6 +158,9 @@ func readPackage(student, root, dir string) (*studentPackage, error) {
 		case ".go":
 		default:
 			continue
+		}
+		if strings.HasSuffix(e.Name(), "_test.go") {
+			continue // go build and go vet's checks never compile it into the package
 		}
 		if ok, err := ctxt.MatchFile(dir, e.Name()); err != nil || !ok {
 			continue // the go command would not compile it either (or reports it)
