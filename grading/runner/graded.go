@@ -74,8 +74,19 @@ func SelectGraded(src []byte, graded []Graded) (*Selection, error) {
 		}
 		u := &unit{decl: d, names: map[string]bool{}, cell: fset.Position(d.Pos()).Filename}
 		ast.Inspect(d, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				u.names[id.Name] = true
+			switch x := n.(type) {
+			case *ast.SelectorExpr:
+				ast.Inspect(x.X, func(n ast.Node) bool { // x.Sel is a field or method, not a declaration
+					if id, ok := n.(*ast.Ident); ok && topLevel(f, id) {
+						u.names[id.Name] = true
+					}
+					return true
+				})
+				return false
+			case *ast.Ident:
+				if topLevel(f, x) {
+					u.names[x.Name] = true
+				}
 			}
 			return true
 		})
@@ -226,6 +237,14 @@ func SelectGraded(src []byte, graded []Graded) (*Selection, error) {
 		}
 	}
 	return sel, nil
+}
+
+// topLevel reports whether id may name a top-level declaration of f: the
+// parser resolved it to f's scope, or left it unresolved (a package, a
+// predeclared name, a composite literal's key). A local variable that
+// shares a top-level name does not bring that declaration in.
+func topLevel(f *ast.File, id *ast.Ident) bool {
+	return id.Obj == nil || f.Scope.Lookup(id.Name) == id.Obj
 }
 
 // isInit reports whether a function's name makes GoNB run it as init.
