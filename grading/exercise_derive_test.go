@@ -1,12 +1,12 @@
 package grading_test
 
 import (
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/grading"
-	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
@@ -244,18 +244,18 @@ func TestDenseLayerNamesTheLabsBug(t *testing.T) {
 
 func TestBackpropExercise(t *testing.T) {
 	for _, c := range []struct{ slip, want string }{
-		{"", "right: gradcheck finds every ∂E/∂W⁽ˢ⁾ and ∂E/∂b⁽ˢ⁾ of the 5-4-3-2 network right"},
+		{"", "right: every ∂E/∂W⁽ˢ⁾ and ∂E/∂b⁽ˢ⁾ agrees with the specified backward pass"},
 		{"lab", "wrong: this is the lab's bug"},
 		{"mask", "ReLU′ mask is missing"},
-		{"mean", "every gradient is N = 4 times too large"},
-		{"row", "wrong shape: db[1] is 1×4; it must have the shape of the parameter it is the gradient of, 4×1."},
+		{"mean", "every gradient is N times too large"},
+		{"row", "wrong shape: db[1] is 1×"},
 	} {
 		r := grading.Backprop(backpropWith(c.slip))
 		if r.OK() != (c.slip == "") || !textcheck.ContainsWords(r.String(), c.want) {
 			t.Errorf("%q: %s", c.slip, r)
 		}
 	}
-	if r := grading.Backprop(backpropWith("lab")); !textcheck.ContainsWords(r.String(), "gradient of W1 is wrong") || textcheck.ContainsWords(r.String(), "W2 is wrong") {
+	if r := grading.Backprop(backpropWith("lab")); !textcheck.ContainsWords(r.String(), "∂E/∂W⁽¹⁾: wrong") || textcheck.ContainsWords(r.String(), "∂E/∂W⁽²⁾: wrong") {
 		t.Errorf("the lab's bug should show in W1 and b1 only:\n%s", r)
 	}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading/learner"
 	"github.com/backprop-lab/backprop/grading/runner"
+	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -229,9 +230,9 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 		if r := recover(); r != nil {
 			p := gradcheck.ExplainPanic(r, shapes...)
 			res.Report = nil
-			res.Where = learnerFrame(2)
-			if p.File != "" && isLearnerFunc(p.Func) {
-				res.Where = describeFrame(p.Func, p.File, p.Line)
+			res.Where = worker.LearnerFrame(2)
+			if p.File != "" && worker.IsLearnerFunc(p.Func) {
+				res.Where = worker.DescribeFrame(p.Func, p.File, p.Line)
 			}
 			res.Panic = learner.Inline(fmt.Sprint(r))
 			if res.Where != "" {
@@ -246,15 +247,6 @@ func guard(name string, shapes []gradcheck.Operand, check func() *gradcheck.Repo
 	res.Report = decided(check())
 	res.Report.Name = name
 	return res
-}
-
-// shapeLine is the operands and the shape rules that fit, in one line.
-func shapeLine(p *gradcheck.Panic) string {
-	ops := make([]string, len(p.Shapes))
-	for i, o := range p.Shapes {
-		ops[i] = o.String()
-	}
-	return "shapes: " + strings.Join(ops, ", ") + "; products that fit: " + strings.Join(p.Rules(), "; ")
 }
 
 func firstLines(s string, n int) string {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/internal/textcheck"
@@ -45,9 +44,9 @@ func hostileNotebook(t testing.TB, cells ...string) string {
 }
 
 // gradescope parses nbgrade -json's output.
-func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
+func gradescope(t *testing.T, out string) grading.GradescopeResults {
 	t.Helper()
-	var g gradcheck.GradescopeResults
+	var g grading.GradescopeResults
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("stdout is not our results.json: %v\n%s", err, out)
 	}
@@ -55,7 +54,7 @@ func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
 }
 
 // wantTests checks each exercise's status and that its output says why.
-func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string) {
+func wantTests(t *testing.T, g grading.GradescopeResults, want map[int]string) {
 	t.Helper()
 	if len(g.Tests) != len(grading.ExerciseList()) {
 		t.Fatalf("%d tests, want %d: %+v", len(g.Tests), len(grading.ExerciseList()), g)
@@ -86,7 +85,7 @@ func pointsOf(ns ...int) float64 {
 }
 
 // withoutSourceCheck turns off the check of the notebook's source for one
-// test, to try the runner's own defences (the second line) with code the
+// test, to try the judge's own defences (the second line) with code the
 // source check would refuse (os, runtime, crypto, …).
 func withoutSourceCheck(t *testing.T) {
 	saved := checkSource
@@ -134,10 +133,10 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		t.Errorf("score %v, want %v (exercises 5–8, untouched)", g.Score, want)
 	}
 	wantTests(t, g, map[int]string{
-		1: "your code ended the grading process early (exit status 0)",
+		1: "your code ended the worker (exit status 0) before it answered",
 		2: "│ ✓ Exercise 2 (output delta δ⁽ʰ⁾): right", // shown as its output, marked, not believed
 		3: "runtime.Goexit",
-		4: "panicked: boom from a goroutine (at code cell",
+		4: "your code crashed the worker: panic: boom from a goroutine (at code cell",
 	})
 
 	text, _ := nbgrade(t, "-limit", "3s", path)
@@ -158,7 +157,7 @@ func TestHostileLoopsAndFloods(t *testing.T) {
 		"func reluPrime(v float64) float64 { for { } }",
 		// 2: flood stdout forever.
 		"import (\"fmt\"; \"strings\"; \"gonum.org/v1/gonum/mat\")\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\tline := strings.Repeat(\"✓ Exercise 2 passed \", 50)\n\tfor {\n\t\tfmt.Println(line)\n\t}\n}",
-		// 3: flood the results pipe (fd 4) with records it cannot sign.
+		// 3: flood the answer pipe (fd 4) with forged records.
 		`import ("os"; "strings"; "gonum.org/v1/gonum/mat")
 
 func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
@@ -182,7 +181,7 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	wantTests(t, g, map[int]string{
 		1: "timed out after 3s",
 		2: "timed out after 3s",
-		3: "your code wrote to the grader's results channel",
+		3: "the worker's answer could not be read",
 	})
 	if want := pointsOf(4, 5, 6, 7, 8); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 4–8)", g.Score, want)
@@ -193,6 +192,9 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	t.Logf("graded in %v", time.Since(start))
 }
 
+// There is no key any more: the worker decides nothing. A submission that
+// writes what a verdict looked like to the answer pipe only garbles its
+// own answers.
 func TestHostileFilesAndKey(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "results.json")
 	forged := `{"score": 4, "tests": []}`
@@ -207,13 +209,13 @@ func reluPrime(v float64) float64 {
 	exec.Command("sh", "-c", "sleep 2; echo forged > `+results+`").Start()
 	return 2
 }`,
-		// 2: try to steal the key (fd 3, the environment) and sign a pass.
-		`import ("crypto/hmac"; "crypto/sha256"; "encoding/hex"; "fmt"; "io"; "os"; "gonum.org/v1/gonum/mat")
+		// 2: look for a key (the environment; there is none) and write a
+		// signed pass to the answer pipe, as the old design's records were.
+		`import ("crypto/hmac"; "crypto/sha256"; "encoding/hex"; "fmt"; "os"; "gonum.org/v1/gonum/mat")
 
 var stolen = func() []byte {
 	env, _ := os.ReadFile("/proc/self/environ")
-	k, _ := io.ReadAll(os.NewFile(3, "key"))
-	return append(k, env...)
+	return env
 }()
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -242,7 +244,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	g := gradescope(t, string(data))
 	wantTests(t, g, map[int]string{
 		1: "wrong",
-		2: "your code wrote to the grader's results channel (2 line(s) not signed by the grader)",
+		2: "the worker's answer could not be read",
 	})
 	if want := pointsOf(3, 4, 5, 6, 7, 8); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 3–8)", g.Score, want)
@@ -258,4 +260,13 @@ func TestRefusedImports(t *testing.T) {
 			t.Errorf("%s: exit %d:\n%s", imp, code, out)
 		}
 	}
+}
+
+// exerciseNs returns the numbers of the graded exercises.
+func exerciseNs() []int {
+	var out []int
+	for _, e := range grading.ExerciseList() {
+		out = append(out, e.N)
+	}
+	return out
 }

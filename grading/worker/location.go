@@ -1,15 +1,13 @@
-package grading
+package worker
 
 import (
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-
-	"github.com/backprop-lab/backprop/grading/runner"
 )
 
-// learnerFrame returns where in the learner's code the current goroutine
+// LearnerFrame returns where in the learner's code the current goroutine
 // is, innermost first: call it from a deferred function that recovered a
 // panic, and it names the learner's function the panic came from (or that
 // called the library function that panicked). skip is as for
@@ -20,13 +18,13 @@ import (
 //	(*MyDense).Backward                     a GoNB cell, whose generated file's lines mean nothing to the learner
 //
 // It returns "" when no frame is the learner's.
-func learnerFrame(skip int) string {
+func LearnerFrame(skip int) string {
 	pcs := make([]uintptr, 64)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(skip, pcs)])
 	for {
 		f, more := frames.Next()
-		if isLearnerFunc(f.Function) {
-			return describeFrame(f.Function, f.File, f.Line)
+		if IsLearnerFunc(f.Function) {
+			return DescribeFrame(f.Function, f.File, f.Line)
 		}
 		if !more {
 			return ""
@@ -34,19 +32,19 @@ func learnerFrame(skip int) string {
 	}
 }
 
-// isLearnerFunc reports whether a function (as runtime.Frame.Function
+// IsLearnerFunc reports whether a function (as runtime.Frame.Function
 // names it) is the learner's: package main but not main.main or its
 // closures (a GoNB cell, a generated grading program), a package of a
 // generated grading module, or any package outside the standard library,
 // this project's libraries (nn, gradcheck, grading, mnist, lesson) and gonum.
-func isLearnerFunc(fn string) bool {
+func IsLearnerFunc(fn string) bool {
 	if rest, ok := strings.CutPrefix(fn, "main."); ok {
 		return rest != "main" && !strings.HasPrefix(rest, "main.")
 	}
 	if strings.HasPrefix(fn, "gonum.org/") {
 		return false
 	}
-	if rest, ok := strings.CutPrefix(fn, runner.ModulePath+"/"); ok { // ours, except a submission kept in our tree
+	if rest, ok := strings.CutPrefix(fn, modulePath+"/"); ok { // ours, except a submission kept in our tree
 		for _, lib := range []string{"nn", "gradcheck", "grading", "mnist", "lesson"} {
 			if strings.HasPrefix(rest, lib+".") || strings.HasPrefix(rest, lib+"/") {
 				return false
@@ -61,8 +59,8 @@ func isLearnerFunc(fn string) bool {
 	return strings.Contains(first, ".") || first == "gradcheckrun" || first == "nbgraderun"
 }
 
-// describeFrame renders a learner's frame (see learnerFrame).
-func describeFrame(fn, file string, line int) string {
+// DescribeFrame renders a learner's frame (see LearnerFrame).
+func DescribeFrame(fn, file string, line int) string {
 	name := fn
 	if k := strings.LastIndex(name, "/"); k >= 0 {
 		name = name[k+1:]
@@ -71,9 +69,21 @@ func describeFrame(fn, file string, line int) string {
 	base := filepath.Base(file)
 	switch {
 	case strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell "):
-		return name + " at " + runner.Position(file, strconv.Itoa(line))
+		return name + " at " + Position(file, strconv.Itoa(line))
 	case strings.Contains(file, "gonb_") || base == "":
 		return name
 	}
 	return name + " at " + base + ":" + strconv.Itoa(line)
+}
+
+// modulePath is this project's module.
+const modulePath = "github.com/backprop-lab/backprop"
+
+// Position renders a learner's file and line: "In [7], line 3" for a
+// notebook cell named by a line directive, else "file:line".
+func Position(file, line string) string {
+	if strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell ") {
+		return file + ", line " + line
+	}
+	return file + ":" + line
 }
