@@ -83,12 +83,11 @@ func run(t *testing.T, root, script string, limit time.Duration) {
 	}
 }
 
-// The zip, unpacked as Gradescope does (its files in source/, run_autograder
-// copied to the root), set up and run on six submissions, offline.
-func TestAutograderEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and grades six submissions")
-	}
+// installAutograder builds the zip, unpacks it as Gradescope does (its
+// files in source/, run_autograder copied to the root), checks that it
+// ships no solutions, runs setup.sh offline, and returns the root.
+func installAutograder(t *testing.T) string {
+	t.Helper()
 	root := filepath.Join(t.TempDir(), "autograder")
 	zipPath := filepath.Join(t.TempDir(), "autograder.zip")
 	if err := build(zipPath, "../..", 0); err != nil { // each exercise its own points, 12 in all
@@ -112,6 +111,16 @@ func TestAutograderEndToEnd(t *testing.T) {
 	}
 	t.Setenv("GOFLAGS", "-mod=mod")
 	run(t, root, "source/setup.sh", 5*time.Minute)
+	return root
+}
+
+// The zip, unpacked as Gradescope does (its files in source/, run_autograder
+// copied to the root), set up and run on six submissions, offline.
+func TestAutograderEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and grades six submissions")
+	}
+	root := installAutograder(t)
 
 	for _, tc := range []struct {
 		name   string
