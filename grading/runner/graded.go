@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/backprop-lab/backprop/gradcheck"
 )
 
 // Graded is one graded exercise as the source rules see it.
@@ -311,9 +309,3 @@ func recvName(e ast.Expr) string {
 	}
 }
 
-// Refused is the outcome of a unit that was not run because its code was
-// refused before it could run (CheckDerived): failed, with reason.
-func Refused(u Unit, reason string) Outcome {
-	return Outcome{Unit: u, Reason: reason, Verdict: Verdict{Text: "✗ " + u.Name + ": " + reason,
-		Tests: []gradcheck.GradescopeTest{{Name: u.TestName, MaxScore: u.Points, Status: "failed", Output: reason, Visibility: "visible"}}}}
-}
