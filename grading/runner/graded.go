@@ -308,4 +308,3 @@ func recvName(e ast.Expr) string {
 		}
 	}
 }
-
