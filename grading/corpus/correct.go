@@ -251,6 +251,7 @@ func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
 		return mat.Sum(a)
 	}
 }`, imMat + `func numGradW(l *MyDense, x, g *mat.Dense) *mat.Dense { return numGrad(weighted(l, x, g), l.W, 1e-5) }`}},
+	{Name: "a scratch init_* that rewires nn.Softmax but touches nothing graded (not built, so it never runs)", Cells: []string{imNN + `func init_experiment() { nn.Softmax = nn.Identity }`}},
 	{Name: "a scratch init_* that prints with fmt and touches nothing graded", Cells: []string{`import "fmt"
 
 func init_banner() { fmt.Println("✓ Exercise 1: a scratch banner the grader never builds") }`}},

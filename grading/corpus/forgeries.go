@@ -54,7 +54,7 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	_, c := l.W.Dims()
 	return mat.NewDense(r, c, nil)
 }`}},
-	{Name: "dense layer: Forward cached by the input's pointer, Backward without ∂E/∂X", Class: "self-consistency", Forged: []int{3}, Want: "∂E/∂X", Cells: []string{imMat + `var cache = map[*mat.Dense]*mat.Dense{}
+	{Name: "dense layer: Forward cached by the input's pointer, Backward without ∂E/∂X", Class: "self-consistency", Forged: []int{3, 5}, Want: "∂E/∂X", Cells: []string{imMat + `var cache = map[*mat.Dense]*mat.Dense{}
 
 func (l *MyDense) Forward(x *mat.Dense) *mat.Dense {
 	l.x = x
@@ -107,7 +107,7 @@ func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
 	_, c := l.W.Dims()
 	return mat.NewDense(r, c, nil)
 }`}},
-	{Name: "dense layer: Params hands out copies, so the judge's parameters never reach the layer", Class: "self-consistency", Forged: []int{3}, Want: "", Cells: []string{imNNMat + `func (l *MyDense) Params() []nn.Param {
+	{Name: "dense layer: Params hands out copies, so the judge's parameters never reach the layer", Class: "self-consistency", Forged: []int{3, 5}, Want: "", Cells: []string{imNNMat + `func (l *MyDense) Params() []nn.Param {
 	return []nn.Param{{Name: "W", Value: mat.DenseCopyOf(l.W), Grad: l.DW}, {Name: "b", Value: mat.DenseCopyOf(l.B), Grad: l.DB}}
 }`}},
 	// Exercise 4 judged through the slice.
@@ -293,11 +293,16 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 
 //go:linkname reluPrime strings.Index
 func reluPrime(v float64) float64`}},
-	{Name: "an init_* that rewires nn.Softmax", Class: "source", Whole: true, Want: "assigning to nn.Softmax", Cells: []string{imNN + `func init_hijack() { nn.Softmax = nn.Identity }
+	{Name: "an init_* that rewires nn.Softmax and sets what reluPrime reads", Class: "source", Whole: true, Want: "assigning to nn.Softmax", Cells: []string{imNN + `var on = 0.0
+
+func init_hijack() {
+	nn.Softmax = nn.Identity
+	on = 1
+}
 
 func reluPrime(v float64) float64 {
 	if v > 0 {
-		return 1
+		return on
 	}
 	return 0
 }`}},

@@ -39,8 +39,8 @@ type LearnerPackage struct {
 // method values, function values stored in variables, conversions, type
 // aliases, struct embedding (the embedded nn.Dense is named in the struct;
 // a promoted method resolves to nn's), methods of every type reached, and
-// the init functions and blank variables of every package (they run before
-// the graded code). An interface method named through an allowed interface
+// the init functions and blank variables that name a declaration of the
+// closure (they run before the graded code and can change what it reads). An interface method named through an allowed interface
 // (nn.Layer's Forward called on a layer the grader passed) is allowed.
 //
 // A type-checking error is returned as err (the build would report it
@@ -144,7 +144,7 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 			allowed[m] = true
 		}
 		seen := map[ast.Node]bool{}
-		todo := append([]ast.Node(nil), always...)
+		var todo []ast.Node
 		root := checked[pkgs[0].Path]
 		for _, r := range g.Roots {
 			if obj := root.Scope().Lookup(r); obj != nil && decls[obj] != nil {
@@ -156,38 +156,48 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 			name string
 		}
 		var offences []offence
-		for len(todo) > 0 {
-			n := todo[0]
-			todo = todo[1:]
-			if seen[n] {
-				continue
+		for {
+			for _, n := range always {
+				if !seen[n] && touches(n, seen, info, decls) {
+					todo = append(todo, n)
+				}
 			}
-			seen[n] = true
-			ast.Inspect(n, func(x ast.Node) bool {
-				id, ok := x.(*ast.Ident)
-				if !ok {
+			if len(todo) == 0 {
+				break
+			}
+			for len(todo) > 0 {
+				n := todo[0]
+				todo = todo[1:]
+				if seen[n] {
+					continue
+				}
+				seen[n] = true
+				ast.Inspect(n, func(x ast.Node) bool {
+					id, ok := x.(*ast.Ident)
+					if !ok {
+						return true
+					}
+					obj := info.Uses[id]
+					if obj == nil || obj.Pkg() == nil {
+						return true
+					}
+					switch {
+					case isLocal(obj.Pkg()):
+						if d := decls[obj]; d != nil {
+							todo = append(todo, d)
+						}
+						if tn, ok := obj.(*types.TypeName); ok {
+							todo = append(todo, methodDecls(tn, decls)...)
+						}
+					case obj.Pkg().Path() == NNPath:
+						name := nnName(obj, nnOwner)
+						if !nnAllowed(name, allowed) {
+							offences = append(offences, offence{fset.Position(id.Pos()), name})
+						}
+					}
 					return true
-				}
-				obj := info.Uses[id]
-				if obj == nil || obj.Pkg() == nil {
-					return true
-				}
-				switch {
-				case isLocal(obj.Pkg()):
-					if d := decls[obj]; d != nil {
-						todo = append(todo, d)
-					}
-					if tn, ok := obj.(*types.TypeName); ok {
-						todo = append(todo, methodDecls(tn, decls)...)
-					}
-				case obj.Pkg().Path() == NNPath:
-					name := nnName(obj, nnOwner)
-					if !nnAllowed(name, allowed) {
-						offences = append(offences, offence{fset.Position(id.Pos()), name})
-					}
-				}
-				return true
-			})
+				})
+			}
 		}
 		if len(offences) == 0 {
 			continue
@@ -208,6 +218,23 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 			Position(o.pos.Filename, fmt.Sprint(o.pos.Line)), g.Name, o.name, may)
 	}
 	return out, nil
+}
+
+// touches reports whether n (an init function or a blank variable) names
+// a declaration already in the closure seen: it runs before the graded
+// code and can change what it reads, so it is graded code too. (One that
+// touches nothing graded is not built by SelectGraded.)
+func touches(n ast.Node, seen map[ast.Node]bool, info *types.Info, decls map[types.Object]ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(x ast.Node) bool {
+		if id, ok := x.(*ast.Ident); ok && !found {
+			if d := decls[info.Uses[id]]; d != nil && seen[d] {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // nnAllowed reports whether the nn identifier name ("nn.Dense.Backward",

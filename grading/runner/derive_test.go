@@ -119,6 +119,7 @@ func (l *L) Params() []nn.Param { p := []nn.Param{{Name: "W", Value: l.W, Grad: 
 func (l *L) Backward(g *mat.Dense) *mat.Dense { return g }
 func NewLayer(nIn, nOut int) nn.Layer { var l nn.Layer = &L{}; l.Params(); return l }
 func scratch() { nn.NewDense(2, 3, nn.ReLU).Backward(nil) }
+func init() { nn.ReLU.Deriv(1, 1) } // touches nothing exercise 3 reads
 `
 	refused, err := CheckDerived([]LearnerPackage{{Path: "main", Files: map[string][]byte{"notebook.go": []byte(src)}}}, []Graded{exercise3}, testImporter(t))
 	if err != nil || len(refused) > 0 {
