@@ -1,12 +1,12 @@
 package grading_test
 
 import (
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/grading"
-	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"

@@ -114,7 +114,11 @@ func GradeNotebook(ctx context.Context, src []byte, defined map[string]bool, o N
 	if err != nil {
 		return nil, err
 	}
-	return GradeWorker(bin, o.Seed, o.Points, o.Limit)
+	refused, err := delegation(ctx, dir, src)
+	if err != nil {
+		return RefuseNotebook("the notebook's code cannot be checked: "+err.Error(), o.Points), nil
+	}
+	return gradeWorker(bin, o.Seed, o.Points, o.Limit, refused)
 }
 
 // RefuseNotebook is the result of a notebook that cannot be graded, for
@@ -144,11 +148,22 @@ func (e Exercise) graded(res ExerciseResult, points float64, out string) Graded 
 // worker process per exercise, each limited to its Timeout (or limit, if
 // > 0), on inputs drawn from seed (0: NewSeed).
 func GradeWorker(bin string, seed uint64, points float64, limit time.Duration) (*Results, error) {
+	return gradeWorker(bin, seed, points, limit, nil)
+}
+
+// gradeWorker is GradeWorker; an exercise in refused (by number) is not
+// run but failed with its refusal (delegation).
+func gradeWorker(bin string, seed uint64, points float64, limit time.Duration, refused map[int]string) (*Results, error) {
 	if seed == 0 {
 		seed = NewSeed()
 	}
 	r := &Results{Seed: seed}
 	for _, e := range exercises {
+		if msg, ok := refused[e.N]; ok {
+			res := ExerciseResult{N: e.N, Title: e.Title, Func: e.Func, Status: ExerciseFailed, Summary: "refused: " + msg}
+			r.Graded = append(r.Graded, e.graded(res, points, ""))
+			continue
+		}
 		timeout := e.Timeout
 		if limit > 0 {
 			timeout = limit

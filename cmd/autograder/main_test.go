@@ -83,12 +83,11 @@ func run(t *testing.T, root, script string, limit time.Duration) {
 	}
 }
 
-// The zip, unpacked as Gradescope does (its files in source/, run_autograder
-// copied to the root), set up and run on six submissions, offline.
-func TestAutograderEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and grades six submissions")
-	}
+// installAutograder builds the zip, unpacks it as Gradescope does (its
+// files in source/, run_autograder copied to the root), checks that it
+// ships no solutions, runs setup.sh offline, and returns the root.
+func installAutograder(t *testing.T) string {
+	t.Helper()
 	root := filepath.Join(t.TempDir(), "autograder")
 	zipPath := filepath.Join(t.TempDir(), "autograder.zip")
 	if err := build(zipPath, "../..", 0); err != nil { // each exercise its own points, 12 in all
@@ -112,6 +111,16 @@ func TestAutograderEndToEnd(t *testing.T) {
 	}
 	t.Setenv("GOFLAGS", "-mod=mod")
 	run(t, root, "source/setup.sh", 5*time.Minute)
+	return root
+}
+
+// The zip, unpacked as Gradescope does (its files in source/, run_autograder
+// copied to the root), set up and run on six submissions, offline.
+func TestAutograderEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and grades six submissions")
+	}
+	root := installAutograder(t)
 
 	for _, tc := range []struct {
 		name   string
@@ -137,7 +146,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	return nil
 }`), 0, map[int]string{1: `import "os" is not allowed in graded code`, 2: `import "os" is not allowed`, 3: `import "os"`, 4: `import "os"`,
 			5: `import "os"`, 6: `import "os"`, 7: `import "os"`, 8: `import "os"`}},
-		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()"),
+		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()\n\nfunc reluPrime(v float64) float64 {\n\t_ = hijack\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}"),
 			0, map[int]string{1: "assigning to nn.Softmax is not allowed in graded code", 2: "nn.Softmax", 3: "nn.Softmax", 4: "nn.Softmax",
 				5: "nn.Softmax", 6: "nn.Softmax", 7: "nn.Softmax", 8: "nn.Softmax"}},
 	} {

@@ -138,11 +138,7 @@ func check(ctx context.Context, c grading.LayerConfig, dir, backprop string, kee
 		return 0, usageError{err}
 	}
 	p := runner.Program{Module: "gradcheckrun", Backprop: ourDir, Version: ourVersion, Files: map[string][]byte{}}
-	importPath, err := placeStudent(student, ourDir, &p)
-	if err != nil {
-		return 0, err
-	}
-	srcs, rules, err := studentSources(student)
+	pkgs, modPath, err := readStudent(student)
 	var refused refusal
 	if errors.As(err, &refused) {
 		return 1, reportBuildFailure(c, dir, err.Error(), stdout)
@@ -150,6 +146,14 @@ func check(ctx context.Context, c grading.LayerConfig, dir, backprop string, kee
 	if err != nil {
 		return 0, err
 	}
+	if m := collision(ctx, modPath, ourDir); m != "" {
+		return 1, reportBuildFailure(c, dir, fmt.Sprintf("the student's module path %s collides with module %s of the grader's own build: not built; give the module a path of its own (e.g. example.com/layer)", modPath, m), stdout)
+	}
+	importPath, err := placeStudent(pkgs, modPath, &p)
+	if err != nil {
+		return 0, err
+	}
+	srcs, rules := studentSources(pkgs)
 	if err := checkSource(srcs, rules); err != nil {
 		return 1, reportBuildFailure(c, dir, err.Error(), stdout)
 	}
@@ -170,6 +174,12 @@ func check(ctx context.Context, c grading.LayerConfig, dir, backprop string, kee
 	}
 	if err != nil {
 		return 0, err
+	}
+	if msg, err := checkDerived(ctx, tmp, c.Name, pkgs); err != nil || msg != "" {
+		if err != nil {
+			msg = "the student's code cannot be checked: " + err.Error()
+		}
+		return 1, reportBuildFailure(c, dir, msg, stdout)
 	}
 	res, err := grading.GradeLayer(bin, c, limit)
 	if err != nil {

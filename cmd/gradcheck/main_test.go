@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"github.com/backprop-lab/backprop/internal/textcheck"
 	"strings"
@@ -25,9 +26,10 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // test, to try the judge's own defences (the second line) with code the
 // source check would refuse.
 func withoutSourceCheck(t *testing.T) {
-	saved := checkSource
+	saved, savedDerived := checkSource, checkDerived
 	checkSource = func(map[string][]byte, *runner.SourceRules) error { return nil }
-	t.Cleanup(func() { checkSource = saved })
+	checkDerived = func(context.Context, string, string, []*studentPackage) (string, error) { return "", nil }
+	t.Cleanup(func() { checkSource, checkDerived = saved, savedDerived })
 }
 
 // gradescopeDoc is what the tests read of results.json.

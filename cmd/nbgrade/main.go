@@ -169,9 +169,14 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 	}
 	var res *grading.Results
 	src, err := notebooks.GoSourceLines(nb, "main")
+	var sel *runner.Selection
 	if err == nil {
+		sel, err = grading.SelectNotebook(src) // only what the exercises need is checked and built
+	}
+	if err == nil {
+		src = sel.Source
 		err = checkSource(map[string][]byte{"notebook.go": src}, nil)
-	} else {
+	} else if sel == nil {
 		err = fmt.Errorf("the notebook's Go code cannot be read: %v", err)
 	}
 	if err != nil {
@@ -184,6 +189,7 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 		if res, err = grading.GradeNotebook(ctx, src, defined(src), o); err != nil {
 			return 0, err
 		}
+		res.Note = strings.TrimSpace(res.Note + "\n" + grading.NotebookNotes(sel))
 	}
 	if c.json {
 		w.Write(res.JSON())
