@@ -69,7 +69,7 @@ func checkBackprop(c worker.Client, rng *rand.Rand) ExerciseResult {
 				}
 			}
 		}
-		where := fmt.Sprintf("a fresh %s network on a batch of N = %d", sizesName(sizes), batch)
+		where := fmt.Sprintf("a %s network on a batch of N = %d", sizesName(sizes), batch)
 		if len(wrong) == 0 {
 			res.Summary = fmt.Sprintf("right: every ∂E/∂W⁽ˢ⁾ and ∂E/∂b⁽ˢ⁾ agrees with the specified backward pass on %s.", where)
 			return

@@ -73,7 +73,7 @@ func checkOutputDelta(c worker.Client, rng *rand.Rand) ExerciseResult {
 			res.Details = []string{msg, gradcheckAgrees(res.Report), deltaHint(delta, a, y, n)}
 			return
 		}
-		res.Summary = fmt.Sprintf("right: your δ⁽ʰ⁾ is ∂E/∂v⁽ʰ⁾ = (a − y)/N on a fresh batch of N = %d with k = %d classes.", n, k)
+		res.Summary = fmt.Sprintf("right: your δ⁽ʰ⁾ is ∂E/∂v⁽ʰ⁾ = (a − y)/N on a batch of N = %d with k = %d classes.", n, k)
 	})
 }
 

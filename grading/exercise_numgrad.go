@@ -184,7 +184,7 @@ func numGradOnLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand) bool {
 	}
 	want := centralDiff(loss(g), ps[0].Value)
 	if msg := checkTensor("∂E/∂W", got, want, numGradLayerTol); msg != "" {
-		res.Summary = fmt.Sprintf("wrong: numGradW is not the numerical ∂E/∂W of your layer for E = Σ G ⊙ Forward(X) (a fresh %d → %d layer).", nIn, nOut)
+		res.Summary = fmt.Sprintf("wrong: numGradW is not the numerical ∂E/∂W of your layer for E = Σ G ⊙ Forward(X) (a %d → %d layer).", nIn, nOut)
 		ones := mat.NewDense(x.RawMatrix().Rows, nOut, nil)
 		ones.Apply(func(int, int, float64) float64 { return 1 }, ones)
 		res.Details = []string{msg}

@@ -65,7 +65,7 @@ func checkSGDStep(c worker.Client, rng *rand.Rand) ExerciseResult {
 				wrong = append(wrong, msg)
 			}
 		}
-		net := fmt.Sprintf("the parameters (%s) of a fresh %s network, η = %.3g", paramNames(own), sizesName(sizes), eta)
+		net := fmt.Sprintf("the parameters (%s) of a %s network, η = %.3g", paramNames(own), sizesName(sizes), eta)
 		switch {
 		case len(wrong) == 0 && !gradsTouched:
 			res.Summary = "right: every parameter moved by −η·∂E/∂θ, in place, on " + net + "."

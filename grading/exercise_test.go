@@ -47,7 +47,7 @@ func TestOutputDelta(t *testing.T) {
 		status ExerciseStatus
 		want   string
 	}{
-		{"right", sub(1), ExercisePassed, "right: your δ⁽ʰ⁾ is ∂E/∂v⁽ʰ⁾ = (a − y)/N on a fresh batch"},
+		{"right", sub(1), ExercisePassed, "right: your δ⁽ʰ⁾ is ∂E/∂v⁽ʰ⁾ = (a − y)/N on a batch of N"},
 		{"sign", sub(-1), ExerciseFailed, "the sign is flipped: ∂E/∂v = (a − y)/N"},
 		{"times two", sub(2), ExerciseFailed, "gradcheck agrees: central differences find v⁽ʰ⁾ wrong; cause (certain): scaled by 2"},
 		{"in place", func(a, y *mat.Dense) *mat.Dense { n, _ := a.Dims(); a.Sub(a, y); a.Scale(1/float64(n), a); return a }, ExercisePassed, "right"},

@@ -198,7 +198,7 @@ func consistentLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand, mode 
 		p.Value.Apply(func(int, int, float64) float64 { return 2*rng.Float64() - 1 }, p.Value)
 	}
 	r := decided(gradcheck.CheckLayer(l, x, &gradcheck.Options{Seed: rng.Uint64(), Mode: mode}))
-	consistencyVerdict(res, r, fmt.Sprintf("a fresh %d → %d layer on a batch of N = %d", nIn, nOut, n))
+	consistencyVerdict(res, r, fmt.Sprintf("a %d → %d layer on a batch of N = %d", nIn, nOut, n))
 }
 
 // consistentNetwork checks gradient consistency of a network whose hidden
@@ -223,7 +223,7 @@ func consistentNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, siz
 		labels[i] = rng.IntN(sizes[len(sizes)-1])
 	}
 	r := decided(gradcheck.CheckNetwork(net, x, labels, &gradcheck.Options{Seed: rng.Uint64(), Mode: mode}))
-	consistencyVerdict(res, r, fmt.Sprintf("a fresh %s network on a batch of N = %d", sizesName(sizes), batch))
+	consistencyVerdict(res, r, fmt.Sprintf("a %s network on a batch of N = %d", sizesName(sizes), batch))
 }
 
 // consistencyVerdict fills res from a consistency check's report: which

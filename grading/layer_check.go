@@ -139,7 +139,7 @@ func checkLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand, kind strin
 			wrong = append(wrong, msg)
 		}
 	}
-	where := fmt.Sprintf("a fresh %d → %d layer on a batch of N = %d", nIn, nOut, n)
+	where := fmt.Sprintf("a %d → %d layer on a batch of N = %d", nIn, nOut, n)
 	if len(wrong) == 0 {
 		res.Summary = fmt.Sprintf("right: Forward and every gradient (∂E/∂W, ∂E/∂b, ∂E/∂X) agree with the specified %s layer on %s.", spec.name, where)
 		return
