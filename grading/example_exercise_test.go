@@ -150,6 +150,7 @@ func ExampleExercises() {
 	results := grading.Exercises(grading.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
 		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
+		NewSigmoidLayer: func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.Sigmoid) },
 	})
 	for _, r := range results {
 		fmt.Printf("%d %-34s %s\n", r.N, r.Title, r.Status)
@@ -163,6 +164,7 @@ func ExampleExercises() {
 	// 6 tanh layer backward                passed
 	// 7 backward through two hidden layers passed
 	// 8 by hand on the 2-2-2 network       passed
+	// 9 sigmoid layer backward             passed
 }
 
 // The last cell of the exercises notebook trains a 784-64-10 network built from the

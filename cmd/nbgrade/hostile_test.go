@@ -98,7 +98,7 @@ func withoutSourceCheck(t *testing.T) {
 func refusedWhole(t *testing.T, path, want string) {
 	t.Helper()
 	out, code := nbgrade(t, path)
-	if code != 1 || !textcheck.ContainsWords(out, want) || !textcheck.ContainsWords(out, "0 of 8 exercises passed") {
+	if code != 1 || !textcheck.ContainsWords(out, want) || !textcheck.ContainsWords(out, "0 of 9 exercises passed") {
 		t.Errorf("exit %d, want 1 with %q:\n%s", code, want, out)
 	}
 }
@@ -129,7 +129,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		t.Errorf("exit %d, want 1", code)
 	}
 	g := gradescope(t, out)
-	if want := pointsOf(5, 6, 7, 8); g.Score != want {
+	if want := pointsOf(5, 6, 7, 8, 9); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 5–8, untouched)", g.Score, want)
 	}
 	wantTests(t, g, map[int]string{
@@ -146,7 +146,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			t.Errorf("a line of the learner's output passes for a verdict: %q\n%s", l, text)
 		}
 	}
-	if !strings.Contains(text, "\n4 of 8 exercises passed, 7 of 12 points\n") {
+	if !strings.Contains(text, "\n5 of 9 exercises passed, 9 of 14 points\n") {
 		t.Errorf("text verdict:\n%s", text)
 	}
 }
@@ -183,7 +183,7 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 		2: "timed out after 3s",
 		3: "the worker's answer could not be read",
 	})
-	if want := pointsOf(4, 5, 6, 7, 8); g.Score != want {
+	if want := pointsOf(4, 5, 6, 7, 8, 9); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 4–8)", g.Score, want)
 	}
 	if !textcheck.ContainsWords(g.Tests[1].Output, "(more not shown)") || len(g.Tests[1].Output) > 8000 {
@@ -246,7 +246,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		1: "wrong",
 		2: "the worker's answer could not be read",
 	})
-	if want := pointsOf(3, 4, 5, 6, 7, 8); g.Score != want {
+	if want := pointsOf(3, 4, 5, 6, 7, 8, 9); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 3–8)", g.Score, want)
 	}
 }
@@ -256,7 +256,7 @@ func TestRefusedImports(t *testing.T) {
 		"github.com/backprop-lab/backprop/gradcheck", "github.com/backprop-lab/backprop/grading/runner"} {
 		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
 		out, code := nbgrade(t, path)
-		if code != 1 || !textcheck.ContainsWords(out, "import \""+imp+"\" is not allowed in graded code") || !textcheck.ContainsWords(out, "0 of 8 exercises passed") {
+		if code != 1 || !textcheck.ContainsWords(out, "import \""+imp+"\" is not allowed in graded code") || !textcheck.ContainsWords(out, "0 of 9 exercises passed") {
 			t.Errorf("%s: exit %d:\n%s", imp, code, out)
 		}
 	}

@@ -23,11 +23,13 @@ type Funcs struct {
 	NumGradLayer func(l nn.Layer, x, g *mat.Dense) *mat.Dense
 	Backprop     func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)
 	TinyAnswers  func() (delta1, delta2, dW12 float64)
+	// NewSigmoidLayer builds exercise 9's layer.
+	NewSigmoidLayer func(nIn, nOut int) nn.Layer
 }
 
 // constructors are the Funcs fields that build layers, by Query.Kind.
 func (f Funcs) constructor(kind string) func(nIn, nOut int) nn.Layer {
-	return map[string]func(int, int) nn.Layer{"NewLayer": f.NewLayer, "NewTanhLayer": f.NewTanhLayer}[kind]
+	return map[string]func(int, int) nn.Layer{"NewLayer": f.NewLayer, "NewTanhLayer": f.NewTanhLayer, "NewSigmoidLayer": f.NewSigmoidLayer}[kind]
 }
 
 // Session answers queries with the learner's functions, keeping the layers
