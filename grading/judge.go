@@ -173,8 +173,8 @@ func gradeWorker(bin string, seed uint64, points float64, limit time.Duration, r
 			return nil, err
 		}
 		res := e.Grade(worker.Client{A: p}, seed)
+		p.Close() // waits for the worker, so that all it printed is in
 		out, truncated := p.Output()
-		p.Close()
 		r.Graded = append(r.Graded, e.graded(res, points, printed(out, truncated)))
 	}
 	return r, nil

@@ -174,8 +174,8 @@ func GradeLayer(bin string, c LayerConfig, limit time.Duration) (*Results, error
 		res := ExerciseResult{Name: ch.name, Func: fmt.Sprintf("func %s(nIn, nOut int) L", c.Name)}
 		rng := rand.New(rand.NewPCG(seed, uint64(100+i)))
 		res = guardExercise(res, func(res *ExerciseResult) { ch.check(res, worker.Client{A: p}, rng) })
+		p.Close() // waits for the worker, so that all it printed is in
 		out, truncated := p.Output()
-		p.Close()
 		g := Graded{Result: res, MaxPoints: c.Points, Printed: printed(out, truncated), TestName: ch.name}
 		if res.OK() {
 			g.Points = c.Points

@@ -229,7 +229,7 @@ func stackFrame(stack string) string {
 }
 
 // Output returns what the learner's code printed (at most MaxOutput bytes)
-// and whether there was more.
+// and whether there was more; all of it once Close has returned.
 func (p *Process) Output() (string, bool) {
 	s := p.output.String()
 	p.output.mu.Lock()
