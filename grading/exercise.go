@@ -62,7 +62,9 @@ func (s ExerciseStatus) String() string {
 
 // ExerciseResult is the verdict on one exercise.
 type ExerciseResult struct {
-	N     int    // exercise number, 1…8 (0 for the final training run)
+	N int // exercise number, 1…8 (0 for the final training run or a layer check)
+	// Name, if set, names the check in place of "Exercise N".
+	Name  string
 	Title string // what is implemented, e.g. "ReLU′"
 	// Func is the name and signature the notebook asks for.
 	Func   string
@@ -92,11 +94,17 @@ func (r ExerciseResult) String() string {
 		mark = "✗"
 	}
 	name := "Putting it together"
-	if r.N > 0 {
+	switch {
+	case r.Name != "":
+		name = r.Name
+	case r.N > 0:
 		name = fmt.Sprintf("Exercise %d", r.N)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s): %s", mark, name, r.Title, r.Summary)
+	if r.Title != "" {
+		name += " (" + r.Title + ")"
+	}
+	fmt.Fprintf(&b, "%s %s: %s", mark, name, r.Summary)
 	for _, d := range r.Details {
 		b.WriteString("\n    " + strings.ReplaceAll(d, "\n", "\n    "))
 	}

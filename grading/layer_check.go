@@ -280,3 +280,18 @@ func shapeLine(p *gradcheck.Panic) string {
 	}
 	return "shapes: " + strings.Join(ops, ", ") + "; products that fit: " + strings.Join(p.Rules(), "; ")
 }
+
+// denseSigmoid is A = σ(X·Wᵀ + 1bᵀ), σ(v) = 1/(1 + e^−v), σ′ = a(1 − a).
+var denseSigmoid = registerSpec(layerSpec{name: "dense-sigmoid", phi: func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }, primes: []derivative{
+	{"", func(_, a float64) float64 { return a * (1 - a) }},
+	{"ReLU′ (1 where v > 0), the derivative of another activation", func(v, _ float64) float64 { return step(v) }},
+	{"1 − a², tanh's derivative, not the sigmoid's", func(_, a float64) float64 { return 1 - a*a }},
+	{"v(1 − v), σ′ of the wrong tensor: written with the layer's output it is a(1 − a)", func(v, _ float64) float64 { return v * (1 - v) }},
+	{"no derivative at all: Δ = G, as if there were no activation", func(_, _ float64) float64 { return 1 }},
+}})
+
+// denseIdentity is the affine layer A = X·Wᵀ + 1bᵀ (φ′ = 1).
+var denseIdentity = registerSpec(layerSpec{name: "dense-identity", phi: func(v float64) float64 { return v }, primes: []derivative{
+	{"", func(_, _ float64) float64 { return 1 }},
+	{"ReLU′ (1 where v > 0), but this layer has no activation", func(v, _ float64) float64 { return step(v) }},
+}})

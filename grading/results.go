@@ -35,6 +35,8 @@ type Results struct {
 	// Note is a sentence printed under the verdicts (e.g. that a layer
 	// was checked without a specification).
 	Note string
+	// Unit names what Graded holds in the total line (default "exercises").
+	Unit string
 }
 
 // Score returns the points scored and the maximum.
@@ -100,12 +102,16 @@ func (r *Results) Text() string {
 		}
 	}
 	got, max := r.Score()
-	fmt.Fprintf(&b, "%d of %d exercises passed, %s of %s points\n", passed, len(r.Graded), fmtPoints(got), fmtPoints(max))
+	unit := r.Unit
+	if unit == "" {
+		unit = "exercises"
+	}
+	fmt.Fprintf(&b, "%d of %d %s passed, %s of %s points\n", passed, len(r.Graded), unit, fmtPoints(got), fmtPoints(max))
 	if r.Undecided() {
 		b.WriteString("? marks a check that could not decide (an error of the check, not a wrong answer): grade those exercises by hand.\n")
 	}
 	if r.Note != "" {
-		b.WriteString(r.Note + "\n")
+		b.WriteString(wrapLines(r.Note, verdictWidth) + "\n")
 	}
 	if r.Refused == "" {
 		fmt.Fprintf(&b, "Inputs drawn with seed %d (-seed %d replays this run).\n", r.Seed, r.Seed)

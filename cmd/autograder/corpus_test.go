@@ -2,18 +2,18 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/backprop-lab/backprop/grading"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading/corpus"
 )
 
 // gradeZip grades notebook nb with the unpacked autograder at root, as
 // Gradescope does, and returns its results.json.
-func gradeZip(t *testing.T, root string, nb []byte) gradcheck.GradescopeResults {
+func gradeZip(t *testing.T, root string, nb []byte) grading.GradescopeResults {
 	t.Helper()
 	for _, d := range []string{"submission", "results"} {
 		os.RemoveAll(filepath.Join(root, d))
@@ -27,7 +27,7 @@ func gradeZip(t *testing.T, root string, nb []byte) gradcheck.GradescopeResults 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var g gradcheck.GradescopeResults
+	var g grading.GradescopeResults
 	if err := json.Unmarshal(data, &g); err != nil {
 		t.Fatalf("results.json: %v\n%s", err, data)
 	}

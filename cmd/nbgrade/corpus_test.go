@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/corpus"
 	"github.com/backprop-lab/backprop/internal/textcheck"
@@ -86,7 +85,7 @@ func checkText(t *testing.T, s corpus.Submission, out string, code int) {
 // checkJSON checks nbgrade -json's results on s.
 func checkJSON(t *testing.T, s corpus.Submission, out string) {
 	t.Helper()
-	var g gradcheck.GradescopeResults
+	var g grading.GradescopeResults
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("results.json: %v\n%s", err, out)
 	}

@@ -147,7 +147,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			t.Errorf("a line of the learner's output passes for a verdict: %q\n%s", l, text)
 		}
 	}
-	if !strings.HasSuffix(text, "4 of 8 exercises passed, 7 of 12 points\n") {
+	if !strings.Contains(text, "\n4 of 8 exercises passed, 7 of 12 points\n") {
 		t.Errorf("text verdict:\n%s", text)
 	}
 }

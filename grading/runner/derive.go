@@ -6,6 +6,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"github.com/backprop-lab/backprop/grading/worker"
 	"go/ast"
 	"go/importer"
 	"go/parser"
@@ -215,7 +216,7 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 			may = "only " + strings.Join(g.MayUse, ", ") + " of package nn"
 		}
 		out[g.Name] = fmt.Errorf("%s: %s may not use %s: the exercise asks you to derive it yourself, not to call package nn's (the exercise may use %s)",
-			Position(o.pos.Filename, fmt.Sprint(o.pos.Line)), g.Name, o.name, may)
+			worker.Position(o.pos.Filename, fmt.Sprint(o.pos.Line)), g.Name, o.name, may)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"github.com/backprop-lab/backprop/grading/worker"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -98,7 +99,7 @@ func checkFile(name string, src []byte, rules *SourceRules) error {
 	}
 	at := func(n ast.Node) string {
 		p := fset.Position(n.Pos())
-		return Position(p.Filename, strconv.Itoa(p.Line))
+		return worker.Position(p.Filename, strconv.Itoa(p.Line))
 	}
 	if c := directive(f); c != nil {
 		d, _, _ := strings.Cut(c.Text, " ")
