@@ -7,6 +7,7 @@ package grading
 import (
 	"context"
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/backprop-lab/backprop/grading/runner"
@@ -60,11 +61,20 @@ func NotebookNotes(sel *runner.Selection) string {
 // (MayUse): Dense.Backward, Network.LossAndGrad, Dense.Delta, an
 // activation's derivative, an embedded *nn.Dense… (runner.CheckDerived,
 // type-checked with the export data of the built worker module in dir).
-func delegation(ctx context.Context, dir string, src []byte) (map[int]string, error) {
+// exports, if not nil, lists the export data (startExports) while the
+// worker builds.
+func delegation(ctx context.Context, dir string, src []byte, exports *exportsJob) (map[int]string, error) {
 	if !CheckDelegation {
 		return nil, nil
 	}
-	imp, err := runner.ExportImporter(ctx, dir, ".")
+	var imp types.Importer
+	var err error
+	if exports != nil {
+		<-exports.done
+		imp, err = exports.imp, exports.err
+	} else {
+		imp, err = runner.ExportImporter(ctx, dir, ".")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +90,30 @@ func delegation(ctx context.Context, dir string, src []byte) (map[int]string, er
 		}
 	}
 	return out, nil
+}
+
+// exportsJob lists, in the background, the export data of the packages
+// graded code may import (runner.ExportImporter in this project's
+// directory), so that the go command's listing overlaps the worker's build.
+type exportsJob struct {
+	done chan struct{}
+	imp  types.Importer
+	err  error
+}
+
+// startExports starts an exportsJob in this project's directory dir; nil
+// if there is none (a released version: the worker's module is listed
+// after its build) or the check is off.
+func startExports(ctx context.Context, dir string) *exportsJob {
+	if dir == "" || !CheckDelegation {
+		return nil
+	}
+	j := &exportsJob{done: make(chan struct{})}
+	go func() {
+		defer close(j.done)
+		j.imp, j.err = runner.ExportImporter(ctx, dir)
+	}()
+	return j
 }
 
 // CheckDelegation turns delegation's check on; tests of the judge's other

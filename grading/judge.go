@@ -98,6 +98,7 @@ func main() {
 // grades every exercise through it. A notebook whose code does not build
 // is Refused; only a failure of grading itself is an error.
 func GradeNotebook(ctx context.Context, src []byte, defined map[string]bool, o NotebookOptions) (*Results, error) {
+	exports := startExports(ctx, o.Backprop) // overlaps the build
 	dir, bin, err := runner.Build(ctx, runner.Program{Module: WorkerModule, Backprop: o.Backprop, Version: o.Version,
 		Files: map[string][]byte{"notebook.go": src, "main_nbgrade.go": []byte(WorkerMain(defined))}})
 	if dir != "" {
@@ -114,7 +115,7 @@ func GradeNotebook(ctx context.Context, src []byte, defined map[string]bool, o N
 	if err != nil {
 		return nil, err
 	}
-	refused, err := delegation(ctx, dir, src)
+	refused, err := delegation(ctx, dir, src, exports)
 	if err != nil {
 		return RefuseNotebook("the notebook's code cannot be checked: "+err.Error(), o.Points), nil
 	}

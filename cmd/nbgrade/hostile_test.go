@@ -88,9 +88,10 @@ func pointsOf(ns ...int) float64 {
 // test, to try the judge's own defences (the second line) with code the
 // source check would refuse (os, runtime, crypto, …).
 func withoutSourceCheck(t *testing.T) {
-	saved := checkSource
+	saved, savedDelegation := checkSource, grading.CheckDelegation
 	checkSource = func(map[string][]byte, *runner.SourceRules) error { return nil }
-	t.Cleanup(func() { checkSource = saved })
+	grading.CheckDelegation = false
+	t.Cleanup(func() { checkSource, grading.CheckDelegation = saved, savedDelegation })
 }
 
 // refusedWhole checks that the notebook at path is refused before it runs,
