@@ -11,10 +11,12 @@
 // verdict: there is no key and no signed record. A worker that dies, hangs
 // or answers garbage fails the exercise with that reason.
 //
-// Protocol: the judge writes gob-encoded Query values to the worker's fd 3
-// and reads gob-encoded Answer values from its fd 4, one answer per query,
-// in order. gob carries float64 bit-exact (NaN and ±Inf included), so no
-// value crosses as a decimal. The learner's stdout and stderr are the
+// Protocol: the judge writes Query values to the worker's fd 3 and reads
+// Answer values from its fd 4, one answer per query, in order, each a
+// frame: its length (4 bytes, little-endian, at most MaxFrame) and its gob
+// encoding. gob carries float64 bit-exact (NaN and ±Inf included), so no
+// value crosses as a decimal; the length comes first so that the judge
+// never allocates what a forged header claims. The learner's stdout and stderr are the
 // worker's own and are only shown, marked, under a failed verdict.
 //
 // The same Session answers in-process (Session.Ask), which is how the

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"bytes"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
@@ -30,11 +29,10 @@ func Serve(f Funcs) {
 		fmt.Fprintln(os.Stderr, "worker: run by the grader only (no query pipe)")
 		os.Exit(3)
 	}
-	dec, enc := gob.NewDecoder(in), gob.NewEncoder(out)
 	s := NewSession(f)
 	for {
 		var q Query
-		if err := dec.Decode(&q); err != nil {
+		if err := readFrame(in, &q); err != nil {
 			os.Exit(0)
 		}
 		a, err := s.Ask(q)
@@ -42,7 +40,7 @@ func Serve(f Funcs) {
 			fmt.Fprintln(os.Stderr, "worker:", err)
 			os.Exit(3)
 		}
-		if err := enc.Encode(a); err != nil {
+		if err := writeFrame(out, a); err != nil {
 			os.Exit(3)
 		}
 	}
@@ -56,8 +54,6 @@ const MaxOutput = 16 << 10
 type Process struct {
 	cmd     *exec.Cmd
 	dir     string
-	enc     *gob.Encoder
-	dec     *gob.Decoder
 	qw, ar  *os.File
 	output  *capWriter
 	timeout time.Duration
@@ -107,7 +103,6 @@ func Start(bin string, args []string, timeout time.Duration) (*Process, error) {
 	qr.Close()
 	aw.Close()
 	p.cmd = cmd
-	p.enc, p.dec = gob.NewEncoder(qw), gob.NewDecoder(ar)
 	go func() { p.waitErr = cmd.Wait(); close(p.waited) }()
 	p.timer = time.AfterFunc(timeout, func() {
 		p.mu.Lock()
@@ -140,9 +135,9 @@ func (p *Process) Ask(q Query) (Answer, error) {
 		return Answer{}, p.broken
 	}
 	var a Answer
-	err := p.enc.Encode(q)
+	err := writeFrame(p.qw, q)
 	if err == nil {
-		err = p.dec.Decode(&a)
+		err = readFrame(p.ar, &a)
 	}
 	if err != nil {
 		p.broken = &workerError{p.reason(err)}

@@ -1,6 +1,8 @@
 package worker
 
 import (
+	"bytes"
+	"math"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -83,5 +85,22 @@ func TestMatrixRoundTrip(t *testing.T) {
 		if _, err := bad.Dense(); err == nil {
 			t.Errorf("%d×%d with %d elements accepted", bad.R, bad.C, len(bad.Data))
 		}
+	}
+}
+
+// A frame longer than MaxFrame is refused before it is read.
+func TestFrameBound(t *testing.T) {
+	var b bytes.Buffer
+	b.Write([]byte{0xff, 0xff, 0xff, 0x7f})
+	var a Answer
+	if err := readFrame(&b, &a); err == nil || !strings.Contains(err.Error(), "announced") {
+		t.Errorf("err %v", err)
+	}
+	b.Reset()
+	if err := writeFrame(&b, Answer{F: []float64{math.NaN(), math.Inf(-1), 0.1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := readFrame(&b, &a); err != nil || !math.IsNaN(a.F[0]) || !math.IsInf(a.F[1], -1) || a.F[2] != 0.1 {
+		t.Errorf("%v %v", a, err)
 	}
 }
