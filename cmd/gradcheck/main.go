@@ -10,30 +10,33 @@
 //
 //	func NewLayer(nIn, nOut int) L   // L implements nn.Layer: Forward, Backward, Params
 //
-// gradcheck checks one layer it builds (every parameter gradient and the
-// input gradient Backward returns) and a network whose hidden layers it
-// builds (-hidden, default 5,4: with two hidden layers a wrong input
-// gradient shows as wrong W1, b1). It prints a table per check, or with
-// -json Gradescope's results.json (one test per tensor, -points each), and
-// exits with 0 if every gradient is right, 1 if one is wrong or the student's
-// code does not build or panics, 2 on a usage error or when a check could
-// not run or decide and none failed (the loss is not finite at the check
-// point, or every element of a tensor sits at a kink; extra_data's
-// "check_error" in the JSON).
+// With -spec (dense-relu, dense-tanh, dense-sigmoid, dense-identity),
+// gradcheck checks one layer the constructor builds against the specified
+// layer A = φ(X·Wᵀ + 1bᵀ): with parameters the judge sets, Forward must be
+// the specified A, and Backward's ∂E/∂W, ∂E/∂b and returned ∂E/∂X the
+// specified gradients, to a relative 1e-8. Without -spec it checks only
+// that Backward agrees with central differences of the layer's own
+// Forward (gradient consistency), and the verdict says so. A network whose
+// hidden layers the constructor builds (-hidden, default 5,4: with two
+// hidden layers a wrong input gradient shows as wrong W1, b1) under a
+// softmax layer is checked for consistency too. Shapes and values are
+// drawn fresh from a seed, printed with the verdict (-seed replays it). It
+// prints one ✓/✗ line per check, or with -json Gradescope's results.json
+// (one test per check, -points each), and exits with 0 if every check
+// passed, 1 if one failed or the student's code does not build, 2 on a
+// usage error or when a check could not decide and none failed
+// (extra_data's "check_error" in the JSON).
 //
-// Go cannot load code at run time, so gradcheck writes a three-line main
-// program into a temporary module that imports the student's package and
-// serves grading.LayerUnits through package grading/runner, then
-// builds it and runs each check in its own process with a time limit
-// (-limit); a check's verdict counts only if it arrives signed on the
-// runner's private pipe, so whatever the student's code prints or exits
-// with decides nothing. Before building, the student's package and every
-// package of the student's module it imports are checked
-// (runner.CheckImports): imports only from an allowlist (fmt, math,
-// gonum's mat, nn, …), and no write to another package's variable
-// (nn.Softmax = …, &pkg.X); a refusal names the file and line (exit 1). A
-// check that cannot decide (every element of a tensor at a kink, e.g.
-// zero weights with -randomize=false) is a check error (exit 2).
+// Go cannot load code at run time, so gradcheck writes a main program
+// into a temporary module that imports the student's package and serves
+// its constructor as a worker (package grading/worker), builds it, and
+// has the judge (package grading) run each check through its own worker
+// process with a time limit (-limit). The worker only answers the judge's
+// queries: whatever the student's code prints, writes or exits with
+// decides nothing, and no verdict prints an expected value. Before
+// building, the student's package and every package of the student's
+// module it imports are checked (runner.CheckImports); a refusal names
+// the file and line (exit 1).
 //
 //   - The student's package is used in place if it belongs to a module (a
 //     go.mod above it; a replace directive points there), else its .go
@@ -49,15 +52,13 @@
 // Flags:
 //
 //	-layer NAME      the constructor (NewLayer)
-//	-in, -out N      n_in and n_out of the checked layer (6, 5)
-//	-batch B         batch size (4)
+//	-spec S          the specified layer (none: gradient consistency only)
 //	-hidden W,…      hidden widths of the network check (5,4; "" for none)
 //	-classes K       softmax units of the network check (3)
-//	-seed S          seed of data, parameters and spot checks (0)
-//	-mode M          auto, full or directional (auto)
-//	-randomize=false keep the constructor's parameters
+//	-seed S          replay a run: the seed its verdict printed (default: fresh)
+//	-mode M          gradcheck's mode for the consistency checks (auto)
 //	-json            print Gradescope's results.json
-//	-points P        points per tensor in the JSON (1)
+//	-points P        points per check (1)
 //	-backprop DIR    this project's module directory
 //	-keep            keep (and print) the temporary module's directory
 //	-timeout D       limit for building (5m)

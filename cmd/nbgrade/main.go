@@ -1,14 +1,16 @@
 // Command nbgrade grades a learner's copy of the exercises notebook
 // (10-exercises.ipynb) without Jupyter: it takes the Go declarations of the
-// notebook's cells (as GoNB would compile them), builds them with a
-// generated main that serves the notebook's own checks (package
-// grading: ReLU′, the output delta, the dense layer's backward pass,
-// the SGD step, a numerical gradient, a tanh layer's backward pass, the
-// backward pass through two hidden layers and numbers worked out by hand,
-// each against gradcheck or package nn), runs each check in its own
-// process through package grading/runner, and prints one ✓/✗ line
-// per exercise with its points ("[2/2 points]") and the total, or
-// Gradescope's results.json (a test per exercise, score and max_score).
+// notebook's cells that the exercises need (as GoNB would compile them),
+// builds them with a generated main into a worker (package grading/worker)
+// that only answers the judge's queries, and has the judge (package
+// grading: ReLU′, the output delta, the dense layer's backward pass, the
+// SGD step, a numerical gradient, a tanh layer's backward pass, the
+// backward pass through two hidden layers, numbers worked out by hand, a
+// sigmoid layer's backward pass) grade each exercise through its own
+// worker process, on inputs drawn fresh from a seed, against the course's
+// reference. It prints one ✓/✗ line per exercise with its points ("[2/2
+// points]"), the total and the seed, or Gradescope's results.json (a test
+// per exercise, score and max_score, extra_data.seed).
 //
 // Usage:
 //
@@ -32,10 +34,11 @@
 //	-seed S        replay a grading run: the seed its verdict printed
 //	               (default: a fresh seed from the system's randomness)
 //
-// The learner's code is treated as hostile: each exercise runs in its own
-// process with a time limit, and its verdict counts only if it arrives
-// signed on a private pipe (see package runner); whatever the code prints,
-// writes or exits with decides nothing. What it printed is shown under a
+// The learner's code is treated as hostile: it runs only in the worker,
+// one process per exercise with a time limit, and the judge decides every
+// verdict from the worker's answers to its own queries; whatever the code
+// prints, writes or exits with decides nothing, and no verdict prints an
+// expected value. What it printed is shown under a
 // failed exercise, each line prefixed with "│". A panic names the learner's
 // cell and line as the notebook shows them ("In [7], line 3"). Before
 // building, the notebook's code is checked (runner.CheckImports): imports
