@@ -155,6 +155,17 @@ func (c LayerConfig) checks() []layerCheck {
 	return out
 }
 
+// RefuseLayer is the result of a layer package that cannot be graded, for
+// msg: every check failed, worth its points.
+func RefuseLayer(msg string, c LayerConfig) *Results {
+	r := &Results{Refused: msg, Unit: "checks"}
+	for _, ch := range c.checks() {
+		res := ExerciseResult{Name: ch.name, Status: ExerciseFailed, Summary: "not graded: the package could not be built."}
+		r.Graded = append(r.Graded, Graded{Result: res, MaxPoints: c.Points, TestName: ch.name})
+	}
+	return r
+}
+
 // GradeLayer grades the layers the worker program bin builds, one worker
 // process per check, each limited to limit.
 func GradeLayer(bin string, c LayerConfig, limit time.Duration) (*Results, error) {

@@ -204,8 +204,6 @@ func reportBuildFailure(c grading.LayerConfig, dir string, msg string, stdout io
 		fmt.Fprintf(stdout, "gradcheck: %s\nFAIL\n", msg)
 		return nil
 	}
-	g := &grading.GradescopeResults{Output: "the submission does not build", Tests: []grading.GradescopeTest{
-		{Name: "build", MaxScore: c.Points, Status: "failed", Output: msg, Visibility: "visible"}}}
-	stdout.Write(g.JSON())
+	stdout.Write(grading.RefuseLayer(msg, c).JSON())
 	return nil
 }

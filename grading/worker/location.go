@@ -68,7 +68,7 @@ func DescribeFrame(fn, file string, line int) string {
 	name = strings.TrimPrefix(name, "main.")
 	base := filepath.Base(file)
 	switch {
-	case strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell "):
+	case IsCell(file):
 		return name + " at " + Position(file, strconv.Itoa(line))
 	case strings.Contains(file, "gonb_") || base == "":
 		return name
@@ -82,8 +82,15 @@ const modulePath = "github.com/backprop-lab/backprop"
 // Position renders a learner's file and line: "In [7], line 3" for a
 // notebook cell named by a line directive, else "file:line".
 func Position(file, line string) string {
-	if strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell ") {
+	if IsCell(file) {
 		return file + ", line " + line
 	}
 	return file + ":" + line
+}
+
+// IsCell reports whether a file name is a notebook cell's, as the line
+// directives of a notebook's Go source name them ("In [7]", or "code cell
+// 5" in a notebook never run).
+func IsCell(file string) bool {
+	return strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell ")
 }
