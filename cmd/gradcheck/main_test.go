@@ -203,15 +203,23 @@ func TestStolenKeyForgesNothing(t *testing.T) {
 // 0 — never a pass, since the worker decides nothing.
 func TestModulePathCollisionForgesNothing(t *testing.T) {
 	withoutSourceCheck(t)
-	code, out, errOut := runCmd(t, "-json", "-limit", "5s", "testdata/hostile/xsys/layer")
-	doc := parseDoc(t, out)
-	if code != 1 || doc.Score != 0 {
-		t.Errorf("exit %d, score %v\n%s\n%s", code, doc.Score, out, errOut)
-	}
-	for _, tc := range doc.Tests {
-		if tc.Status == "passed" {
-			t.Errorf("a test passed: %+v", tc)
+	// xsys: refused for its module path; initpass: the same init, built,
+	// and graded 0 because the worker decides nothing.
+	for _, dir := range []string{"testdata/hostile/xsys/layer", "testdata/hostile/initpass"} {
+		code, out, errOut := runCmd(t, "-json", "-limit", "5s", dir)
+		doc := parseDoc(t, out)
+		if code != 1 || doc.Score != 0 || len(doc.Tests) != 2 {
+			t.Errorf("%s: exit %d, score %v\n%s\n%s", dir, code, doc.Score, out, errOut)
 		}
+		for _, tc := range doc.Tests {
+			if tc.Status == "passed" {
+				t.Errorf("%s: a test passed: %+v", dir, tc)
+			}
+		}
+	}
+	_, out, _ := runCmd(t, "-limit", "5s", "testdata/hostile/initpass")
+	if !strings.Contains(out, "your code ended the worker") && !strings.Contains(out, "the worker's answer could not be read") || !strings.HasSuffix(out, "\nFAIL\n") {
+		t.Errorf("initpass, text:\n%s", out)
 	}
 }
 
