@@ -212,7 +212,7 @@ def main():
         import numpy  # noqa: F401  (both peers need it)
         if args.peer == "torch":
             import torch  # noqa: F401
-    except ImportError as e:
+    except (ImportError, OSError) as e:  # OSError: a library of the package is missing
         emit({"peer": args.peer, "unavailable": str(e)})
         return
 
