@@ -3,34 +3,27 @@
 // same way for every package: Dir finds it where mnist.Open looks
 // ($BACKPROP_DATA, then the per-user download cache), and otherwise skips
 // the test with one line saying how to enable it. With $CI set (to anything
-// non-empty) a missing data set fails the test instead: CI must run them.
+// non-empty) a missing data set fails the test instead (internal/testenv).
 package mnisttest
 
 import (
-	"os"
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/testenv"
 	"github.com/backprop-lab/backprop/mnist"
 )
 
-// EnvCI is the environment variable that turns the skip into a failure.
-const EnvCI = "CI"
-
 // Dir returns the directory holding the four official files of kind
 // (mnist.MNIST or mnist.Fashion), found by mnist.Find. If there is none it
-// calls t.Skip with Missing(kind), or t.Fatal under $CI.
+// skips t with the line Missing(kind), or fails it under $CI
+// (testenv.Missing).
 func Dir(t testing.TB, kind mnist.Dataset) string {
 	t.Helper()
 	dir, _, _ := mnist.Find(kind)
-	if dir != "" {
-		return dir
+	if dir == "" {
+		testenv.Missing(t, Missing(kind))
 	}
-	if os.Getenv(EnvCI) != "" {
-		t.Fatal(Missing(kind) + " ($" + EnvCI + " is set: these tests must run)")
-	} else {
-		t.Skip(Missing(kind))
-	}
-	return ""
+	return dir
 }
 
 // Missing is the one line a test without the data skips with: what is
