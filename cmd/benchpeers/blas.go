@@ -31,27 +31,29 @@ type blasInfo struct {
 // a few GFLOP/s.
 const minDGEMMShare = 0.2
 
-// blasLibraries names the BLAS implementations recognised in a resolved
-// library path or a build report, optimized ones first: a path is matched
-// against every optimized pattern before the reference ones, so Debian's
-// OpenBLAS alternative (…/openblas-pthread/libblas.so.3) is OpenBLAS.
+// blasLibraries names the optimized BLAS implementations recognised in a
+// resolved library path or a build report. Debian's OpenBLAS alternative is
+// …/openblas-pthread/libblas.so.3: the folder names it.
 var blasLibraries = []struct {
-	pattern   string // lower-case substring of the path or the build report
-	name      string
-	optimized bool
+	pattern string // lower-case substring of the path or the build report
+	name    string
 }{
-	{"openblas", "OpenBLAS", true},
-	{"blas_info=open", "OpenBLAS", true}, // torch's build report
-	{"mkl", "Intel MKL", true},
-	{"blis", "BLIS", true},
-	{"armpl", "Arm Performance Libraries", true},
-	{"accelerate", "Apple Accelerate", true},
-	{"atlas", "ATLAS", true},
-	// Netlib's reference BLAS: Debian's libblas3 (…/blas/libblas.so.3.*),
-	// or any plain libblas/libcblas that none of the above claimed.
-	{"libblas.so", "the reference BLAS (Netlib)", false},
-	{"libcblas.so", "the reference BLAS (Netlib)", false},
+	{"openblas", "OpenBLAS"},
+	{"blas_info=open", "OpenBLAS"}, // torch's build report
+	{"mkl", "Intel MKL"},
+	{"blis", "BLIS"},
+	{"armpl", "Arm Performance Libraries"},
+	{"accelerate", "Apple Accelerate"},
+	{"atlas", "ATLAS"},
 }
+
+// referenceBLAS names Netlib's reference BLAS, and referenceFiles the file
+// names it comes in (Debian's libblas3: …/blas/libblas.so.3.11.0, with
+// libcblas): a file so named whose path names no optimized library is the
+// reference BLAS.
+const referenceBLAS = "the reference BLAS (Netlib)"
+
+var referenceFiles = []string{"libblas.so", "libcblas.so"}
 
 // blasVerdict is which BLAS a participant used and whether a ratio against
 // it is fair.
@@ -63,17 +65,20 @@ type blasVerdict struct {
 
 // classify decides from a peer's report which BLAS it ran on, given our
 // DGEMM speed in the same run (GFLOP/s). It refuses a ratio when the
-// library found is the reference BLAS, and when the peer's DGEMM is below
-// minDGEMMShare of ours (an unrecognised library as slow as the reference
-// one, or an optimized one starved of CPU: either way the comparison would
-// flatter us).
+// reference BLAS is among the libraries mapped into the process (even beside
+// an optimized one: then the dynamic linker may take dgemm from either; seen
+// with LD_LIBRARY_PATH pointing at Debian's libblas3 folder, where OpenBLAS
+// came in through LAPACK and numpy's products ran at Netlib's speed), and
+// when the peer's DGEMM is below minDGEMMShare of ours (an unrecognised
+// library as slow as the reference one, or an optimized one starved of CPU:
+// either way the comparison would flatter us).
 func classify(b blasInfo, ours float64) blasVerdict {
 	v := blasVerdict{name: "an unidentified BLAS"}
-	if name, where, optimized, ok := identify(append(slices.Clone(b.Libraries), b.Config)); ok {
+	if ref := reference(b.Libraries); ref != "" {
+		v.name, v.where = referenceBLAS, ref
+		v.refuse = fmt.Sprintf("it ran with %s (%s) loaded", referenceBLAS, filepath.Base(ref))
+	} else if name, where, ok := identify(append(slices.Clone(b.Libraries), b.Config)); ok {
 		v.name, v.where = name, where
-		if !optimized {
-			v.refuse = fmt.Sprintf("it ran on %s (%s)", name, filepath.Base(where))
-		}
 	}
 	if v.refuse == "" && b.DGEMM < minDGEMMShare*ours {
 		v.refuse = fmt.Sprintf("its 1000×1000 DGEMM ran at %.1f GFLOP/s, below %g of ours (%.1f GFLOP/s), as slow as a reference BLAS", b.DGEMM, minDGEMMShare, ours)
@@ -81,27 +86,38 @@ func classify(b blasInfo, ours float64) blasVerdict {
 	return v
 }
 
-// identify returns the first entry of blasLibraries found in sources
-// (library paths, a build report), trying every optimized entry before the
-// reference ones; where is the source that matched, a file named for the
-// library (libopenblasp-r0.3.21.so) rather than one in its folder
-// (openblas-pthread/liblapack.so.3).
-func identify(sources []string) (name, where string, optimized, ok bool) {
-	for _, want := range []bool{true, false} {
-		for _, lib := range blasLibraries {
-			if lib.optimized != want {
-				continue
+// reference returns the first of libraries that is the reference BLAS
+// (named as one of referenceFiles, in a path that names no optimized
+// library), or "".
+func reference(libraries []string) string {
+	for _, lib := range libraries {
+		if _, _, optimized := identify([]string{lib}); optimized {
+			continue
+		}
+		for _, f := range referenceFiles {
+			if strings.HasPrefix(strings.ToLower(filepath.Base(lib)), f) {
+				return lib
 			}
-			for _, part := range []func(string) string{filepath.Base, func(s string) string { return s }} {
-				for _, src := range sources {
-					if src != "" && strings.Contains(strings.ToLower(part(src)), lib.pattern) {
-						return lib.name, src, lib.optimized, true
-					}
+		}
+	}
+	return ""
+}
+
+// identify returns the first optimized library of blasLibraries found in
+// sources (library paths, a build report); where is the source that
+// matched, a file named for the library (libopenblasp-r0.3.21.so) rather
+// than one in its folder (openblas-pthread/liblapack.so.3).
+func identify(sources []string) (name, where string, ok bool) {
+	for _, lib := range blasLibraries {
+		for _, part := range []func(string) string{filepath.Base, func(s string) string { return s }} {
+			for _, src := range sources {
+				if src != "" && strings.Contains(strings.ToLower(part(src)), lib.pattern) {
+					return lib.name, src, true
 				}
 			}
 		}
 	}
-	return "", "", false, false
+	return "", "", false
 }
 
 // describe is the report's line about a peer's BLAS: name, evidence, speed

@@ -37,9 +37,15 @@ func TestClassify(t *testing.T) {
 		{"Debian numpy on the OpenBLAS alternative",
 			`{"peer": "numpy", "blas": {"dgemm_gflops": 61.3, "config": "numpy 1.24.2, blas_opt_info libraries ['blas', 'blas']", "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3", "/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3"]}}`,
 			0, "OpenBLAS", ""},
-		{"OpenBLAS wins over a reference library listed first",
-			`{"peer": "torch", "blas": {"dgemm_gflops": 40, "config": "", "libraries": ["/opt/x/libcblas.so.3", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"]}}`,
-			0, "OpenBLAS", ""},
+		{"the reference BLAS beside OpenBLAS is refused",
+			// LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas with the
+			// OpenBLAS alternative: LAPACK brought OpenBLAS in, the products
+			// ran on Netlib's libblas (what peers.py printed here).
+			`{"peer": "numpy", "blas": {"dgemm_gflops": 0.9, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so", "/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3", "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"]}}`,
+			4.5, "the reference BLAS (Netlib)", "libblas.so.3.11.0"},
+		{"ATLAS's libblas is not the reference one",
+			`{"peer": "numpy", "blas": {"dgemm_gflops": 20, "config": "", "libraries": ["/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3"]}}`,
+			0, "ATLAS", ""},
 		{"PyPI numpy wheel",
 			`{"peer": "numpy", "blas": {"dgemm_gflops": 120.5, "config": "numpy 2.1.3, built with scipy-openblas 0.3.27", "libraries": ["/venv/lib/python3.11/site-packages/numpy.libs/libscipy_openblas64_-ff651d7f.so"]}}`,
 			0, "OpenBLAS", ""},
@@ -106,7 +112,7 @@ func peerOutput(peer, blas string, seconds ...string) string {
 const (
 	goBLAS        = `{"dgemm_gflops": 70.2, "config": "gonum/mat on nn's BLAS", "libraries": null}`
 	openBLAS      = `{"dgemm_gflops": 61.3, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"]}`
-	referenceBLAS = `{"dgemm_gflops": 4.8, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"]}`
+	netlibBLAS = `{"dgemm_gflops": 4.8, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"]}`
 )
 
 // results parses one output per participant, in order go, numpy, torch.
@@ -156,7 +162,7 @@ func TestReportPrintsRatiosAndEveryBLAS(t *testing.T) {
 func TestReportRefusesARatioAgainstTheReferenceBLAS(t *testing.T) {
 	order, rs := results(t, map[string]string{
 		"go":    peerOutput("go", goBLAS, "0.5", "0.4", "0.6"),
-		"numpy": peerOutput("numpy", referenceBLAS, "4.5", "4.4", "4.6"),
+		"numpy": peerOutput("numpy", netlibBLAS, "4.5", "4.4", "4.6"),
 		"torch": peerOutput("torch", openBLAS, "1.0", "0.9", "1.1"),
 	})
 	var out strings.Builder
@@ -168,7 +174,7 @@ func TestReportRefusesARatioAgainstTheReferenceBLAS(t *testing.T) {
 	if !strings.Contains(s, "refused") || strings.Contains(s, "0.11") {
 		t.Errorf("numpy's ratio (0.5/4.5 = 0.11) printed or not marked refused:\n%s", s)
 	}
-	if !strings.Contains(s, "no ratio against numpy: it ran on the reference BLAS (Netlib) (libblas.so.3.11.0)") ||
+	if !strings.Contains(s, "no ratio against numpy: it ran with the reference BLAS (Netlib) (libblas.so.3.11.0) loaded") ||
 		!strings.Contains(s, "libopenblas0-pthread") {
 		t.Errorf("no line saying why and how to fix it:\n%s", s)
 	}
