@@ -110,8 +110,8 @@ func peerOutput(peer, blas string, seconds ...string) string {
 }
 
 const (
-	goBLAS        = `{"dgemm_gflops": 70.2, "config": "gonum/mat on nn's BLAS", "libraries": null}`
-	openBLAS      = `{"dgemm_gflops": 61.3, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"]}`
+	goBLAS     = `{"dgemm_gflops": 70.2, "config": "gonum/mat on nn's BLAS", "libraries": null}`
+	openBLAS   = `{"dgemm_gflops": 61.3, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"]}`
 	netlibBLAS = `{"dgemm_gflops": 4.8, "config": "numpy 1.24.2", "libraries": ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"]}`
 )
 
