@@ -37,3 +37,19 @@ func Missing(kind mnist.Dataset) string {
 	return "needs the full " + kind.Title() + ": set " + mnist.EnvData + "=DIR holding " + sub +
 		", or run `go run ./cmd/train --download" + flag + " -m 1` to fill the download cache"
 }
+
+// NoData makes the full data unfindable for the rest of t: it unsets
+// $BACKPROP_DATA and points the per-user cache (os.UserCacheDir: XDG_CACHE_HOME
+// on Unix, HOME on macOS, LocalAppData on Windows) at an empty temporary
+// folder, whose path it returns. Tests of the fallbacks (the embedded subset,
+// the advice on how to get the data) use it. Like t.Setenv, it cannot be
+// used in parallel tests.
+func NoData(t testing.TB) (cacheRoot string) {
+	t.Helper()
+	cacheRoot = t.TempDir()
+	t.Setenv(mnist.EnvData, "")
+	for _, k := range []string{"XDG_CACHE_HOME", "HOME", "LocalAppData"} {
+		t.Setenv(k, cacheRoot)
+	}
+	return cacheRoot
+}

@@ -10,16 +10,22 @@ import (
 	"github.com/backprop-lab/backprop/mnist"
 )
 
-// isolate points $BACKPROP_DATA and the download cache at empty folders and
-// unsets $CI; it returns the data root.
+// isolate makes the data unfindable (NoData), then sets $BACKPROP_DATA to
+// an empty folder and unsets $CI; it returns that data root.
 func isolate(t *testing.T) string {
 	t.Helper()
-	root, cache := t.TempDir(), t.TempDir()
+	NoData(t)
+	root := t.TempDir()
 	t.Setenv(mnist.EnvData, root)
-	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("HOME", cache)
 	t.Setenv(testenv.EnvCI, "")
 	return root
+}
+
+func TestNoData(t *testing.T) {
+	cache := NoData(t)
+	if dir, _, looked := mnist.Find(mnist.MNIST); dir != "" || len(looked) != 2 || !strings.Contains(looked[1], cache) {
+		t.Errorf("after NoData: Find = %q, %q; want nothing found, the cache under %s", dir, looked, cache)
+	}
 }
 
 // put copies the four tiny files (testdata of mnist) into dir.
