@@ -14,9 +14,9 @@
 // ran on (the BLAS libraries mapped into its process, resolved through
 // symbolic links, its build report, and the GFLOP/s of a 1000×1000 float64
 // product), the report prints it, and no ratio is printed against a peer
-// that had the reference (Netlib) BLAS loaded or whose product ran below 1/5
-// of the speed of ours in the same run (see classify); the command then
-// exits with status 1. On Debian,
+// that had the reference (Netlib) BLAS loaded, or whose BLAS is not
+// recognised and whose product ran below 1/5 of the speed of ours in the
+// same run (see classify); the command then exits with status 1. On Debian,
 // libopenblas0-pthread makes OpenBLAS the libblas.so.3 of numpy and torch.
 // A peer whose library is missing (torch not installed) is skipped with a
 // line saying so.
