@@ -41,7 +41,7 @@ TOOLS := $(CURDIR)/bin
 # solutions and the notebook tooling); Jupyter's own defaults follow.
 NB_HIDE := instructor nbtool __pycache__ *.pyc *.pyo .DS_Store *.so *.dylib *~
 
-.PHONY: help test lint vet fmt-check deps deps-test deps-notebooks venv assets kernel notebooks \
+.PHONY: help test lint vet fmt-check deps deps-test deps-notebooks venv assets kernel notebooks check-standalone \
         train train-embedded bench bench-peers bench-notebooks strip-notebooks
 
 help: ## list the targets
@@ -81,7 +81,7 @@ deps-test: assets venv ## the venv, Debian packages, assets and tools the tests 
 
 # (Re)creates $(VENV) when requirements.txt changed since it was made (the
 # stamp holds its hash); never touches a folder that is not a venv.
-venv: ## the project's Python environment ($(VENV)): JupyterLab 4, Notebook 7, nbclient, nbgrader from PyPI, hash-checked
+venv: ## the project's Python environment (.venv or $$BACKPROP_VENV): JupyterLab 4, Notebook 7, nbclient, nbgrader from PyPI, hash-checked
 	$(call apt_install,$(APT_VENV))
 	@want=$$(sha256sum $(REQUIREMENTS) | cut -d' ' -f1); \
 	if [ "$$(cat '$(VENV)/requirements.sha256' 2>/dev/null)" != "$$want" ]; then \
@@ -106,6 +106,9 @@ notebooks: deps-notebooks kernel ## open the lessons in JupyterLab 4 from the ve
 	cd notebooks && PATH='$(VENV)/bin':"$$PATH" '$(VENV)/bin/jupyter' lab \
 	  $(foreach g,$(NB_HIDE),'--ContentsManager.hide_globs=$(g)') \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
+
+check-standalone: ## copy the repository alone to a temporary folder, build its environment there and run lesson 01 in JupyterLab 4
+	bash .ci/standalone
 
 train: ## the lab's README run on the full MNIST (falls back to the embedded subset)
 	$(GO) run ./cmd/train -m 50 -s 96 -l 0.1 -b 200
