@@ -81,7 +81,7 @@ deps-test: assets venv ## the venv, Debian packages, assets and tools the tests 
 
 # (Re)creates $(VENV) when requirements.txt changed since it was made (the
 # stamp holds its hash); never touches a folder that is not a venv.
-venv: ## the project's Python environment (.venv or $$BACKPROP_VENV): JupyterLab 4, Notebook 7, nbclient, nbgrader from PyPI, hash-checked
+venv: ## the project's Python environment (.venv, or BACKPROP_VENV): JupyterLab 4, Notebook 7, nbclient, nbgrader from PyPI, hash-checked
 	$(call apt_install,$(APT_VENV))
 	@want=$$(sha256sum $(REQUIREMENTS) | cut -d' ' -f1); \
 	if [ "$$(cat '$(VENV)/requirements.sha256' 2>/dev/null)" != "$$want" ]; then \

@@ -70,18 +70,36 @@ func TestNotebooksJupyterLab(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(out, "executed"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	lessons := filepath.Join(k.root, LessonsDir)
-	url, token := startLab(t, k, lessons, out)
+	url, token := startLab(t, k, k.root, out)
 	b := startBrowser(t, bin, out)
 	version := b.openLab(t, url, token)
 	t.Logf("JupyterLab %s at %s", version, url)
+	// The checker first shows, on a notebook made to fail, that it catches
+	// each kind of failure.
+	t.Run("checker", func(t *testing.T) {
+		problems := b.checkNotebook(t, "notebooks/nbtool/testdata/lab-failures.ipynb", out)
+		for _, want := range []string{
+			"stderr in cell 2 (exit): exit status 1",
+			"chart not painted: self-test",
+			"error output in cell 4 (panic)",
+			"1 of 5 code cells did not run",
+		} {
+			found := false
+			for _, p := range problems {
+				found = found || strings.Contains(p, want)
+			}
+			if !found {
+				t.Errorf("the checker missed %q; it found:\n%s", want, strings.Join(problems, "\n"))
+			}
+		}
+	})
 	for _, path := range files {
 		t.Run(nameOf(path), func(t *testing.T) {
 			abs, err := filepath.Abs(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rel, err := filepath.Rel(lessons, abs)
+			rel, err := filepath.Rel(k.root, abs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +107,9 @@ func TestNotebooksJupyterLab(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b.checkNotebook(t, filepath.ToSlash(rel), out)
+			for _, p := range b.checkNotebook(t, filepath.ToSlash(rel), out) {
+				t.Error(p)
+			}
 			after, err := os.ReadFile(abs)
 			if err != nil {
 				t.Fatal(err)
@@ -102,12 +122,12 @@ func TestNotebooksJupyterLab(t *testing.T) {
 }
 
 // startLab starts JupyterLab 4 from the venv on a free loopback port with
-// the lessons' folder as its root, as make notebooks does but with
+// root as its root, as make notebooks does (on the lessons' folder) but with
 // private settings (labSettings), workspaces and checkpoints, and the app
 // exposed to the page (window.jupyterapp). It waits until /api/status
 // answers and stops the server (its whole process group: the server and its
 // kernels) when the test ends.
-func startLab(t *testing.T, k *kernel, lessons, out string) (url, token string) {
+func startLab(t *testing.T, k *kernel, root, out string) (url, token string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -130,7 +150,7 @@ func startLab(t *testing.T, k *kernel, lessons, out string) (url, token string) 
 	args := []string{"lab", "--no-browser",
 		"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
 		"--IdentityProvider.token=" + token,
-		"--ServerApp.root_dir=" + lessons,
+		"--ServerApp.root_dir=" + root,
 		"--FileCheckpoints.checkpoint_dir=" + filepath.Join(tmp, "checkpoints"),
 		"--LabApp.expose_app_in_browser=True",
 	}
@@ -276,8 +296,9 @@ type labCharts struct {
 }
 
 // checkNotebook runs the notebook at rel (relative to the server root) and
-// checks it (see TestNotebooksJupyterLab).
-func (b *browser) checkNotebook(t *testing.T, rel, out string) {
+// returns what is wrong with the result (see TestNotebooksJupyterLab); it
+// fails the test when it cannot drive the page.
+func (b *browser) checkNotebook(t *testing.T, rel, out string) (problems []string) {
 	js := func(s string) string { q, _ := json.Marshal(s); return string(q) }
 	var opened struct{ Kernel, Windowing string }
 	if err := b.eval(5*time.Minute, "window.__bp.open("+js(rel)+")", &opened); err != nil {
@@ -313,7 +334,7 @@ func (b *browser) checkNotebook(t *testing.T, rel, out string) {
 		time.Sleep(time.Second)
 	}
 	if !p.Done {
-		b.screenshot(t, filepath.Join(out, Name(rel)+"-timeout.png"))
+		b.screenshot(t, filepath.Join(out, strings.ReplaceAll(Name(rel), "/", "_")+"-timeout.png"))
 		t.Fatalf("%s: Run All did not finish in %s", rel, labRunTimeout)
 	}
 	// Let the chart scripts finish (they retry for up to 10 s) and the
@@ -353,8 +374,7 @@ func (b *browser) checkNotebook(t *testing.T, rel, out string) {
 	}
 	t.Logf("%s: Run All %.1f s; %d/%d code cells run; %d errors (%d expected); charts %d, painted %d, fallback %d; ECharts %q",
 		rel, p.Seconds, s.Executed, s.Code, len(s.Errors), s.ExpectedErrors, p.Charts.Found, p.Charts.Painted, p.Charts.Fallback, p.Charts.ECharts)
-	failed := false
-	fail := func(format string, args ...any) { t.Errorf(format, args...); failed = true }
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if p.RunError != "" {
 		fail("%s: Run All failed: %s", rel, p.RunError)
 	}
@@ -378,6 +398,7 @@ func (b *browser) checkNotebook(t *testing.T, rel, out string) {
 		t.Fatal(err)
 	}
 	exported := filepath.Join(out, "executed", filepath.Base(rel))
+	t.Logf("exported from the page: %s", exported)
 	if err := os.WriteFile(exported, []byte(model), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -388,12 +409,13 @@ func (b *browser) checkNotebook(t *testing.T, rel, out string) {
 	for _, pr := range CheckExecuted(nb) {
 		fail("%s in JupyterLab: %s", rel, pr)
 	}
-	if failed {
-		b.screenshot(t, filepath.Join(out, Name(rel)+"-failed.png"))
+	if len(problems) > 0 {
+		b.screenshot(t, filepath.Join(out, strings.ReplaceAll(Name(rel), "/", "_")+"-failed.png"))
 		b.mu.Lock()
 		t.Logf("page exceptions so far: %q", b.exceptions)
 		b.mu.Unlock()
 	}
+	return problems
 }
 
 // screenshot saves the page's viewport as a PNG (an artefact), logging
