@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -70,7 +71,7 @@ func TestNotebooksJupyterLab(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(out, "executed"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	url, token := startLab(t, k, k.root, out)
+	url, token := startJupyter(t, k, "lab", k.root, out)
 	b := startBrowser(t, bin, out)
 	version := b.openLab(t, url, token)
 	t.Logf("JupyterLab %s at %s", version, url)
@@ -121,13 +122,63 @@ func TestNotebooksJupyterLab(t *testing.T) {
 	}
 }
 
-// startLab starts JupyterLab 4 from the venv on a free loopback port with
-// root as its root, as make notebooks does (on the lessons' folder) but with
-// private settings (labSettings), workspaces and checkpoints, and the app
-// exposed to the page (window.jupyterapp). It waits until /api/status
-// answers and stops the server (its whole process group: the server and its
-// kernels) when the test ends.
-func startLab(t *testing.T, k *kernel, root, out string) (url, token string) {
+// TestNotebook7 starts Notebook 7 from the venv on the lessons' folder, as
+// `.venv/bin/jupyter notebook` run in notebooks/ does, and checks that it
+// serves its file list and a lesson's page (Jupyter Notebook 7.x) and
+// lists the GoNB kernel.
+func TestNotebook7(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Jupyter server; skipped in -short mode")
+	}
+	k := installKernel(t, false)
+	out := filepath.Join(k.artefacts, "notebook7")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	url, token := startJupyter(t, k, "notebook", filepath.Join(k.root, LessonsDir), out)
+	get := func(path string) string {
+		t.Helper()
+		resp, err := http.Get(url + path + "?token=" + token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s", path, resp.Status)
+		}
+		return string(body)
+	}
+	files, err := Notebooks(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"/tree", "/notebooks/" + filepath.ToSlash(strings.TrimPrefix(files[0], LessonsDir+"/"))} {
+		body := get(page)
+		if !strings.Contains(body, `"appName": "Jupyter Notebook"`) || !strings.Contains(body, `"appVersion": "7.`) {
+			t.Errorf("GET %s did not serve Jupyter Notebook 7", page)
+		}
+	}
+	var specs struct{ Kernelspecs map[string]any }
+	if err := json.Unmarshal([]byte(get("/api/kernelspecs")), &specs); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := specs.Kernelspecs["gonb"]; !ok {
+		t.Errorf("Notebook 7 lists the kernels %v, no gonb", specs.Kernelspecs)
+	}
+}
+
+// startJupyter starts app ("lab": JupyterLab 4, or "notebook": Notebook 7)
+// from the venv on a free loopback port with root as its root, as make
+// notebooks does (on the lessons' folder) but with private settings
+// (labSettings), workspaces and checkpoints, and JupyterLab's app exposed
+// to the page (window.jupyterapp). It waits until /api/status answers and
+// stops the server (its whole process group: the server and its kernels)
+// when the test ends. The server's log goes to out/APP-server.log.
+func startJupyter(t *testing.T, k *kernel, app, root, out string) (url, token string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,13 +197,15 @@ func startLab(t *testing.T, k *kernel, root, out string) (url, token string) {
 			t.Fatal(err)
 		}
 	}
-	token = fmt.Sprintf("lab-test-%d", os.Getpid())
-	args := []string{"lab", "--no-browser",
+	token = fmt.Sprintf("%s-test-%d", app, os.Getpid())
+	args := []string{app, "--no-browser",
 		"--ServerApp.ip=127.0.0.1", fmt.Sprintf("--ServerApp.port=%d", port), "--ServerApp.port_retries=0",
 		"--IdentityProvider.token=" + token,
 		"--ServerApp.root_dir=" + root,
 		"--FileCheckpoints.checkpoint_dir=" + filepath.Join(tmp, "checkpoints"),
-		"--LabApp.expose_app_in_browser=True",
+	}
+	if app == "lab" {
+		args = append(args, "--LabApp.expose_app_in_browser=True")
 	}
 	if os.Geteuid() == 0 {
 		args = append(args, "--allow-root")
@@ -162,7 +215,7 @@ func startLab(t *testing.T, k *kernel, root, out string) (url, token string) {
 		"JUPYTERLAB_SETTINGS_DIR="+settings,
 		"JUPYTERLAB_WORKSPACES_DIR="+filepath.Join(tmp, "lab-workspaces"))
 	cmd.Dir = tmp
-	logf, err := os.Create(filepath.Join(out, "server.log"))
+	logf, err := os.Create(filepath.Join(out, app+"-server.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,12 +243,12 @@ func startLab(t *testing.T, k *kernel, root, out string) (url, token string) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				t.Logf("JupyterLab answered after %s", time.Since(start).Round(time.Millisecond))
+				t.Logf("jupyter %s answered after %s", app, time.Since(start).Round(time.Millisecond))
 				return url, token
 			}
 		}
 		if time.Since(start) > 120*time.Second {
-			t.Fatalf("JupyterLab did not answer at %s within 120 s (log: %s)", url, logf.Name())
+			t.Fatalf("jupyter %s did not answer at %s within 120 s (log: %s)", app, url, logf.Name())
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
