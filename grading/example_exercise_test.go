@@ -1,0 +1,202 @@
+package grading_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/nn"
+	"gonum.org/v1/gonum/mat"
+)
+
+// labBug is a ReLU dense layer with the lab's bug: its Backward returns
+// G·W, the gradient without the ReLU mask, to the layer below.
+type labBug struct{ *nn.Dense }
+
+func (l labBug) Backward(g *mat.Dense) *mat.Dense {
+	l.Dense.Backward(g)
+	var gx mat.Dense
+	gx.Mul(g, l.W)
+	return &gx
+}
+
+// Exercise 1 in three attempts: right, the kink's convention broken, and
+// the activation instead of its derivative.
+func ExampleReLUPrime() {
+	right := func(v float64) float64 {
+		if v > 0 {
+			return 1
+		}
+		return 0
+	}
+	geq := func(v float64) float64 {
+		if v >= 0 {
+			return 1
+		}
+		return 0
+	}
+	relu := func(v float64) float64 { return max(v, 0) }
+	for _, f := range []func(float64) float64{right, geq, relu} {
+		r := grading.ReLUPrime(f)
+		fmt.Println(r.Status, "—", r.Summary[:strings.Index(r.Summary, ":")])
+	}
+	// Output:
+	// passed — right
+	// failed — almost
+	// failed — wrong
+}
+
+// The stub of the student version is "not implemented yet", not a crash.
+func ExampleExerciseResult_String() {
+	stub := func(v float64) float64 { panic("not implemented") }
+	fmt.Println(grading.ReLUPrime(stub))
+	// Output:
+	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of
+	//   panic("not implemented") in its cell, run that cell, then this one. Stuck? The hints under the
+	//   exercise's text open one at a time.
+}
+
+// Exercise 2: forgetting the 1/N of the batch mean is caught, located and
+// named.
+func ExampleOutputDelta() {
+	forgotN := func(a, y *mat.Dense) *mat.Dense {
+		d := new(mat.Dense)
+		d.Sub(a, y)
+		return d
+	}
+	r := grading.OutputDelta(forgotN)
+	fmt.Println(r.Status)
+	fmt.Println(r.Details[len(r.Details)-1])
+	// Output:
+	// failed
+	// Hint: you return a − y; E is the mean over the batch, so divide by N = 4 (the number of rows).
+}
+
+// Exercise 3, checked by gradcheck as cmd/gradcheck checks a student's
+// package: nn's own dense layer passes; the lab's bug fails, pinned to the
+// input gradient x and, in the network, to W1 and b1.
+func ExampleDenseLayer() {
+	dense := func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }
+	buggy := func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} }
+	fmt.Println(grading.DenseLayer(dense).Status)
+	r := grading.DenseLayer(buggy)
+	fmt.Println(r.Status)
+	for _, d := range r.Details {
+		check, msg, _ := strings.Cut(d, "): ")
+		msg, _, _ = strings.Cut(msg, ":")
+		fmt.Printf("%s): %s\n", check, msg)
+	}
+	// Output:
+	// passed
+	// failed
+	// layer NewLayer(6, 5): gradient with respect to the input x (the matrix Backward returns) is wrong
+	// network 6-5-4-3 (hidden layers by NewLayer): gradient of W1 is wrong
+	// network 6-5-4-3 (hidden layers by NewLayer): gradient of b1 is wrong
+}
+
+// Exercise 4: a step that assigns a new matrix to its copy of nn.Param
+// changes nothing, and the hint says why.
+func ExampleSGDStep() {
+	inPlace := func(params []nn.Param, eta float64) {
+		for _, p := range params {
+			p.Value.Sub(p.Value, scaled(eta, p.Grad))
+		}
+	}
+	onCopy := func(params []nn.Param, eta float64) {
+		for _, p := range params {
+			next := new(mat.Dense)
+			next.Sub(p.Value, scaled(eta, p.Grad))
+			p.Value = next // p is a copy: the network never sees this
+		}
+	}
+	fmt.Println(grading.SGDStep(inPlace).Status)
+	r := grading.SGDStep(onCopy)
+	fmt.Println(r.Summary)
+	// Output:
+	// passed
+	// wrong: no parameter changed.
+}
+
+func scaled(k float64, m *mat.Dense) *mat.Dense {
+	s := new(mat.Dense)
+	s.Scale(k, m)
+	return s
+}
+
+// reluPrime, outputDelta, newLayer and sgdStep are a right submission of
+// the exercises notebook.
+func reluPrime(v float64) float64 {
+	if v > 0 {
+		return 1
+	}
+	return 0
+}
+
+func outputDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	d := new(mat.Dense)
+	d.Sub(a, y)
+	d.Scale(1/float64(n), d)
+	return d
+}
+
+func newLayer(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }
+
+func sgdStep(params []nn.Param, eta float64) {
+	for _, p := range params {
+		p.Value.Sub(p.Value, scaled(eta, p.Grad))
+	}
+}
+
+// A complete, right submission: every exercise passes.
+func ExampleExercises() {
+	results := grading.Exercises(grading.Submission{
+		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
+		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
+	})
+	for _, r := range results {
+		fmt.Printf("%d %-34s %s\n", r.N, r.Title, r.Status)
+	}
+	// Output:
+	// 1 ReLU′                              passed
+	// 2 output delta δ⁽ʰ⁾                  passed
+	// 3 dense layer backward               passed
+	// 4 one SGD step                       passed
+	// 5 numerical gradient                 passed
+	// 6 tanh layer backward                passed
+	// 7 backward through two hidden layers passed
+	// 8 by hand on the 2-2-2 network       passed
+}
+
+// The verdicts as Gradescope's results.json, 2.5 points per exercise: here
+// exercise 4 is still missing, and exercises 5–8 not begun.
+func ExampleExercisesGradescope() {
+	results := grading.Exercises(grading.Submission{
+		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer,
+	})[:4]
+	g := grading.ExercisesGradescope(results, 2.5)
+	fmt.Println("score", g.Score)
+	for _, t := range g.Tests {
+		fmt.Printf("%-40s %g/%g %s\n", t.Name, t.Score, t.MaxScore, t.Status)
+	}
+	// Output:
+	// score 7.5
+	// Exercise 1: ReLU′                        2.5/2.5 passed
+	// Exercise 2: output delta δ⁽ʰ⁾            2.5/2.5 passed
+	// Exercise 3: dense layer backward         2.5/2.5 passed
+	// Exercise 4: one SGD step                 0/2.5 failed
+}
+
+// The last cell of the exercises notebook trains a 784-64-10 network built from the
+// learner's layer with the learner's step for three epochs of the embedded
+// MNIST subset (a right layer and step reach about 85% test accuracy).
+// Until exercises 3 and 4 are done it says so instead, at once.
+func ExampleTrainYourOwn() {
+	stub := func(params []nn.Param, eta float64) { panic("not implemented") }
+	fmt.Println(grading.TrainYourOwn(newLayer, stub))
+	fmt.Println(grading.TrainYourOwn(newLayer, nil).Status)
+	// Output:
+	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward
+	//   and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.
+	// missing
+}
