@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backprop-lab/backprop/internal/chromium"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -58,7 +59,7 @@ func TestNotebooksJupyterLab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("running notebooks in JupyterLab is slow; skipped in -short mode")
 	}
-	bin := chromiumPath()
+	bin := chromium.Path()
 	if bin == "" {
 		msg := "running the notebooks in JupyterLab needs Chromium (Debian's chromium, or set $CHROMIUM)"
 		if os.Getenv("CI") != "" {
