@@ -9,13 +9,13 @@ import (
 	"github.com/backprop-lab/backprop/grading/corpus"
 )
 
-// pendingLayers are layer forgeries that cmd/gradcheck cannot refuse yet:
-// without a specification of the layer (a -spec flag, issue 17's judge),
-// it checks only that the gradients agree with the layer's own Forward. A
-// pending forgery that passes is logged; one that fails is an error here,
-// to take it off this list.
-var pendingLayers = map[string]string{
-	"zero Forward and zero Backward (self-consistent)": "needs -spec: Forward checked against the specified layer",
+// specLayers are layer forgeries that only a specification can refuse,
+// with the specified layer to check them against: without -spec,
+// cmd/gradcheck checks only that the gradients agree with the layer's own
+// Forward, and a self-consistent forgery passes that check (its verdict
+// says so).
+var specLayers = map[string]string{
+	"zero Forward and zero Backward (self-consistent)": "dense-relu",
 }
 
 // writeLayer writes l's tree, with its links, and returns the package's
@@ -52,20 +52,16 @@ func TestCorpusLayers(t *testing.T) {
 	for _, l := range corpus.Layers {
 		t.Run(l.Name, func(t *testing.T) {
 			dir := writeLayer(t, l)
-			code, out, errOut := runCmd(t, dir)
+			var args []string
+			if spec, ok := specLayers[l.Name]; ok {
+				args = []string{"-spec", spec}
+			}
+			code, out, errOut := runCmd(t, append(args, dir)...)
 			if strings.Contains(out+errOut, "TOPSECRET") {
 				t.Errorf("a link's target was read:\n%s%s", out, errOut)
 			}
 			if strings.ContainsAny(out, "\x1b\r\u202e") {
 				t.Errorf("output keeps a control character:\n%q", out)
-			}
-			if why, pending := pendingLayers[l.Name]; pending {
-				if code == 1 {
-					t.Errorf("pending forgery now fails (%s): take it off pendingLayers", why)
-				} else {
-					t.Logf("KNOWN FORGERY, still passes (%s): exit %d", why, code)
-				}
-				return
 			}
 			if !l.Forged {
 				if code != 0 {
@@ -74,14 +70,14 @@ func TestCorpusLayers(t *testing.T) {
 				return
 			}
 			for _, line := range strings.Split(out, "\n") {
-				if l.Forged && (line == "PASS" || strings.HasPrefix(line, "layer NewLayer(6, 5): passed")) {
+				if l.Forged && (line == "PASS" || strings.HasPrefix(line, "✓")) {
 					t.Errorf("a forged layer shows a pass line %q:\n%s", line, out)
 				}
 			}
 			if code != 1 || !strings.Contains(out, l.Want) {
 				t.Errorf("exit %d, want 1 with %q:\n%s%s", code, l.Want, out, errOut)
 			}
-			code, out, _ = runCmd(t, "-json", dir)
+			code, out, _ = runCmd(t, append(append([]string{"-json"}, args...), dir)...)
 			if code != 1 || !strings.Contains(out, `"score": 0,`) {
 				t.Errorf("-json: exit %d, want 1 and score 0:\n%s", code, out)
 			}
