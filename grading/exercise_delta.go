@@ -105,7 +105,7 @@ func gradcheckAgrees(r *gradcheck.Report) string {
 		return ""
 	}
 	if r.OK() {
-		return "gradcheck (central differences) could not tell your answer from the right one at its tolerance; the reference is stricter."
+		return "gradcheck finds your gradients consistent with your own Forward (central differences): it checks consistency, not the specification, and its tolerance is looser."
 	}
 	var names []string
 	for _, t := range r.Failures() {

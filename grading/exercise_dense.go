@@ -19,7 +19,7 @@ var exerciseDense = register(Exercise{N: 3, Title: "dense layer backward", Func:
 	}})
 
 // denseReLU is the layer of exercise 3: A = ReLU(X·Wᵀ + 1bᵀ).
-var denseReLU = registerSpec(layerSpec{name: "dense-relu", phi: func(v float64) float64 { return math.Max(v, 0) }, primes: reluPrimes})
+var denseReLU = registerSpec(layerSpec{name: "dense-relu", act: nn.ReLU, phi: func(v float64) float64 { return math.Max(v, 0) }, primes: reluPrimes})
 
 // reluPrimes are ReLU′ and the usual slips.
 var reluPrimes = []derivative{

@@ -20,7 +20,7 @@ var exerciseSigmoid = register(Exercise{N: 9, Title: "sigmoid layer backward", F
 	}})
 
 // denseSigmoid is A = σ(X·Wᵀ + 1bᵀ), σ(v) = 1/(1 + e^−v), σ′ = a(1 − a).
-var denseSigmoid = registerSpec(layerSpec{name: "dense-sigmoid", phi: func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }, primes: []derivative{
+var denseSigmoid = registerSpec(layerSpec{name: "dense-sigmoid", act: nn.Sigmoid, phi: func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }, primes: []derivative{
 	{"", func(_, a float64) float64 { return a * (1 - a) }},
 	{"ReLU′ (1 where v > 0), the derivative of another activation", func(v, _ float64) float64 { return step(v) }},
 	{"1 − a², tanh's derivative, not the sigmoid's", func(_, a float64) float64 { return 1 - a*a }},

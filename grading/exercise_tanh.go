@@ -22,7 +22,7 @@ var exerciseTanh = register(Exercise{N: 6, Title: "tanh layer backward", Func: "
 // verdict names the usual slips: the derivative of another activation
 // (ReLU's mask, the sigmoid's a(1 − a)), tanh′ taken of the wrong tensor,
 // no derivative at all, the lab's G·W.
-var denseTanh = registerSpec(layerSpec{name: "dense-tanh", phi: math.Tanh, primes: tanhPrimes})
+var denseTanh = registerSpec(layerSpec{name: "dense-tanh", act: nn.Tanh, phi: math.Tanh, primes: tanhPrimes})
 
 // tanhPrimes are tanh′ = 1 − a² and the usual slips.
 var tanhPrimes = []derivative{

@@ -147,10 +147,17 @@ func (c LayerConfig) checks() []layerCheck {
 	}
 	if len(c.Hidden) > 0 {
 		sizes := append(append([]int{0}, c.Hidden...), c.Classes)
-		out = append(out, layerCheck{fmt.Sprintf("network with hidden layers %s by %s (gradient consistency)", sizesName(c.Hidden), c.Name),
-			func(res *ExerciseResult, cl worker.Client, rng *rand.Rand) {
-				consistentNetwork(res, cl, rng, sizes, c.Mode)
-			}})
+		if spec, ok := specs[c.Spec]; ok {
+			out = append(out, layerCheck{fmt.Sprintf("network with hidden layers %s by %s against %s", sizesName(c.Hidden), c.Name, spec.name),
+				func(res *ExerciseResult, cl worker.Client, rng *rand.Rand) {
+					specifiedNetwork(res, cl, rng, sizes, spec)
+				}})
+		} else {
+			out = append(out, layerCheck{fmt.Sprintf("network with hidden layers %s by %s (gradient consistency)", sizesName(c.Hidden), c.Name),
+				func(res *ExerciseResult, cl worker.Client, rng *rand.Rand) {
+					consistentNetwork(res, cl, rng, sizes, c.Mode)
+				}})
+		}
 	}
 	return out
 }
@@ -235,6 +242,71 @@ func consistentNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, siz
 	}
 	r := decided(gradcheck.CheckNetwork(net, x, labels, &gradcheck.Options{Seed: rng.Uint64(), Mode: mode}))
 	consistencyVerdict(res, r, fmt.Sprintf("a %s network on a batch of N = %d", sizesName(sizes), batch))
+}
+
+// specifiedNetwork checks a network whose hidden layers the student's
+// constructor builds (sizes[0] drawn fresh) under a softmax nn.Dense, every
+// parameter random, against the same network built from the specified
+// layer: its loss E and every ∂E/∂θ after a backward pass must agree to
+// AnalyticTol.
+func specifiedNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, sizes []int, spec layerSpec) {
+	sizes = slices.Clone(sizes)
+	sizes[0] = intIn(rng, 2, 7)
+	net, ref := &nn.Network{}, &nn.Network{}
+	for s := 1; s < len(sizes); s++ {
+		act := spec.act
+		if s == len(sizes)-1 {
+			act = softmax
+		}
+		r := nn.NewDense(sizes[s-1], sizes[s], act)
+		r.W.Copy(uniform(rng, sizes[s], sizes[s-1]))
+		r.B.Copy(uniform(rng, sizes[s], 1))
+		ref.Layers = append(ref.Layers, r)
+		if s == len(sizes)-1 {
+			l := nn.NewDense(sizes[s-1], sizes[s], softmax)
+			l.W.Copy(r.W)
+			l.B.Copy(r.B)
+			net.Layers = append(net.Layers, l)
+			continue
+		}
+		l := c.NewLayer("NewLayer", sizes[s-1], sizes[s])
+		ps := l.Params()
+		if len(ps) < 2 || !sameDims(ps[0].Value, r.W) || !sameDims(ps[1].Value, r.B) {
+			res.Status = ExerciseFailed
+			res.Summary = fmt.Sprintf("wrong: NewLayer(%d, %d).Params() must list W (%d×%d) first, then b (%d×1); it lists %s.",
+				sizes[s-1], sizes[s], sizes[s], sizes[s-1], sizes[s], paramShapes(ps))
+			return
+		}
+		ps[0].Value.Copy(r.W)
+		ps[1].Value.Copy(r.B)
+		net.Layers = append(net.Layers, l)
+	}
+	batch := intIn(rng, 3, 6)
+	x := uniform(rng, batch, sizes[0])
+	labels := make([]int, batch)
+	for i := range labels {
+		labels[i] = rng.IntN(sizes[len(sizes)-1])
+	}
+	e := net.LossAndGrad(x, labels)
+	want := ref.LossAndGrad(x, labels)
+	var wrong []string
+	if msg := checkTensor("E", mat.NewDense(1, 1, []float64{e}), mat.NewDense(1, 1, []float64{want}), AnalyticTol); msg != "" {
+		wrong = append(wrong, msg)
+	}
+	got, refPs := net.Params(), ref.Params()
+	for i, p := range got {
+		if msg := checkTensor("∂E/∂"+refPs[i].Name, p.Grad, refPs[i].Grad, AnalyticTol); msg != "" {
+			wrong = append(wrong, msg)
+		}
+	}
+	where := fmt.Sprintf("a %s network on a batch of N = %d", sizesName(sizes), batch)
+	if len(wrong) == 0 {
+		res.Summary = fmt.Sprintf("right: the loss and every gradient agree with the same network built from the specified %s layer on %s.", spec.name, where)
+		return
+	}
+	res.Status = ExerciseFailed
+	res.Summary = fmt.Sprintf("wrong: %s disagree with the same network built from the specified %s layer on %s.", firstWords(wrong), spec.name, where)
+	res.Details = wrong
 }
 
 // consistencyVerdict fills res from a consistency check's report: which

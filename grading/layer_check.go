@@ -21,6 +21,9 @@ type layerSpec struct {
 	name   string // "dense-relu"
 	phi    func(v float64) float64
 	primes []derivative
+	// act is package nn's activation of the same φ, for the reference
+	// network of a specified network check.
+	act nn.Activation
 }
 
 // A derivative is a candidate φ′ for a layer's backward pass, as a
@@ -282,7 +285,7 @@ func shapeLine(p *gradcheck.Panic) string {
 }
 
 // denseIdentity is the affine layer A = X·Wᵀ + 1bᵀ (φ′ = 1).
-var denseIdentity = registerSpec(layerSpec{name: "dense-identity", phi: func(v float64) float64 { return v }, primes: []derivative{
+var denseIdentity = registerSpec(layerSpec{name: "dense-identity", act: nn.Identity, phi: func(v float64) float64 { return v }, primes: []derivative{
 	{"", func(_, _ float64) float64 { return 1 }},
 	{"ReLU′ (1 where v > 0), but this layer has no activation", func(v, _ float64) float64 { return step(v) }},
 }})

@@ -59,7 +59,7 @@ func TestCorrectLayerPasses(t *testing.T) {
 	if code != 0 || !strings.HasSuffix(out, "PASS\n") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"✓ layer NewLayer against dense-relu: right: Forward and every gradient", "✓ network with hidden layers 5-4 by NewLayer", "2 of 2 checks passed"} {
+	for _, want := range []string{"✓ layer NewLayer against dense-relu: right: Forward and every gradient", "✓ network with hidden layers 5-4 by NewLayer against dense-relu: right", "2 of 2 checks passed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -85,7 +85,7 @@ func TestLabBugFailsAndIsPinned(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"✗ layer NewLayer (gradient consistency): wrong: cause (certain): G·W instead of Δ·W (the lab's bug)",
+		"✗ layer NewLayer (gradient consistency): wrong:",
 		"∂E/∂x: wrong at",
 		"∂E/∂W1: wrong at", "∂E/∂b1: wrong at",
 	} {
