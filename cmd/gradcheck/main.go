@@ -19,7 +19,9 @@
 // Forward (gradient consistency), and the verdict says so. A network whose
 // hidden layers the constructor builds (-hidden, default 5,4: with two
 // hidden layers a wrong input gradient shows as wrong W1, b1) under a
-// softmax layer is checked for consistency too. Shapes and values are
+// softmax layer is checked too: with -spec against the same network built
+// from the specified layer (loss and every gradient), else for
+// consistency. Shapes and values are
 // drawn fresh from a seed, printed with the verdict (-seed replays it). It
 // prints one ✓/✗ line per check, or with -json Gradescope's results.json
 // (one test per check, -points each), and exits with 0 if every check
