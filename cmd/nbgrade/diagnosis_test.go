@@ -27,7 +27,7 @@ func TestExercise3Causes(t *testing.T) {
 		want       []string
 	}{
 		{"Wᵀ", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W.T())\n\treturn dx\n}",
-			[]string{"✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell 22, line 15)",
+			[]string{"✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell 24, line 15)",
 				"products that fit: Δ·W:"}},
 		{"DB never written", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W)\n\treturn dx\n}",
 			[]string{"✗ Exercise 3 (dense layer backward): wrong: cause (certain): never written: Backward leaves this gradient at zero (b)."}},
