@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/backprop-lab/backprop/grading"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/corpus"
 )
 
@@ -55,9 +55,13 @@ func TestAutograderCorpus(t *testing.T) {
 			}
 			g := gradeZip(t, root, nb)
 			forged := s.ForgedSet()
+			exercises := grading.ExerciseList()
 			sum := 0.0
 			for i, test := range g.Tests {
-				n := i + 1
+				if i >= len(exercises) {
+					break
+				}
+				n := exercises[i].N
 				sum += test.Score
 				switch {
 				case s.Whole || forged[n]:
@@ -68,7 +72,7 @@ func TestAutograderCorpus(t *testing.T) {
 					t.Errorf("exercise %d (not forged) scores %v of %v:\n%s", n, test.Score, test.MaxScore, test.Output)
 				}
 			}
-			if len(g.Tests) != 8 || sum != g.Score {
+			if len(g.Tests) != len(exercises) || sum != g.Score {
 				t.Errorf("%d tests, score %v (tests' sum %v)", len(g.Tests), g.Score, sum)
 			}
 		})
