@@ -19,7 +19,6 @@ import (
 // of the output, the gradient of the input.
 type DepthVariant struct {
 	Name string
-	Link string // where the idea comes from
 	// Forward returns the layer's output for input a; Backward returns
 	// ∂/∂a from ∂/∂out, reusing what Forward saved in its cache.
 	Forward  func(a, w *mat.Dense) (out *mat.Dense, cache any)
@@ -33,8 +32,13 @@ type DepthVariant struct {
 //	            n pre-activations to mean 0 and rms 1 (layer normalisation,
 //	            without its learned gain and shift)
 //	residual    a⁽ˢ⁾ = a⁽ˢ⁻¹⁾ + ReLU(a⁽ˢ⁻¹⁾W⁽ˢ⁾ᵀ) (an identity path around every layer)
+//
+// Layer normalisation: Ba, Kiros and Hinton 2016, arXiv:1607.06450 (batch
+// normalisation, Ioffe and Szegedy 2015, normalises over the batch
+// instead); residual connections: He, Zhang, Ren and Sun 2015,
+// arXiv:1512.03385.
 var DepthVariants = []DepthVariant{
-	{Name: "plain", Link: "",
+	{Name: "plain",
 		Forward: func(a, w *mat.Dense) (*mat.Dense, any) {
 			v := mulT(a, w)
 			return reluOf(v), v
@@ -42,7 +46,7 @@ var DepthVariants = []DepthVariant{
 		Backward: func(g, w *mat.Dense, cache any) *mat.Dense {
 			return mulPlain(reluMask(g, cache.(*mat.Dense)), w)
 		}},
-	{Name: "normalised", Link: "https://arxiv.org/abs/1607.06450 (layer normalisation; batch normalisation: https://arxiv.org/abs/1502.03167)",
+	{Name: "normalised",
 		Forward: func(a, w *mat.Dense) (*mat.Dense, any) {
 			z, sd := normRows(mulT(a, w))
 			return reluOf(z), normCache{z, sd}
@@ -51,7 +55,7 @@ var DepthVariants = []DepthVariant{
 			c := cache.(normCache)
 			return mulPlain(normRowsBackward(reluMask(g, c.z), c.z, c.sd), w)
 		}},
-	{Name: "residual", Link: "https://arxiv.org/abs/1512.03385 (deep residual learning)",
+	{Name: "residual",
 		Forward: func(a, w *mat.Dense) (*mat.Dense, any) {
 			v := mulT(a, w)
 			out := reluOf(v)
