@@ -203,7 +203,7 @@ func VarianceTable(flows []VarianceFlow) string {
 		fmt.Fprintf(&b, "  %-20s %7s %22s %22s\n", "layer (n_in→n_out)", "σ", "forward pred → meas", "backward pred → meas")
 		for _, g := range f.Layers {
 			fmt.Fprintf(&b, "  %-20s %7.4f %10.3f → %-9.3f %10.3f → %-9.3f\n",
-				fmt.Sprintf("W⁽%d⁾ (%d→%d)", g.S, g.NIn, g.NOut), g.Sigma, g.FwdPred, g.Fwd, g.BwdPred, g.Bwd)
+				fmt.Sprintf("W%s (%d→%d)", sup(g.S), g.NIn, g.NOut), g.Sigma, g.FwdPred, g.Fwd, g.BwdPred, g.Bwd)
 		}
 		fmt.Fprintf(&b, "  end to end: rms(v⁽ʰ⁾)/rms(v⁽¹⁾) %.3f → %.3f,  rms(δ⁽¹⁾)/rms(δ⁽ʰ⁾) %.3f → %.3f\n",
 			f.FwdPred, f.Fwd, f.BwdPred, f.Bwd)
