@@ -1,0 +1,470 @@
+package lesson
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/backprop-lab/backprop/lesson/autodiff"
+)
+
+// This file holds the "build the engine" practice of lesson 02: the
+// learner writes the backward pass of package autodiff's Value (the
+// topological sort and the reverse loop) and two operations, tanh and
+// sigmoid, with their local derivatives. The checks below compare the
+// learner's code with the reference (autodiff's own Backward, Tanh and
+// Sigmoid) on small probe graphs and name the classic mistakes they find.
+//
+// What a grader needs: the learner's three functions with the signatures
+// of EngineBackward and EngineOp; CheckEngineBackward and CheckEngineOps
+// return the verdict, its causes by key (EngineDiagnoses) and the details.
+
+// EngineBackward is the learner's backward pass: after backward(out),
+// n.Grad must be ∂out/∂n for every node n of out's graph, whatever the
+// nodes' Grad fields held before.
+type EngineBackward = func(out *autodiff.Value)
+
+// EngineOp is a learner's one-input operation, e.g. tanh: it returns a new
+// node (autodiff.NewOp) whose only parent is x.
+type EngineOp = func(x *autodiff.Value) *autodiff.Value
+
+// EngineResult is the verdict of a practice check.
+type EngineResult struct {
+	Title   string   // what was checked
+	OK      bool     // passed
+	Summary string   // one sentence
+	Causes  []string // keys of the EngineDiagnoses that fit, in table order
+	Details []string // what differed, and the hints of the causes
+}
+
+// String prints "✓ title: summary" or "✗ title: summary" and the details,
+// indented, one per line.
+func (r EngineResult) String() string {
+	mark := "✓"
+	if !r.OK {
+		mark = "✗"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %s", mark, r.Title, r.Summary)
+	for _, d := range r.Details {
+		b.WriteString("\n    " + d)
+	}
+	return b.String()
+}
+
+// engineProbe is a small graph built afresh on each call, out last.
+type engineProbe struct {
+	name  string
+	build func() *autodiff.Value
+}
+
+// engineProbes are the graphs the backward pass is run on: a tree (every
+// value used once), a value used twice by one operation (b := a + a), and
+// a diamond whose shared node must wait for all its gradient.
+var engineProbes = []engineProbe{
+	{"tree f = exp(x·y + z)", func() *autodiff.Value {
+		x, y, z := autodiff.New(0.5, "x"), autodiff.New(-1.5, "y"), autodiff.New(2, "z")
+		return x.Mul(y).Add(z).Exp()
+	}},
+	{"shared b := a + a, f = b·c", func() *autodiff.Value {
+		a, c := autodiff.New(3, "a"), autodiff.New(-2, "c")
+		b := a.Add(a)
+		return b.Mul(c)
+	}},
+	{"diamond a = x·y, f = a·(a + x) + a", func() *autodiff.Value {
+		x, y := autodiff.New(1.5, "x"), autodiff.New(-0.5, "y")
+		a := x.Mul(y)
+		return a.Mul(a.Add(x)).Add(a)
+	}},
+}
+
+// engineGrads returns the gradients of every node of out's graph, in
+// autodiff.Topo's order (the same for two graphs built the same way).
+func engineGrads(out *autodiff.Value) []float64 {
+	var g []float64
+	for _, n := range autodiff.Topo(out) {
+		g = append(g, n.Grad)
+	}
+	return g
+}
+
+func sameGrads(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-9*(1+math.Abs(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// backwardOutcome is what the probes found about a backward pass.
+type backwardOutcome struct {
+	panicked     string // a recovered panic, "" if none
+	ok           []bool // per probe: right gradients on the first call
+	allZero      bool   // every gradient 0 on the tree probe
+	sharedOnce   bool   // b := a + a gave a's gradient from one use only
+	repeatDiffer bool   // a second call on the same graph changed the gradients
+}
+
+// EngineDiagnosis is one diagnosable cause of a wrong engine: its key, its
+// name in the lesson, the hint shown, the pattern of results that
+// identifies it, and an example of the mistake (a backward pass, or a tanh
+// operation, that makes it), which the lesson runs live and the tests check
+// the diagnosis against.
+type EngineDiagnosis struct {
+	Key, Name, Hint string
+	fitsBackward    func(o backwardOutcome) bool
+	fitsOp          func(o opOutcome) bool
+	Mistake         EngineBackward // nil for the operations' causes
+	MistakeOp       EngineOp       // a tanh with this mistake; nil for the backward pass's causes
+}
+
+// EngineDiagnoses are the causes the practice checks name, one entry each.
+var EngineDiagnoses = []EngineDiagnosis{
+	{Key: "not-implemented", Name: "not implemented yet",
+		Hint:         "replace panic(\"not implemented\") by your code; Hint 1 under the exercise is where to start.",
+		fitsBackward: func(o backwardOutcome) bool { return strings.Contains(o.panicked, "not implemented") },
+		fitsOp:       func(o opOutcome) bool { return strings.Contains(o.panicked, "not implemented") },
+		Mistake:      func(*autodiff.Value) { panic("not implemented") },
+		MistakeOp:    func(*autodiff.Value) *autodiff.Value { panic("not implemented") }},
+	{Key: "no-seed", Name: "no seed: out.Grad is never 1",
+		Hint:         "every gradient is 0: the backward pass starts from ∂out/∂out = 1; set out.Grad = 1 (after zeroing) before the loop (Hint 2).",
+		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && o.allZero },
+		Mistake: func(out *autodiff.Value) {
+			order := autodiff.Topo(out)
+			for _, n := range order {
+				n.Grad = 0
+			}
+			reverseLoop(order, false)
+		}},
+	{Key: "overwrite", Name: "gradients overwritten, not accumulated (b := a + a)",
+		Hint:         "with b := a + a, a gets the gradient of one use only: a value used twice receives a gradient from each use and they add up; write p.Grad += …, not p.Grad = … (Hint 2).",
+		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && o.ok[0] && o.sharedOnce },
+		Mistake: func(out *autodiff.Value) {
+			order := autodiff.Topo(out)
+			for _, n := range order {
+				n.Grad = 0
+			}
+			out.Grad = 1
+			reverseLoop(order, true)
+		}},
+	{Key: "order", Name: "not in reverse topological order",
+		Hint:         "right on a tree, wrong when a node is shared: a node passed its gradient on before it had received all of it; visit the nodes in reverse topological order, every node after all the nodes that use it (Hint 1).",
+		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && o.ok[0] && o.ok[1] && !o.ok[2] },
+		Mistake: func(out *autodiff.Value) { // depth first from the output, passing each gradient on at once
+			for _, n := range autodiff.Topo(out) {
+				n.Grad = 0
+			}
+			out.Grad = 1
+			var visit func(n *autodiff.Value)
+			visit = func(n *autodiff.Value) {
+				for k, p := range n.Parents() {
+					p.Grad += n.Grad * n.Local(k)
+					visit(p)
+				}
+			}
+			visit(out)
+		}},
+	{Key: "stale", Name: "stale gradients: not zeroed between backward passes",
+		Hint:         "right the first time, wrong when called again on the same graph: with +=, the gradients of the previous pass are still there; set every node's Grad to 0 before seeding the output (Hint 2).",
+		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && okAll(o.ok) && o.repeatDiffer },
+		Mistake: func(out *autodiff.Value) {
+			out.Grad = 1
+			reverseLoop(autodiff.Topo(out), false)
+		}},
+	{Key: "detached", Name: "the new node is not connected to x",
+		Hint:      "the node must have x as its only parent, with its local derivative: autodiff.NewOp(name, z, []*autodiff.Value{x}, []float64{dz/dx}).",
+		fitsOp:    func(o opOutcome) bool { return o.panicked == "" && o.detached },
+		MistakeOp: func(x *autodiff.Value) *autodiff.Value { return autodiff.New(math.Tanh(x.Data), "tanh") }},
+	{Key: "forward", Name: "wrong forward value",
+		Hint:   "the node's Data must be the function's value at x.Data (math.Tanh; 1/(1 + e^(−x)) for σ).",
+		fitsOp: func(o opOutcome) bool { return o.panicked == "" && !o.detached && !o.forward },
+		MistakeOp: func(x *autodiff.Value) *autodiff.Value { // tanh written as sinh/cosh with a slip
+			return autodiff.NewOp("tanh", math.Sinh(x.Data)/math.Cosh(2*x.Data), []*autodiff.Value{x}, []float64{1})
+		}},
+	{Key: "local-at-input", Name: "local derivative written with the input x instead of the output z",
+		Hint:   "tanh′ = 1 − z² and σ′ = z(1 − z) are in terms of the output z = f(x), not of x.",
+		fitsOp: func(o opOutcome) bool { return o.panicked == "" && o.forward && o.localAtInput },
+		MistakeOp: func(x *autodiff.Value) *autodiff.Value {
+			return autodiff.NewOp("tanh", math.Tanh(x.Data), []*autodiff.Value{x}, []float64{1 - x.Data*x.Data})
+		}},
+	{Key: "local", Name: "wrong local derivative",
+		Hint: "differentiate the function on paper, then write the derivative with the output z the forward pass just computed (Hint 3).",
+		fitsOp: func(o opOutcome) bool {
+			return o.panicked == "" && o.forward && !o.detached && !o.local && !o.localAtInput
+		},
+		MistakeOp: func(x *autodiff.Value) *autodiff.Value { // the square forgotten
+			z := math.Tanh(x.Data)
+			return autodiff.NewOp("tanh", z, []*autodiff.Value{x}, []float64{1 - z})
+		}},
+}
+
+func okAll(ok []bool) bool {
+	for _, b := range ok {
+		if !b {
+			return false
+		}
+	}
+	return true
+}
+
+// protect runs f and returns the message of a panic it raised, "" if none.
+func protect(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
+}
+
+// CheckEngineBackward runs backward on the probe graphs, compares every
+// node's gradient with autodiff's Backward on a twin graph, calls it a
+// second time on the same graph, and names what went wrong.
+func CheckEngineBackward(backward EngineBackward) EngineResult {
+	r := EngineResult{Title: "Practice: Backward (topological sort + reverse loop)"}
+	var o backwardOutcome
+	var details []string
+	o.panicked = protect(func() {
+		for i, p := range engineProbes {
+			out, ref := p.build(), p.build()
+			ref.Backward()
+			backward(out)
+			got, want := engineGrads(out), engineGrads(ref)
+			o.ok = append(o.ok, sameGrads(got, want))
+			if !o.ok[i] {
+				details = append(details, fmt.Sprintf("%s: gradients %s, want %s (every node, in topological order)", p.name, g4s(got), g4s(want)))
+			}
+			switch i {
+			case 0:
+				o.allZero = true
+				for _, g := range got {
+					o.allZero = o.allZero && g == 0
+				}
+			case 1: // the leaf a is first in topological order; from one use, a gets c·1 = b's gradient
+				o.sharedOnce = got[0] == want[0]/2
+			}
+			first := engineGrads(out)
+			backward(out)
+			if !sameGrads(engineGrads(out), first) {
+				o.repeatDiffer = true
+				details = append(details, fmt.Sprintf("%s, called again on the same graph: gradients %s, were %s", p.name, g4s(engineGrads(out)), g4s(first)))
+			}
+		}
+	})
+	return verdict(r, o.panicked, details, func(d EngineDiagnosis) bool { return d.fitsBackward != nil && d.fitsBackward(o) })
+}
+
+// opOutcome is what the probes found about a one-input operation.
+type opOutcome struct {
+	panicked     string
+	detached     bool // the node's parents are not exactly [x]
+	forward      bool // Data right at every probe point
+	local        bool // local derivative right at every probe point
+	localAtInput bool // local derivative equals the right formula applied to x instead of z
+}
+
+// engineOps are the operations the learner adds: the reference function,
+// its derivative in terms of the output z, and the name.
+var engineOps = []struct {
+	name  string
+	f     func(x float64) float64
+	dOfZ  func(z float64) float64
+	probe []float64
+}{
+	{"tanh", math.Tanh, func(z float64) float64 { return 1 - z*z }, []float64{-2, -0.3, 0.7, 3}},
+	{"sigmoid", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, func(z float64) float64 { return z * (1 - z) }, []float64{-2, -0.3, 0.7, 3}},
+}
+
+// CheckEngineOps checks the learner's tanh and sigmoid: the forward value,
+// that the node hangs on x, and its local derivative, at four points each,
+// and the gradient that the reference Backward sends through the node
+// against central differences of the function.
+func CheckEngineOps(tanh, sigmoid EngineOp) EngineResult {
+	r := EngineResult{Title: "Practice: tanh and sigmoid operations"}
+	var details []string
+	var causes []string
+	var panicked string
+	for i, op := range []EngineOp{tanh, sigmoid} {
+		ref := engineOps[i]
+		o := opOutcome{forward: true, local: true, localAtInput: true}
+		o.panicked = protect(func() {
+			for _, x0 := range ref.probe {
+				x := autodiff.New(x0, "x")
+				z := op(x)
+				if ps := z.Parents(); len(ps) != 1 || ps[0] != x {
+					o.detached = true
+					details = append(details, fmt.Sprintf("%s(%g): the node's parents are %d values, want exactly x", ref.name, x0, len(ps)))
+					return
+				}
+				want := ref.f(x0)
+				if math.Abs(z.Data-want) > 1e-12 {
+					o.forward = false
+					details = append(details, fmt.Sprintf("%s(%g) = %.6g, want %.6g", ref.name, x0, z.Data, want))
+				}
+				local, wantLocal := z.Local(0), ref.dOfZ(want)
+				if math.Abs(local-wantLocal) > 1e-9 {
+					o.local = false
+					details = append(details, fmt.Sprintf("%s′ at x = %g: local derivative %.6g, want %.6g", ref.name, x0, local, wantLocal))
+				}
+				if math.Abs(local-ref.dOfZ(x0)) > 1e-12 {
+					o.localAtInput = false
+				}
+				// The gradient through the node, by the reference backward pass,
+				// against central differences (h = 1e-5: error ~1e-10 here).
+				z.Backward()
+				const h = 1e-5
+				if fd := (ref.f(x0+h) - ref.f(x0-h)) / (2 * h); o.local && math.Abs(x.Grad-fd) > 1e-7 {
+					o.local = false
+					details = append(details, fmt.Sprintf("%s at x = %g: ∂z/∂x = %.6g by Backward, %.6g by central differences", ref.name, x0, x.Grad, fd))
+				}
+			}
+		})
+		if o.localAtInput && o.local {
+			o.localAtInput = false // the right formula happens to agree: no such mistake
+		}
+		if o.panicked != "" && panicked == "" {
+			panicked = o.panicked
+		}
+		for _, d := range EngineDiagnoses {
+			if d.fitsOp != nil && d.fitsOp(o) && !contains(causes, d.Key) {
+				causes = append(causes, d.Key)
+				details = append(details, fmt.Sprintf("%s — %s: %s", ref.name, d.Name, d.Hint))
+			}
+		}
+	}
+	r.Causes = causes
+	r.Details = details
+	r.OK = len(details) == 0 && panicked == ""
+	switch {
+	case r.OK:
+		r.Summary = "right forward values and local derivatives, at four points each; the gradient through each agrees with central differences"
+	case contains(causes, "not-implemented"):
+		r.Summary = "not implemented yet: write func tanh and func sigmoid"
+	case panicked != "":
+		r.Summary = "your code panicked: " + panicked
+	default:
+		r.Summary = "wrong: " + strings.Join(causeNames(causes), "; ")
+	}
+	return r
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func causeNames(keys []string) []string {
+	var names []string
+	for _, d := range EngineDiagnoses {
+		if contains(keys, d.Key) {
+			names = append(names, d.Name)
+		}
+	}
+	if len(names) == 0 {
+		names = []string{"none of the known mistakes fits; compare the numbers above with your derivation"}
+	}
+	return names
+}
+
+// verdict fills r from a backward pass's panic, details and the causes
+// that fit.
+func verdict(r EngineResult, panicked string, details []string, fits func(EngineDiagnosis) bool) EngineResult {
+	for _, d := range EngineDiagnoses {
+		if fits(d) {
+			r.Causes = append(r.Causes, d.Key)
+		}
+	}
+	r.OK = panicked == "" && len(details) == 0
+	switch {
+	case r.OK:
+		r.Summary = "right gradients on every probe graph (a tree, b := a + a, a diamond), and again when called twice"
+		return r
+	case contains(r.Causes, "not-implemented"):
+		r.Summary = "not implemented yet: write func backward"
+	case panicked != "":
+		r.Summary = "your code panicked: " + panicked
+	default:
+		r.Summary = "wrong: " + strings.Join(causeNames(r.Causes), "; ")
+	}
+	r.Details = details
+	for _, d := range EngineDiagnoses {
+		if contains(r.Causes, d.Key) {
+			r.Details = append(r.Details, "Hint: "+d.Hint)
+		}
+	}
+	return r
+}
+
+// g4s formats gradients with 4 significant digits.
+func g4s(xs []float64) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprintf("%.4g", x)
+	}
+	return "[" + strings.Join(s, " ") + "]"
+}
+
+// reverseLoop sends every node's gradient to its parents, from the last
+// node of order to the first: p.Grad += n.Grad·local, or p.Grad = … when
+// overwrite is set (a mistake).
+func reverseLoop(order []*autodiff.Value, overwrite bool) {
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
+		for k, p := range n.Parents() {
+			if overwrite {
+				p.Grad = n.Grad * n.Local(k)
+			} else {
+				p.Grad += n.Grad * n.Local(k)
+			}
+		}
+	}
+}
+
+// EngineMistake returns the diagnosis of key; it panics if there is none.
+func EngineMistake(key string) EngineDiagnosis {
+	for _, d := range EngineDiagnoses {
+		if d.Key == key {
+			return d
+		}
+	}
+	panic(fmt.Sprintf("lesson: no engine diagnosis %q", key))
+}
+
+// EngineBugsDemo runs b := a + a at a = 3 through a backward pass twice,
+// with autodiff's Backward, the overwriting and the stale mistakes, and
+// yours, and prints ∂b/∂a after each call (2 both times is right). A panic
+// of yours is printed, not raised.
+func EngineBugsDemo(yours EngineBackward) string {
+	var b strings.Builder
+	row := func(name string, backward EngineBackward) {
+		a := autodiff.New(3, "a")
+		sum := a.Add(a)
+		var first, second float64
+		if msg := protect(func() {
+			backward(sum)
+			first = a.Grad
+			backward(sum)
+			second = a.Grad
+		}); msg != "" {
+			fmt.Fprintf(&b, "%-52s panicked: %s\n", name, msg)
+			return
+		}
+		fmt.Fprintf(&b, "%-52s ∂b/∂a = %g, then %g\n", name, first, second)
+	}
+	row("autodiff's Backward", (*autodiff.Value).Backward)
+	for _, key := range []string{"overwrite", "stale"} {
+		d := EngineMistake(key)
+		row(d.Name, d.Mistake)
+	}
+	row("yours", yours)
+	return b.String()
+}
