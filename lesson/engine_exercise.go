@@ -16,8 +16,12 @@ import (
 // Sigmoid) on small probe graphs and name the classic mistakes they find.
 //
 // What a grader needs: the learner's three functions with the signatures
-// of EngineBackward and EngineOp; CheckEngineBackward and CheckEngineOps
-// return the verdict, its causes by key (EngineDiagnoses) and the details.
+// of EngineBackward and EngineOp. CheckEngineBackward and CheckEngineOps
+// return the verdict, its causes by key (EngineDiagnoses) and the details,
+// in one process. Each is split in two for a grader that runs the
+// learner's code apart: Observe… runs it and records plain numbers (a
+// worker's job), Judge… compares those numbers with the reference and
+// names the mistakes (a judge's job, which never runs learner code).
 
 // EngineBackward is the learner's backward pass: after backward(out),
 // n.Grad must be ∂out/∂n for every node n of out's graph, whatever the
@@ -222,41 +226,76 @@ func protect(f func()) (msg string) {
 	return ""
 }
 
-// CheckEngineBackward runs backward on the probe graphs, compares every
-// node's gradient with autodiff's Backward on a twin graph, calls it a
-// second time on the same graph, and names what went wrong.
-func CheckEngineBackward(backward EngineBackward) EngineResult {
-	r := EngineResult{Title: "Practice: Backward (topological sort + reverse loop)"}
-	var o backwardOutcome
-	var details []string
-	o.panicked = protect(func() {
-		for i, p := range engineProbes {
-			out, ref := p.build(), p.build()
-			ref.Backward()
+// BackwardObservation is what running a backward pass on the probe
+// graphs produced: numbers only, so that it can cross a process boundary
+// (a worker runs the learner's code and reports it, a judge compares it
+// with the reference; see JudgeEngineBackward).
+type BackwardObservation struct {
+	Panic  string      // a panic of the learner's code, recovered; "" if none
+	First  [][]float64 // per probe: every node's gradient after the first call, in autodiff.Topo's order
+	Second [][]float64 // per probe: the same after a second call on the same graph
+}
+
+// ObserveEngineBackward runs backward on each probe graph twice and
+// records the gradients (the worker's half of CheckEngineBackward). It
+// stops at the first panic.
+func ObserveEngineBackward(backward EngineBackward) BackwardObservation {
+	var o BackwardObservation
+	o.Panic = protect(func() {
+		for _, p := range engineProbes {
+			out := p.build()
 			backward(out)
-			got, want := engineGrads(out), engineGrads(ref)
-			o.ok = append(o.ok, sameGrads(got, want))
-			if !o.ok[i] {
-				details = append(details, fmt.Sprintf("%s: gradients %s, want %s (every node, in topological order)", p.name, g4s(got), g4s(want)))
-			}
-			switch i {
-			case 0:
-				o.allZero = true
-				for _, g := range got {
-					o.allZero = o.allZero && g == 0
-				}
-			case 1: // the leaf a is first in topological order; from one use, a gets c·1 = b's gradient
-				o.sharedOnce = got[0] == want[0]/2
-			}
-			first := engineGrads(out)
+			o.First = append(o.First, engineGrads(out))
 			backward(out)
-			if !sameGrads(engineGrads(out), first) {
-				o.repeatDiffer = true
-				details = append(details, fmt.Sprintf("%s, called again on the same graph: gradients %s, were %s", p.name, g4s(engineGrads(out)), g4s(first)))
-			}
+			o.Second = append(o.Second, engineGrads(out))
 		}
 	})
+	return o
+}
+
+// JudgeEngineBackward compares an observation with autodiff's Backward on
+// the same probe graphs and names what went wrong (the judge's half).
+func JudgeEngineBackward(obs BackwardObservation) EngineResult {
+	r := EngineResult{Title: "Practice: Backward (topological sort + reverse loop)"}
+	o := backwardOutcome{panicked: obs.Panic}
+	var details []string
+	for i, p := range engineProbes {
+		if i >= len(obs.First) || i >= len(obs.Second) {
+			break
+		}
+		ref := p.build()
+		ref.Backward()
+		got, want := obs.First[i], engineGrads(ref)
+		o.ok = append(o.ok, sameGrads(got, want))
+		if !o.ok[i] {
+			details = append(details, fmt.Sprintf("%s: gradients %s, want %s (every node, in topological order)", p.name, g4s(got), g4s(want)))
+		}
+		switch i {
+		case 0:
+			o.allZero = true
+			for _, g := range got {
+				o.allZero = o.allZero && g == 0
+			}
+		case 1: // the leaf a is first in topological order; from one use, a gets c·1 = b's gradient
+			o.sharedOnce = len(got) > 0 && got[0] == want[0]/2
+		}
+		if !sameGrads(obs.Second[i], got) {
+			o.repeatDiffer = true
+			details = append(details, fmt.Sprintf("%s, called again on the same graph: gradients %s, were %s", p.name, g4s(obs.Second[i]), g4s(got)))
+		}
+	}
+	if o.panicked == "" && len(o.ok) < len(engineProbes) {
+		o.panicked = fmt.Sprintf("the observation covers %d of %d probe graphs", len(o.ok), len(engineProbes))
+	}
 	return verdict(r, o.panicked, details, func(d EngineDiagnosis) bool { return d.fitsBackward != nil && d.fitsBackward(o) })
+}
+
+// CheckEngineBackward runs backward on the probe graphs, compares every
+// node's gradient with autodiff's Backward on a twin graph, calls it a
+// second time on the same graph, and names what went wrong: in one
+// process, JudgeEngineBackward(ObserveEngineBackward(backward)).
+func CheckEngineBackward(backward EngineBackward) EngineResult {
+	return JudgeEngineBackward(ObserveEngineBackward(backward))
 }
 
 // opOutcome is what the probes found about a one-input operation.
@@ -269,63 +308,111 @@ type opOutcome struct {
 }
 
 // engineOps are the operations the learner adds: the reference function,
-// its derivative in terms of the output z, and the name.
-var engineOps = []struct {
+// its derivative in terms of the output z, and the points they are probed at.
+type engineOpRef struct {
 	name  string
 	f     func(x float64) float64
 	dOfZ  func(z float64) float64
 	probe []float64
-}{
+}
+
+var engineOps = []engineOpRef{
 	{"tanh", math.Tanh, func(z float64) float64 { return 1 - z*z }, []float64{-2, -0.3, 0.7, 3}},
 	{"sigmoid", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, func(z float64) float64 { return z * (1 - z) }, []float64{-2, -0.3, 0.7, 3}},
 }
 
-// CheckEngineOps checks the learner's tanh and sigmoid: the forward value,
-// that the node hangs on x, and its local derivative, at four points each,
-// and the gradient that the reference Backward sends through the node
-// against central differences of the function.
-func CheckEngineOps(tanh, sigmoid EngineOp) EngineResult {
-	r := EngineResult{Title: "Practice: tanh and sigmoid operations"}
-	var details []string
-	var causes []string
-	var panicked string
-	for i, op := range []EngineOp{tanh, sigmoid} {
-		ref := engineOps[i]
-		o := opOutcome{forward: true, local: true, localAtInput: true}
-		o.panicked = protect(func() {
-			for _, x0 := range ref.probe {
-				x := autodiff.New(x0, "x")
-				z := op(x)
-				if ps := z.Parents(); len(ps) != 1 || ps[0] != x {
-					o.detached = true
-					details = append(details, fmt.Sprintf("%s(%g): the node's parents are %d values, want exactly x", ref.name, x0, len(ps)))
-					return
-				}
-				want := ref.f(x0)
-				if math.Abs(z.Data-want) > 1e-12 {
-					o.forward = false
-					details = append(details, fmt.Sprintf("%s(%g) = %.6g, want %.6g", ref.name, x0, z.Data, want))
-				}
-				local, wantLocal := z.Local(0), ref.dOfZ(want)
-				if math.Abs(local-wantLocal) > 1e-9 {
-					o.local = false
-					details = append(details, fmt.Sprintf("%s′ at x = %g: local derivative %.6g, want %.6g", ref.name, x0, local, wantLocal))
-				}
-				if math.Abs(local-ref.dOfZ(x0)) > 1e-12 {
-					o.localAtInput = false
-				}
-				// The gradient through the node, by the reference backward pass,
-				// against central differences (h = 1e-5: error ~1e-10 here).
+// OpObservation is what a learner's operation produced at the probe
+// points: numbers only (see BackwardObservation).
+type OpObservation struct {
+	Op     string // "tanh" or "sigmoid"
+	Panic  string
+	Points []OpPoint
+}
+
+// OpPoint is the node z = op(x) at one probe point: its value, whether its
+// parents are exactly [x], its local derivative, and x.Grad after
+// autodiff's Backward from z.
+type OpPoint struct {
+	X, Data, Local, Grad float64
+	ParentIsX            bool
+	Parents              int
+}
+
+// ObserveEngineOp runs op (the operation called name: "tanh" or
+// "sigmoid") at the probe points (the worker's half of CheckEngineOps).
+// It panics on another name.
+func ObserveEngineOp(name string, op EngineOp) OpObservation {
+	o := OpObservation{Op: name}
+	ref := engineOpNamed(name)
+	o.Panic = protect(func() {
+		for _, x0 := range ref.probe {
+			x := autodiff.New(x0, "x")
+			z := op(x)
+			pt := OpPoint{X: x0, Data: z.Data, Parents: len(z.Parents())}
+			pt.ParentIsX = pt.Parents == 1 && z.Parents()[0] == x
+			if pt.ParentIsX {
+				pt.Local = z.Local(0)
 				z.Backward()
-				const h = 1e-5
-				if fd := (ref.f(x0+h) - ref.f(x0-h)) / (2 * h); o.local && math.Abs(x.Grad-fd) > 1e-7 {
-					o.local = false
-					details = append(details, fmt.Sprintf("%s at x = %g: ∂z/∂x = %.6g by Backward, %.6g by central differences", ref.name, x0, x.Grad, fd))
-				}
+				pt.Grad = x.Grad
 			}
-		})
-		if o.localAtInput && o.local {
-			o.localAtInput = false // the right formula happens to agree: no such mistake
+			o.Points = append(o.Points, pt)
+		}
+	})
+	return o
+}
+
+func engineOpNamed(name string) engineOpRef {
+	for _, op := range engineOps {
+		if op.name == name {
+			return op
+		}
+	}
+	panic(fmt.Sprintf("lesson: no engine operation %q", name))
+}
+
+// JudgeEngineOps compares the observations of the operations with the
+// reference: the forward value, that the node hangs on x, its local
+// derivative, and the gradient through it against central differences of
+// the function (the judge's half).
+func JudgeEngineOps(obs ...OpObservation) EngineResult {
+	r := EngineResult{Title: "Practice: tanh and sigmoid operations"}
+	var details, causes []string
+	var panicked string
+	for _, ob := range obs {
+		ref := engineOpNamed(ob.Op)
+		o := opOutcome{panicked: ob.Panic, forward: true, local: true, localAtInput: true}
+		if o.panicked == "" && len(ob.Points) != len(ref.probe) {
+			o.panicked = fmt.Sprintf("%s: %d of %d probe points observed", ref.name, len(ob.Points), len(ref.probe))
+		}
+		for _, pt := range ob.Points {
+			if !pt.ParentIsX {
+				o.detached = true
+				details = append(details, fmt.Sprintf("%s(%g): the node's parents are %d values, want exactly x", ref.name, pt.X, pt.Parents))
+				break
+			}
+			want := ref.f(pt.X)
+			if math.Abs(pt.Data-want) > 1e-12 {
+				o.forward = false
+				details = append(details, fmt.Sprintf("%s(%g) = %.6g, want %.6g", ref.name, pt.X, pt.Data, want))
+			}
+			wantLocal := ref.dOfZ(want)
+			if math.Abs(pt.Local-wantLocal) > 1e-9 {
+				o.local = false
+				details = append(details, fmt.Sprintf("%s′ at x = %g: local derivative %.6g, want %.6g", ref.name, pt.X, pt.Local, wantLocal))
+			}
+			if math.Abs(pt.Local-ref.dOfZ(pt.X)) > 1e-12 {
+				o.localAtInput = false
+			}
+			// The gradient through the node, by the reference backward pass,
+			// against central differences (h = 1e-5: error ~1e-10 here).
+			const h = 1e-5
+			if fd := (ref.f(pt.X+h) - ref.f(pt.X-h)) / (2 * h); o.local && math.Abs(pt.Grad-fd) > 1e-7 {
+				o.local = false
+				details = append(details, fmt.Sprintf("%s at x = %g: ∂z/∂x = %.6g by Backward, %.6g by central differences", ref.name, pt.X, pt.Grad, fd))
+			}
+		}
+		if o.local {
+			o.localAtInput = false // the right formula cannot be that mistake
 		}
 		if o.panicked != "" && panicked == "" {
 			panicked = o.panicked
@@ -351,6 +438,12 @@ func CheckEngineOps(tanh, sigmoid EngineOp) EngineResult {
 		r.Summary = "wrong: " + strings.Join(causeNames(causes), "; ")
 	}
 	return r
+}
+
+// CheckEngineOps checks the learner's tanh and sigmoid in one process:
+// JudgeEngineOps of ObserveEngineOp of each.
+func CheckEngineOps(tanh, sigmoid EngineOp) EngineResult {
+	return JudgeEngineOps(ObserveEngineOp("tanh", tanh), ObserveEngineOp("sigmoid", sigmoid))
 }
 
 func contains(xs []string, x string) bool {
