@@ -42,7 +42,8 @@ type EngineResult struct {
 }
 
 // String prints "✓ title: summary" or "✗ title: summary" and the details,
-// indented, one per line.
+// every line indented. Lines stay under 100 characters, so that a
+// notebook's output area does not break them inside a word.
 func (r EngineResult) String() string {
 	mark := "✓"
 	if !r.OK {
@@ -51,7 +52,7 @@ func (r EngineResult) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s", mark, r.Title, r.Summary)
 	for _, d := range r.Details {
-		b.WriteString("\n    " + d)
+		b.WriteString("\n    " + strings.ReplaceAll(d, "\n", "\n    "))
 	}
 	return b.String()
 }
@@ -129,13 +130,14 @@ type EngineDiagnosis struct {
 // EngineDiagnoses are the causes the practice checks name, one entry each.
 var EngineDiagnoses = []EngineDiagnosis{
 	{Key: "not-implemented", Name: "not implemented yet",
-		Hint:         "replace panic(\"not implemented\") by your code; Hint 1 under the exercise is where to start.",
+		Hint:         "replace panic(\"not implemented\") by your code; start with Hint 1 under the exercise.",
 		fitsBackward: func(o backwardOutcome) bool { return strings.Contains(o.panicked, "not implemented") },
 		fitsOp:       func(o opOutcome) bool { return strings.Contains(o.panicked, "not implemented") },
 		Mistake:      func(*autodiff.Value) { panic("not implemented") },
 		MistakeOp:    func(*autodiff.Value) *autodiff.Value { panic("not implemented") }},
 	{Key: "no-seed", Name: "no seed: out.Grad is never 1",
-		Hint:         "every gradient is 0: the backward pass starts from ∂out/∂out = 1; set out.Grad = 1 (after zeroing) before the loop (Hint 2).",
+		Hint: "every gradient is 0: the backward pass starts from ∂out/∂out = 1;\n" +
+			"set out.Grad = 1 (after zeroing) before the loop (Hint 2).",
 		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && o.allZero },
 		Mistake: func(out *autodiff.Value) {
 			order := autodiff.Topo(out)
@@ -145,7 +147,8 @@ var EngineDiagnoses = []EngineDiagnosis{
 			reverseLoop(order, false)
 		}},
 	{Key: "overwrite", Name: "gradients overwritten, not accumulated (b := a + a)",
-		Hint:         "with b := a + a, a gets the gradient of one use only: a value used twice receives a gradient from each use and they add up; write p.Grad += …, not p.Grad = … (Hint 2).",
+		Hint: "with b := a + a, a got the gradient of one use only: a value used twice gets\n" +
+			"a gradient from each use, and they add up: p.Grad += …, not p.Grad = … (Hint 2).",
 		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && o.ok[0] && o.sharedOnce },
 		Mistake: func(out *autodiff.Value) {
 			order := autodiff.Topo(out)
@@ -156,7 +159,8 @@ var EngineDiagnoses = []EngineDiagnosis{
 			reverseLoop(order, true)
 		}},
 	{Key: "order", Name: "not in reverse topological order",
-		Hint:         "right on a tree, wrong when a node is shared: a node passed its gradient on before it had received all of it; visit the nodes in reverse topological order, every node after all the nodes that use it (Hint 1).",
+		Hint: "right on a tree, wrong when a node is shared: a node passed its gradient on before\n" +
+			"it had all of it; visit every node after all the nodes that use it (Hint 1).",
 		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && o.ok[0] && o.ok[1] && !o.ok[2] },
 		Mistake: func(out *autodiff.Value) { // depth first from the output, passing each gradient on at once
 			for _, n := range autodiff.Topo(out) {
@@ -173,30 +177,35 @@ var EngineDiagnoses = []EngineDiagnosis{
 			visit(out)
 		}},
 	{Key: "stale", Name: "stale gradients: not zeroed between backward passes",
-		Hint:         "right the first time, wrong when called again on the same graph: with +=, the gradients of the previous pass are still there; set every node's Grad to 0 before seeding the output (Hint 2).",
+		Hint: "right the first time, wrong when called again: with +=, the previous pass's gradients\n" +
+			"are still there; set every node's Grad to 0 before seeding the output (Hint 2).",
 		fitsBackward: func(o backwardOutcome) bool { return o.panicked == "" && okAll(o.ok) && o.repeatDiffer },
 		Mistake: func(out *autodiff.Value) {
 			out.Grad = 1
 			reverseLoop(autodiff.Topo(out), false)
 		}},
 	{Key: "detached", Name: "the new node is not connected to x",
-		Hint:      "the node must have x as its only parent, with its local derivative: autodiff.NewOp(name, z, []*autodiff.Value{x}, []float64{dz/dx}).",
+		Hint: "the node must have x as its only parent, with its local derivative:\n" +
+			"autodiff.NewOp(name, z, []*autodiff.Value{x}, []float64{dzdx}).",
 		fitsOp:    func(o opOutcome) bool { return o.panicked == "" && o.detached },
 		MistakeOp: func(x *autodiff.Value) *autodiff.Value { return autodiff.New(math.Tanh(x.Data), "tanh") }},
 	{Key: "forward", Name: "wrong forward value",
-		Hint:   "the node's Data must be the function's value at x.Data (math.Tanh; 1/(1 + e^(−x)) for σ).",
+		Hint: "the node's Data must be the function's value at x.Data\n" +
+			"(math.Tanh for tanh; 1/(1 + e^(−x)) for σ).",
 		fitsOp: func(o opOutcome) bool { return o.panicked == "" && !o.detached && !o.forward },
 		MistakeOp: func(x *autodiff.Value) *autodiff.Value { // tanh written as sinh/cosh with a slip
 			return autodiff.NewOp("tanh", math.Sinh(x.Data)/math.Cosh(2*x.Data), []*autodiff.Value{x}, []float64{1})
 		}},
 	{Key: "local-at-input", Name: "local derivative written with the input x instead of the output z",
-		Hint:   "tanh′ = 1 − z² and σ′ = z(1 − z) are in terms of the output z = f(x), not of x.",
+		Hint: "your local derivative is the right polynomial, evaluated at the input x: it needs\n" +
+			"the output z = f(x), which the forward pass has just computed (Hint 2).",
 		fitsOp: func(o opOutcome) bool { return o.panicked == "" && o.forward && o.localAtInput },
 		MistakeOp: func(x *autodiff.Value) *autodiff.Value {
 			return autodiff.NewOp("tanh", math.Tanh(x.Data), []*autodiff.Value{x}, []float64{1 - x.Data*x.Data})
 		}},
 	{Key: "local", Name: "wrong local derivative",
-		Hint: "differentiate the function on paper, then write the derivative with the output z the forward pass just computed (Hint 3).",
+		Hint: "differentiate the function on paper, then write the derivative with the output z\n" +
+			"that the forward pass has just computed (Hint 3).",
 		fitsOp: func(o opOutcome) bool {
 			return o.panicked == "" && o.forward && !o.detached && !o.local && !o.localAtInput
 		},
@@ -256,7 +265,7 @@ func ObserveEngineBackward(backward EngineBackward) BackwardObservation {
 // JudgeEngineBackward compares an observation with autodiff's Backward on
 // the same probe graphs and names what went wrong (the judge's half).
 func JudgeEngineBackward(obs BackwardObservation) EngineResult {
-	r := EngineResult{Title: "Practice: Backward (topological sort + reverse loop)"}
+	r := EngineResult{Title: "Practice: backward"}
 	o := backwardOutcome{panicked: obs.Panic}
 	var details []string
 	for i, p := range engineProbes {
@@ -268,7 +277,7 @@ func JudgeEngineBackward(obs BackwardObservation) EngineResult {
 		got, want := obs.First[i], engineGrads(ref)
 		o.ok = append(o.ok, sameGrads(got, want))
 		if !o.ok[i] {
-			details = append(details, fmt.Sprintf("%s: gradients %s, want %s (every node, in topological order)", p.name, g4s(got), g4s(want)))
+			details = append(details, fmt.Sprintf("%s, every node in topological order:\n  yours %s\n  want  %s", p.name, g4s(got), g4s(want)))
 		}
 		switch i {
 		case 0:
@@ -281,7 +290,7 @@ func JudgeEngineBackward(obs BackwardObservation) EngineResult {
 		}
 		if !sameGrads(obs.Second[i], got) {
 			o.repeatDiffer = true
-			details = append(details, fmt.Sprintf("%s, called again on the same graph: gradients %s, were %s", p.name, g4s(obs.Second[i]), g4s(got)))
+			details = append(details, fmt.Sprintf("%s, called again on the same graph:\n  now   %s\n  first %s", p.name, g4s(obs.Second[i]), g4s(got)))
 		}
 	}
 	if o.panicked == "" && len(o.ok) < len(engineProbes) {
@@ -375,7 +384,7 @@ func engineOpNamed(name string) engineOpRef {
 // derivative, and the gradient through it against central differences of
 // the function (the judge's half).
 func JudgeEngineOps(obs ...OpObservation) EngineResult {
-	r := EngineResult{Title: "Practice: tanh and sigmoid operations"}
+	r := EngineResult{Title: "Practice: tanh and sigmoid"}
 	var details, causes []string
 	var panicked string
 	for _, ob := range obs {
@@ -420,7 +429,7 @@ func JudgeEngineOps(obs ...OpObservation) EngineResult {
 		for _, d := range EngineDiagnoses {
 			if d.fitsOp != nil && d.fitsOp(o) && !contains(causes, d.Key) {
 				causes = append(causes, d.Key)
-				details = append(details, fmt.Sprintf("%s — %s: %s", ref.name, d.Name, d.Hint))
+				details = append(details, fmt.Sprintf("%s: %s.\nHint: %s", ref.name, d.Name, d.Hint))
 			}
 		}
 	}
@@ -429,13 +438,13 @@ func JudgeEngineOps(obs ...OpObservation) EngineResult {
 	r.OK = len(details) == 0 && panicked == ""
 	switch {
 	case r.OK:
-		r.Summary = "right forward values and local derivatives, at four points each; the gradient through each agrees with central differences"
+		r.Summary = "right values and local derivatives, checked by central differences"
 	case contains(causes, "not-implemented"):
 		r.Summary = "not implemented yet: write func tanh and func sigmoid"
 	case panicked != "":
 		r.Summary = "your code panicked: " + panicked
 	default:
-		r.Summary = "wrong: " + strings.Join(causeNames(causes), "; ")
+		r.Summary = wrongSummary(causes)
 	}
 	return r
 }
@@ -455,6 +464,15 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// wrongSummary names the one cause that fits, or counts them.
+func wrongSummary(keys []string) string {
+	names := causeNames(keys)
+	if len(names) == 1 {
+		return "wrong: " + names[0]
+	}
+	return fmt.Sprintf("wrong: %d known mistakes fit, named below", len(names))
+}
+
 func causeNames(keys []string) []string {
 	var names []string
 	for _, d := range EngineDiagnoses {
@@ -463,7 +481,7 @@ func causeNames(keys []string) []string {
 		}
 	}
 	if len(names) == 0 {
-		names = []string{"none of the known mistakes fits; compare the numbers above with your derivation"}
+		names = []string{"no known mistake fits; compare the numbers below with your derivation"}
 	}
 	return names
 }
@@ -479,19 +497,19 @@ func verdict(r EngineResult, panicked string, details []string, fits func(Engine
 	r.OK = panicked == "" && len(details) == 0
 	switch {
 	case r.OK:
-		r.Summary = "right gradients on every probe graph (a tree, b := a + a, a diamond), and again when called twice"
+		r.Summary = "right on a tree, on b := a + a and on a diamond, and when called twice"
 		return r
 	case contains(r.Causes, "not-implemented"):
 		r.Summary = "not implemented yet: write func backward"
 	case panicked != "":
 		r.Summary = "your code panicked: " + panicked
 	default:
-		r.Summary = "wrong: " + strings.Join(causeNames(r.Causes), "; ")
+		r.Summary = wrongSummary(r.Causes)
 	}
 	r.Details = details
 	for _, d := range EngineDiagnoses {
 		if contains(r.Causes, d.Key) {
-			r.Details = append(r.Details, "Hint: "+d.Hint)
+			r.Details = append(r.Details, fmt.Sprintf("%s.\nHint: %s", d.Name, d.Hint))
 		}
 	}
 	return r

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/backprop-lab/backprop/lesson/autodiff"
 )
@@ -71,7 +72,7 @@ func TestEngineMistakesDiagnosed(t *testing.T) {
 			if r.OK || !slices.Equal(r.Causes, []string{d.Key}) {
 				t.Errorf("backward with mistake %q: causes %v, want [%s]\n%s", d.Key, r.Causes, d.Key, r)
 			}
-			if d.Key != "not-implemented" && !strings.Contains(r.String(), "Hint: "+d.Hint) {
+			if d.Key != "not-implemented" && !slices.Contains(r.Details, d.Name+".\nHint: "+d.Hint) {
 				t.Errorf("mistake %q: the verdict does not show its hint:\n%s", d.Key, r)
 			}
 			n++
@@ -103,13 +104,22 @@ func TestEngineStubPointsToHints(t *testing.T) {
 	if r.OK || !strings.Contains(r.String(), "not implemented yet: write func tanh and func sigmoid") || !strings.Contains(r.String(), "Hint 1") {
 		t.Errorf("stub ops:\n%s", r)
 	}
+	// A mistake outside the table fails without a name.
+	allOnes := func(out *autodiff.Value) {
+		for _, n := range autodiff.Topo(out) {
+			n.Grad = 1
+		}
+	}
+	if r := CheckEngineBackward(allOnes); r.OK || len(r.Causes) != 0 || !strings.Contains(r.Summary, "no known mistake fits") {
+		t.Errorf("every gradient 1: %s (causes %v)", r, r.Causes)
+	}
 	// A sigmoid mistake is named too, with the operation's name.
 	sigmoidAsItself := func(x *autodiff.Value) *autodiff.Value {
 		z := 1 / (1 + math.Exp(-x.Data))
 		return autodiff.NewOp("σ", z, []*autodiff.Value{x}, []float64{z})
 	}
 	r = CheckEngineOps(learnerTanh, sigmoidAsItself)
-	if r.OK || !slices.Equal(r.Causes, []string{"local"}) || !strings.Contains(r.String(), "sigmoid — wrong local derivative") {
+	if r.OK || !slices.Equal(r.Causes, []string{"local"}) || !strings.Contains(r.String(), "sigmoid: wrong local derivative") {
 		t.Errorf("sigmoid′ = σ:\n%s", r)
 	}
 }
@@ -165,5 +175,28 @@ func TestEngineObservationsCrossAProcess(t *testing.T) {
 	short.Points = short.Points[:2]
 	if r := JudgeEngineOps(short, ObserveEngineOp("sigmoid", learnerSigmoid)); r.OK {
 		t.Errorf("an observation of two points passed: %s", r)
+	}
+}
+
+// TestEngineVerdictLines: every line of every verdict the practice checks
+// can print stays under 100 characters (a notebook's output area would
+// break a longer one inside a word).
+func TestEngineVerdictLines(t *testing.T) {
+	var verdicts []EngineResult
+	for _, d := range EngineDiagnoses {
+		if d.Mistake != nil {
+			verdicts = append(verdicts, CheckEngineBackward(d.Mistake))
+		}
+		if d.MistakeOp != nil {
+			verdicts = append(verdicts, CheckEngineOps(d.MistakeOp, d.MistakeOp))
+		}
+	}
+	verdicts = append(verdicts, CheckEngineBackward(learnerBackward), CheckEngineOps(learnerTanh, learnerSigmoid))
+	for _, v := range verdicts {
+		for _, line := range strings.Split(v.String(), "\n") {
+			if n := utf8.RuneCountInString(line); n >= 100 {
+				t.Errorf("%d characters: %s", n, line)
+			}
+		}
 	}
 }
