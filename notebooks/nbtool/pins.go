@@ -23,6 +23,10 @@ import (
 // pins 44.5–45.5). The number stated in Text must itself lie in Range, so
 // the prose and the pin cannot drift apart silently.
 //
+// When, if set, is a regular expression that makes the pin conditional:
+// it applies only to a run whose outputs match it, for a number that holds
+// for one data set ("Data: full MNIST") and not for the other.
+//
 // A number the lesson quotes from elsewhere (the lab's README, a paper)
 // is pinned by Source instead, naming where it comes from; such a pin has
 // no Output or Range, and the execution checks nothing.
@@ -35,6 +39,7 @@ type Pin struct {
 	Text   string     `json:"text"`
 	Output string     `json:"output"`
 	Range  [2]float64 `json:"range"`
+	When   string     `json:"when,omitempty"`
 	Source string     `json:"source,omitempty"`
 }
 
@@ -107,6 +112,9 @@ func (c *Cell) pinProblems() []string {
 			}
 			continue
 		}
+		if _, err := regexp.Compile(p.When); err != nil {
+			add("when: %v", err)
+		}
 		if re, err := regexp.Compile(p.Output); err != nil {
 			add("output pattern: %v", err)
 		} else if re.NumSubexp() < 1 {
@@ -136,6 +144,9 @@ func (c *Cell) pinResults(all string) []string {
 		re, err := regexp.Compile(p.Output)
 		if p.Source != "" || err != nil || re.NumSubexp() < 1 {
 			continue // quoted, or CheckStructure reports it
+		}
+		if p.When != "" && !matches(p.When, all) {
+			continue // a number of the other data set
 		}
 		m := re.FindStringSubmatch(all)
 		if m == nil {

@@ -72,6 +72,13 @@ func TestPinProblems(t *testing.T) {
 
 func TestPinResults(t *testing.T) {
 	c := pinned(Pin{Text: "about 200×", Output: `error (\S+)× lower`, Range: [2]float64{100, 400}})
+	full := pinned(Pin{Text: "about 200×", Output: `error (\S+)× lower`, Range: [2]float64{100, 400}, When: "full MNIST"})
+	if p := full.pinResults("embedded subset: the error 1000× lower"); len(p) != 0 {
+		t.Errorf("a pin for the full MNIST applied to a run on the subset: %v", p)
+	}
+	if p := full.pinResults("full MNIST: the error 1000× lower"); len(p) != 1 {
+		t.Errorf("a pin for the full MNIST not applied to a run on it: %v", p)
+	}
 	for _, tc := range []struct {
 		outputs, want string
 	}{
