@@ -32,7 +32,7 @@ import (
 // no Output or Range, and the execution checks nothing.
 //
 // Numbers are read as Go floats with a decimal comma accepted (Russian
-// prose), a Unicode minus, a trailing %, and a power of ten written
+// prose, also as LaTeX's {,}), a Unicode minus, a trailing %, and a power of ten written
 // "3.7·10^{-4}", "3.7\cdot10^{-4}" or "3.7e-4"; a text without digits
 // states the value of its first number word ("some thousand times").
 type Pin struct {
@@ -57,6 +57,7 @@ var numberWords = map[string]float64{
 // parseNumber reads the first numeral of s (see [Pin]), or, if s has
 // none, its first number word.
 func parseNumber(s string) (float64, bool) {
+	s = strings.ReplaceAll(s, "{,}", ",") // LaTeX's decimal comma, $0{,}5$
 	m := numeral.FindString(s)
 	if m == "" {
 		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {

@@ -13,6 +13,7 @@ func TestParseNumber(t *testing.T) {
 	}{
 		{"about 200×", 200, true},
 		{"45,5 %", 45.5, true},
+		{"с $0{,}7981$", 0.7981, true},
 		{"loss 1.64", 1.64, true},
 		{"−0.25", -0.25, true},
 		{`$3.7\cdot10^{-4}$`, 3.7e-4, true},
