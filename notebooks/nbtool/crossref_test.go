@@ -166,3 +166,47 @@ func sharesStem(words map[string]bool, text string) bool {
 	}
 	return false
 }
+
+// exerciseHeading is an exercise's heading in an exercises notebook.
+var exerciseHeading = regexp.MustCompile(`(?m)^## Exercise \d+:`)
+
+// countWords are the English and Russian words for the number of
+// exercises, from 1.
+var countWords = [][2]string{{"one", "одно"}, {"two", "два"}, {"three", "три"}, {"four", "четыре"}, {"five", "пять"},
+	{"six", "шесть"}, {"seven", "семь"}, {"eight", "восемь"}, {"nine", "девять"}, {"ten", "десять"}, {"eleven", "одиннадцать"}, {"twelve", "двенадцать"}}
+
+// TestREADMEsCountExercises checks that the READMEs' row for each exercises
+// notebook states how many exercises it has (the renumbering once left
+// "four" for eight).
+func TestREADMEsCountExercises(t *testing.T) {
+	for n, l := range lessons(t) {
+		if !strings.HasSuffix(l.stem, "exercises") {
+			continue
+		}
+		nb := parseFile(t, filepath.Join(repoRoot, LessonsDir, l.stem+".ipynb"))
+		count := 0
+		for _, c := range nb.Cells {
+			if c.CellType == "markdown" {
+				count += len(exerciseHeading.FindAllString(string(c.Source), -1))
+			}
+		}
+		if count == 0 || count > len(countWords) {
+			t.Fatalf("lesson %d: %d exercise headings", n, count)
+		}
+		for i, name := range []string{filepath.Join(LessonsDir, "README.md"), filepath.Join(LessonsDir, "README.ru.md")} {
+			data, err := os.ReadFile(filepath.Join(repoRoot, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := ""
+			for _, line := range strings.Split(string(data), "\n") {
+				if strings.HasPrefix(line, "| `"+l.stem+"`") {
+					row = line
+				}
+			}
+			if want := countWords[count-1][i]; !strings.Contains(strings.ToLower(row), want) {
+				t.Errorf("%s: the row of %s, %q, does not say %q: the notebook has %d exercises", name, l.stem, row, want, count)
+			}
+		}
+	}
+}
