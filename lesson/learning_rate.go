@@ -81,12 +81,12 @@ func (c RateStudy) CompareBatchSizes(train, test nn.Data, eta float64, ns ...int
 	return runs, nil
 }
 
-// Roughness measures how noisy a loss curve is: the root mean square of the
+// roughness measures how noisy a loss curve is: the root mean square of the
 // change from one mini-batch to the next, divided by √2. When the loss
 // drifts slowly and each batch adds independent noise of standard deviation
 // σ, this estimates σ (a difference of two draws has variance 2σ²). It is
 // NaN for fewer than two finite points.
-func Roughness(batchLoss []float64) float64 {
+func roughness(batchLoss []float64) float64 {
 	var sum float64
 	n := 0
 	for i := 1; i < len(batchLoss); i++ {
@@ -123,7 +123,7 @@ func RateTable(runs []RateRun) string {
 }
 
 // NoiseTable gives, per batch size, the number of steps per epoch and the
-// roughness of the loss curve (see Roughness), with the ratio to the first
+// roughness of the loss curve (see roughness), with the ratio to the first
 // run's and 1/√(N/N₁), the ratio if the noise of a batch mean shrank like
 // 1/√N.
 func NoiseTable(runs []RateRun) string {
@@ -132,28 +132,28 @@ func NoiseTable(runs []RateRun) string {
 	if len(runs) == 0 {
 		return b.String()
 	}
-	r0 := Roughness(runs[0].BatchLoss)
+	r0 := roughness(runs[0].BatchLoss)
 	for _, r := range runs {
 		steps := len(r.BatchLoss)
 		if len(r.EpochLoss) > 0 {
 			steps /= len(r.EpochLoss)
 		}
-		rough := Roughness(r.BatchLoss)
+		rough := roughness(r.BatchLoss)
 		fmt.Fprintf(&b, "%6d %14d %11.4f %10.3f %12.3f\n", r.BatchSize, steps, rough, rough/r0,
 			math.Sqrt(float64(runs[0].BatchSize)/float64(r.BatchSize)))
 	}
 	return b.String()
 }
 
-// BatchLossSpread measures the noise that the batch size controls: at fixed
+// batchLossSpread measures the noise that the batch size controls: at fixed
 // weights it draws `samples` random batches of n examples (without
 // replacement within a batch; seeded) and returns the mean and the standard
 // deviation of their loss. The loss of a batch is a mean of n example
 // losses, so its standard deviation shrinks like 1/√n; the gradient's noise
 // behaves the same way.
-func BatchLossSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64) (mean, std float64) {
+func batchLossSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64) (mean, std float64) {
 	if n < 1 || n > data.Len() || samples < 2 {
-		panic(fmt.Sprintf("lesson: BatchLossSpread: batch size %d of %d examples, %d samples (need 1 ≤ n ≤ len, samples ≥ 2)", n, data.Len(), samples))
+		panic(fmt.Sprintf("lesson: batchLossSpread: batch size %d of %d examples, %d samples (need 1 ≤ n ≤ len, samples ≥ 2)", n, data.Len(), samples))
 	}
 	rng := rand.New(rand.NewPCG(seed, 1))
 	x := make([]float64, n*data.Dim())
@@ -172,14 +172,14 @@ func BatchLossSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64)
 	return mean, math.Sqrt(std / float64(samples-1))
 }
 
-// SpreadTable prints BatchLossSpread for each batch size, with the ratio of
+// SpreadTable prints batchLossSpread for each batch size, with the ratio of
 // the standard deviations to the first one's and √(n₁/n).
 func SpreadTable(net *nn.Network, data nn.Data, samples int, seed uint64, ns ...int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%6s %10s %10s %8s %9s\n", "N", "mean loss", "std", "ratio", "√(N₁/N)")
 	var s0 float64
 	for k, n := range ns {
-		m, s := BatchLossSpread(net, data, n, samples, seed)
+		m, s := batchLossSpread(net, data, n, samples, seed)
 		if k == 0 {
 			s0 = s
 		}
@@ -212,7 +212,7 @@ func RateLossCurves(title string, runs []RateRun) *chart.Chart {
 // CheckSGDStep checks the update rule θ ← θ − η ∂E/∂θ on nn: one nn.SGD
 // step with the whole batch (x, labels) as its mini-batch moves every
 // parameter of a clone of net by exactly −η times the gradient that
-// LossAndGrad computes on that batch (to TolExact: the batch is shuffled, so
+// LossAndGrad computes on that batch (to tolExact: the batch is shuffled, so
 // the mean is summed in another order).
 func CheckSGDStep(net *nn.Network, x *mat.Dense, labels []int, eta float64) Check {
 	grad := net.Clone()
@@ -229,16 +229,16 @@ func CheckSGDStep(net *nn.Network, x *mat.Dense, labels []int, eta float64) Chec
 		want := new(mat.Dense)
 		want.Scale(-eta, g[k].Grad)
 		want.Add(want, before[k].Value)
-		c := CheckEquation("", after[k].Value, want, TolExact)
+		c := CheckEquation("", after[k].Value, want, tolExact)
 		worst = math.Max(worst, c.MaxErr)
 	}
 	return Check{Name: fmt.Sprintf("θ after one SGD step = θ − η ∂E/∂θ (η = %g, every parameter)", eta),
-		MaxErr: worst, Tol: TolExact, OK: worst <= TolExact}
+		MaxErr: worst, Tol: tolExact, OK: worst <= tolExact}
 }
 
-// QuadraticDescent runs k gradient-descent steps θ ← θ − η·λθ on the
+// quadraticDescent runs k gradient-descent steps θ ← θ − η·λθ on the
 // one-parameter loss E(θ) = ½λθ² from θ₀ and returns every θ (k+1 values).
-func QuadraticDescent(lambda, eta, theta0 float64, k int) []float64 {
+func quadraticDescent(lambda, eta, theta0 float64, k int) []float64 {
 	th := []float64{theta0}
 	for range k {
 		t := th[len(th)-1]
@@ -251,7 +251,7 @@ func QuadraticDescent(lambda, eta, theta0 float64, k int) []float64 {
 // E(θ) = ½λθ²: θ_k = (1 − ηλ)^k θ₀, which shrinks to 0 when |1 − ηλ| < 1,
 // that is 0 < η < 2/λ, and blows up when η > 2/λ. Relative tolerance 1e-12.
 func CheckQuadraticDescent(lambda, eta, theta0 float64, k int) Check {
-	th := QuadraticDescent(lambda, eta, theta0, k)
+	th := quadraticDescent(lambda, eta, theta0, k)
 	var worst float64
 	for i, t := range th {
 		want := math.Pow(1-eta*lambda, float64(i)) * theta0

@@ -14,9 +14,3 @@ func ExampleCheckQuadraticDescent() {
 	// λ = 2, η = 0.95: θ_k = (1 − ηλ)^k θ₀ = 0.1216 after 20 steps (|1 − ηλ| = 0.9: converges)
 	// λ = 2, η = 1.05: θ_k = (1 − ηλ)^k θ₀ = 6.727 after 20 steps (|1 − ηλ| = 1.1: diverges)
 }
-
-func ExampleRoughness() {
-	fmt.Printf("%.3f\n", lesson.Roughness([]float64{2.0, 1.8, 1.9, 1.6, 1.7}))
-	// Output:
-	// 0.137
-}

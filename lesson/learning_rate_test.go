@@ -41,24 +41,28 @@ func TestSweepLearningRates(t *testing.T) {
 }
 
 func TestRoughness(t *testing.T) {
-	if r := Roughness([]float64{1, 3, 1, 3}); r != math.Sqrt(2) {
-		t.Errorf("Roughness of 1,3,1,3 = %g, want √(4/2)", r)
+	if r := roughness([]float64{1, 3, 1, 3}); r != math.Sqrt(2) {
+		t.Errorf("roughness of 1,3,1,3 = %g, want √(4/2)", r)
 	}
-	if r := Roughness([]float64{1}); !math.IsNaN(r) {
-		t.Errorf("Roughness of one point = %g, want NaN", r)
+	// jumps 0.2, 0.1, 0.3, 0.1: RMS √(0.15/4) = 0.194, divided by √2: 0.137
+	if r := roughness([]float64{2.0, 1.8, 1.9, 1.6, 1.7}); math.Abs(r-0.137) > 5e-4 {
+		t.Errorf("roughness = %.4f, want 0.137", r)
+	}
+	if r := roughness([]float64{1}); !math.IsNaN(r) {
+		t.Errorf("roughness of one point = %g, want NaN", r)
 	}
 }
 
 func TestBatchLossSpread(t *testing.T) {
 	train, _ := mnist.Embedded()
 	net := nn.MustNew(nn.Config{Sizes: []int{784, 16, 10}, Seed: 1})
-	_, s10 := BatchLossSpread(net, train, 10, 200, 1)
-	_, s1000 := BatchLossSpread(net, train, 1000, 200, 1)
+	_, s10 := batchLossSpread(net, train, 10, 200, 1)
+	_, s1000 := batchLossSpread(net, train, 1000, 200, 1)
 	// 1/√N predicts a ratio of 10; 200 samples estimate each std to ±5%.
 	if r := s10 / s1000; r < 7 || r > 14 {
 		t.Errorf("std at N = 10 / std at N = 1000 = %g, want ≈ 10", r)
 	}
-	_, again := BatchLossSpread(net, train, 10, 200, 1)
+	_, again := batchLossSpread(net, train, 10, 200, 1)
 	if again != s10 {
 		t.Errorf("not deterministic: %g then %g", s10, again)
 	}
@@ -76,7 +80,7 @@ func TestCheckSGDStepAndQuadratic(t *testing.T) {
 	if c := CheckQuadraticDescent(2, 1.1, 1, 20); !c.OK || !strings.Contains(c.Name, "diverges") {
 		t.Error(c)
 	}
-	if th := QuadraticDescent(2, 1.1, 1, 20); math.Abs(th[20]) < 1 {
+	if th := quadraticDescent(2, 1.1, 1, 20); math.Abs(th[20]) < 1 {
 		t.Errorf("η > 2/λ: θ₂₀ = %g, want |θ| growing", th[20])
 	}
 }
