@@ -56,7 +56,7 @@
 //     InitTable, FirstLayerGap, InitCharts, InitLossCurves
 //     (initialization.go).
 //   - 08 The learning rate and the batch size: CheckSGDStep,
-//     CheckQuadraticDescent, RateStudy, RateTable, RateLossCurves,
+//     MeasureBowl, CheckBowl, RateStudy, RateTable, RateLossCurves,
 //     SpreadTable, NoiseTable (learning_rate.go).
 //   - 09 What backpropagation costs: CountProducts, CheckProducts,
 //     TimePasses, ParamCount, FDVersusBackprop (cost_of_backprop.go).

@@ -68,19 +68,29 @@ func TestBatchLossSpread(t *testing.T) {
 	}
 }
 
-func TestCheckSGDStepAndQuadratic(t *testing.T) {
+func TestCheckSGDStep(t *testing.T) {
 	net := nn.MustNew(nn.Config{Sizes: []int{4, 3, 2}, Seed: 1})
 	x := mat.NewDense(3, 4, []float64{1, 0, 0.5, -1, 0.2, 0.3, -0.4, 0.9, 0, 1, 1, 0})
 	if c := CheckSGDStep(net, x, []int{0, 1, 1}, 0.3); !c.OK {
 		t.Error(c)
 	}
-	if c := CheckQuadraticDescent(2, 0.4, 1, 20); !c.OK || !strings.Contains(c.Name, "converges") {
-		t.Error(c)
+}
+
+// TestCheckBowl checks that the bowl check can fail: far from η = 0 the
+// network's loss is no bowl, and a check that reaches that far says so.
+func TestCheckBowl(t *testing.T) {
+	net := nn.MustNew(nn.Config{Sizes: []int{4, 3, 2}, Seed: 1})
+	x := mat.NewDense(3, 4, []float64{1, 0, 0.5, -1, 0.2, 0.3, -0.4, 0.9, 0, 1, 1, 0})
+	b := MeasureBowl(net, x, []int{0, 1, 1}, 0.05, 0.1, 3)
+	if c := CheckBowl(b, 0.1, 0.02); !c.OK {
+		t.Errorf("near η = 0: %v", c)
 	}
-	if c := CheckQuadraticDescent(2, 1.1, 1, 20); !c.OK || !strings.Contains(c.Name, "diverges") {
-		t.Error(c)
+	if b.Lambda <= 0 {
+		t.Errorf("curvature along the gradient %g, want > 0 for softmax cross-entropy at small weights", b.Lambda)
 	}
-	if th := quadraticDescent(2, 1.1, 1, 20); math.Abs(th[20]) < 1 {
-		t.Errorf("η > 2/λ: θ₂₀ = %g, want |θ| growing", th[20])
+	wrong := b
+	wrong.Measured = []float64{b.Measured[0], 2 * b.Measured[1], b.Measured[2]}
+	if c := CheckBowl(wrong, 0.1, 0.02); c.OK {
+		t.Errorf("a measurement twice the prediction passed: %v", c)
 	}
 }
