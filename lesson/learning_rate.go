@@ -307,3 +307,62 @@ func (b Bowl) String() string {
 	}
 	return sb.String()
 }
+
+// gradSpread measures the noise of the mini-batch gradient itself: at fixed
+// weights it draws `samples` random batches of n examples (as
+// batchLossSpread does) and returns the standard deviation of ∂E/∂θ across
+// the batches, as the root mean square over all P parameters:
+// √((1/P) Σ_p var_batches(∂E/∂θ_p)). Each entry of the gradient is a mean
+// over the batch, so this too shrinks like 1/√n.
+func gradSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64) float64 {
+	if n < 1 || n > data.Len() || samples < 2 {
+		panic(fmt.Sprintf("lesson: gradSpread: batch size %d of %d examples, %d samples (need 1 ≤ n ≤ len, samples ≥ 2)", n, data.Len(), samples))
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := make([]float64, n*data.Dim())
+	labels := make([]int, n)
+	g := net.Clone()
+	var mean, m2 []float64 // Welford's running mean and sum of squared deviations, per parameter
+	for b := range samples {
+		idx := rng.Perm(data.Len())[:n]
+		data.Batch(x, labels, idx)
+		g.LossAndGrad(mat.NewDense(n, data.Dim(), x), labels)
+		k := 0
+		for _, p := range g.Params() {
+			for _, v := range p.Grad.RawMatrix().Data {
+				if b == 0 {
+					mean, m2 = append(mean, 0), append(m2, 0)
+				}
+				d := v - mean[k]
+				mean[k] += d / float64(b+1)
+				m2[k] += d * (v - mean[k])
+				k++
+			}
+		}
+	}
+	var total float64
+	for _, v := range m2 {
+		total += v / float64(samples-1)
+	}
+	return math.Sqrt(total / float64(len(m2)))
+}
+
+// GradSpreadTable prints gradSpread for each batch size, with the ratio to
+// the first one's, √(N₁/N), and √(N₁/N) times the finite-population
+// correction of batches drawn without replacement from the M examples of
+// data, √((M − N)/(M − N₁)): the noise of the gradient, measured.
+func GradSpreadTable(net *nn.Network, data nn.Data, samples int, seed uint64, ns ...int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%6s %14s %8s %9s %18s\n", "N", "std of ∂E/∂θ", "ratio", "√(N₁/N)", "× √((M−N)/(M−N₁))")
+	var s0 float64
+	m := float64(data.Len())
+	for k, n := range ns {
+		s := gradSpread(net, data, n, samples, seed)
+		if k == 0 {
+			s0 = s
+		}
+		plain := math.Sqrt(float64(ns[0]) / float64(n))
+		fmt.Fprintf(&b, "%6d %14.3e %8.3f %9.3f %18.3f\n", n, s, s/s0, plain, plain*math.Sqrt((m-float64(n))/(m-float64(ns[0]))))
+	}
+	return b.String()
+}

@@ -94,3 +94,22 @@ func TestCheckBowl(t *testing.T) {
 		t.Errorf("a measurement twice the prediction passed: %v", c)
 	}
 }
+
+// TestGradSpread checks that the measured gradient noise shrinks with the
+// batch size like 1/√N, within the sampling error of 60 batches, and is
+// exactly 0 when every batch is the whole data set.
+func TestGradSpread(t *testing.T) {
+	train, _ := mnist.Embedded()
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 16, 10}, Seed: 1})
+	s10 := gradSpread(net, train, 10, 60, 1)
+	s100 := gradSpread(net, train, 100, 60, 1)
+	// √10 ≈ 3.16; with 60 batches each spread is known to ±10%.
+	if r := s10 / s100; r < 2.5 || r > 4 {
+		t.Errorf("gradient spread ratio N = 10 over N = 100 = %.2f, want ≈ √10", r)
+	}
+	small := nn.Examples{X: mat.NewDense(3, 2, []float64{1, 0, 0, 1, 1, 1}), Labels: []int{0, 1, 0}}
+	tiny := nn.MustNew(nn.Config{Sizes: []int{2, 3, 2}, Seed: 1})
+	if s := gradSpread(tiny, small, 3, 5, 1); s > 1e-12 {
+		t.Errorf("batches of the whole data set: gradient spread %g, want 0", s)
+	}
+}
