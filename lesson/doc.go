@@ -57,7 +57,7 @@
 //     (initialization.go).
 //   - 08 The learning rate and the batch size: CheckSGDStep,
 //     MeasureBowl, CheckBowl, RateStudy, RateTable, RateLossCurves,
-//     SpreadTable, NoiseTable (learning_rate.go).
+//     SpreadTable, GradSpreadTable, NoiseTable (learning_rate.go).
 //   - 09 What backpropagation costs: CountProducts, CheckProducts,
 //     TimePasses, ParamCount, FDVersusBackprop (cost_of_backprop.go).
 //   - 10 Exercises: nothing new (TinyNet; the checks are package grading's).
