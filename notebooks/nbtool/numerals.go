@@ -30,7 +30,7 @@ import (
 // the architecture ("784-96-10") and of matrices ("28×28"), names of
 // initialisations ("×0.01"), distributions ("U[−0.2, 0.2)", "N(0, 1)"),
 // hyperparameters and counts stated as choices ("2 epochs", "N = 50",
-// "500 images"), lesson, exercise and question numbers, years, citations
+// "500 images"), lesson, exercise and question numbers, years, citations (with their sections, "§2.2")
 // and licence versions ("CC BY-SA 3.0"), and table rows (the tables of
 // the lessons list choices and their arithmetic; a table of measurements
 // is a cell's output, not markdown). Run-time estimates for the reader
@@ -48,7 +48,7 @@ type Claim struct {
 var (
 	// hiddenParts are removed before the numerals are read: code, HTML
 	// comments and tags, link targets, images.
-	hiddenParts = regexp.MustCompile("(?s)```.*?```|`[^`\n]*`|<!--.*?-->|</?[a-zA-Z][^>]*>|\\]\\([^)]*\\)|\\b[UN][\\[(][^\\])\n]*[\\])]|CC BY(?:-SA)? \\d\\.\\d")
+	hiddenParts = regexp.MustCompile("(?s)```.*?```|`[^`\n]*`|<!--.*?-->|</?[a-zA-Z][^>]*>|\\]\\([^)]*\\)|\\b[UN][\\[(][^\\])\n]*[\\])]|CC BY(?:-SA)? \\d\\.\\d|§\\s*\\d+(?:\\.\\d+)*")
 	// mathSpan is a display or inline math span.
 	mathSpan = regexp.MustCompile(`(?s)\$\$.+?\$\$|\$[^$\n]+\$`)
 	// proseNumeral is a number written in digits (decimal point or comma,
