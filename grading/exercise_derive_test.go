@@ -1,12 +1,13 @@
 package grading_test
 
 import (
-	"github.com/backprop-lab/backprop/internal/textcheck"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/internal/textcheck"
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
@@ -289,7 +290,7 @@ func TestTinyAnswersExercise(t *testing.T) {
 // draws, and its answers those of package nn's backward pass.
 func TestTinyNetIsNotebook01s(t *testing.T) {
 	net := lesson.TinyNet()
-	x, labels := grading.TinyExample()
+	x, labels := tiny.Exercise()
 	if x.At(0, 0) != 2 || x.At(0, 1) != -1 || labels[0] != 0 {
 		t.Errorf("exercise 8's example is not the notebook's x = (2, −1), y = (1, 0): %v, %v", mat.Formatted(x), labels)
 	}
