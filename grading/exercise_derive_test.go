@@ -7,9 +7,9 @@ import (
 
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/internal/textcheck"
-	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 	"gonum.org/v1/gonum/mat"
 )
 
