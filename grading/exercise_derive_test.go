@@ -2,6 +2,7 @@ package grading_test
 
 import (
 	"github.com/backprop-lab/backprop/internal/textcheck"
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 	"math"
 	"strings"
 	"testing"
@@ -285,11 +286,11 @@ func TestTinyAnswersExercise(t *testing.T) {
 	}
 }
 
-// TestTinyNetIsNotebook01s keeps exercise 8's network the one notebook 01
-// draws, and its answers those of package nn's backward pass.
+// TestTinyNetIsNotebook01s keeps exercise 8's answers those of package nn's
+// backward pass on the network notebook 01 draws (the shared fixture).
 func TestTinyNetIsNotebook01s(t *testing.T) {
 	net := lesson.TinyNet()
-	x, labels := grading.TinyExample()
+	x, labels := tiny.Exercise()
 	if x.At(0, 0) != 2 || x.At(0, 1) != -1 || labels[0] != 0 {
 		t.Errorf("exercise 8's example is not the notebook's x = (2, −1), y = (1, 0): %v, %v", mat.Formatted(x), labels)
 	}
