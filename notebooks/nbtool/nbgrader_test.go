@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/grading"
 )
 
 // The exercises notebook in nbgrader: the solutions notebook is nbgrader's
@@ -42,7 +42,7 @@ type nbgraderCell struct {
 }
 
 // TestNbgraderMetadata checks the solutions notebook's nbgrader metadata
-// against the grading table (grade.ExerciseList): every cell has some, with
+// against the grading table (grading.ExerciseList): every cell has some, with
 // its id as grade_id; the solution cells are exactly those with a marked
 // solution, unlocked and ungraded; the autograded test cells are exactly
 // the exercises' check cells, locked, each worth its exercise's points;
@@ -67,7 +67,7 @@ func TestNbgraderMetadata(t *testing.T) {
 	}
 	points := map[string]float64{} // grade_id → the table's points
 	total := 0.0
-	for _, e := range grade.ExerciseList() {
+	for _, e := range grading.ExerciseList() {
 		points[nbgraderCheckID(e.N)] = e.Points
 		total += e.Points
 	}
@@ -286,7 +286,7 @@ func TestNbgrader(t *testing.T) {
 	// The submissions, and the exercises each gets wrong.
 	wrongA, wrongB := []int{1, 3, 6, 8}, []int{2, 4, 5, 7}
 	all := []int{}
-	for _, e := range grade.ExerciseList() {
+	for _, e := range grading.ExerciseList() {
 		all = append(all, e.N)
 	}
 	submissions := map[string]struct {
@@ -326,7 +326,7 @@ print(json.dumps(out))
 	totals := map[string][2]float64{}
 	for student, s := range submissions {
 		got := scores[student]
-		for _, e := range grade.ExerciseList() {
+		for _, e := range grading.ExerciseList() {
 			id := nbgraderCheckID(e.N)
 			want := e.Points
 			if slices.Contains(s.wrong, e.N) {
@@ -341,7 +341,7 @@ print(json.dumps(out))
 			}
 			totals[student] = [2]float64{totals[student][0] + want, totals[student][1] + e.Points}
 		}
-		if len(got) != len(grade.ExerciseList()) {
+		if len(got) != len(grading.ExerciseList()) {
 			t.Errorf("%s: %d graded cells in the gradebook, want one per exercise: %v", student, len(got), got)
 		}
 		scored := 0.0
