@@ -301,7 +301,7 @@ func TestNbgrader(t *testing.T) {
 	for student, s := range submissions {
 		copyFile(s.notebook, "submitted", student, nbgraderAssignment, file)
 	}
-	nbgrader("autograde", nbgraderAssignment, "--create")
+	nbgrader("autograde", nbgraderAssignment)
 
 	// The gradebook: every student's score per test cell.
 	query := exec.CommandContext(ctx, filepath.Join(venv, "python3"), "-c", `
