@@ -176,25 +176,18 @@ func withWrongAnswers(t *testing.T, solutions []byte, exercises ...int) []byte {
 	return out
 }
 
-// nbgraderVenv returns the bin folder of the Python environment that has
-// nbgrader (with nbclient and jupyter_client): $BACKPROP_VENV/bin, else
-// .venv/bin in the repository root. It skips the test when there is none
-// (fails it when CI is set).
-func nbgraderVenv(t *testing.T, root string) string {
+// requireNbgrader checks that the project's Python environment (bin, see
+// [Venv]) has nbgrader, as requirements.txt pins it; it skips the test
+// without it (fails it when CI is set).
+func requireNbgrader(t *testing.T, bin string) {
 	t.Helper()
-	dir := os.Getenv("BACKPROP_VENV")
-	if dir == "" {
-		dir = filepath.Join(root, ".venv")
-	}
-	bin := filepath.Join(dir, "bin")
 	if _, err := os.Stat(filepath.Join(bin, "nbgrader")); err != nil {
-		msg := fmt.Sprintf("the nbgrader test needs nbgrader 0.9 in the project's Python environment (%s): %v", dir, err)
+		msg := fmt.Sprintf("the nbgrader test needs nbgrader in the project's Python environment (make venv): %v", err)
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	return bin
 }
 
 // TestNbgrader runs nbgrader 0.9 on the exercises notebook, end to end, in
@@ -214,14 +207,9 @@ func TestNbgrader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	venv := nbgraderVenv(t, root)
-	k := installKernel(t, false)
-	env := slices.Clone(k.env)
-	for i, e := range env {
-		if p, ok := strings.CutPrefix(e, "PATH="); ok {
-			env[i] = "PATH=" + venv + string(filepath.ListSeparator) + p // nbgrader runs alembic from PATH
-		}
-	}
+	k := installKernel(t, false) // its env has the venv first on PATH: nbgrader runs alembic from there
+	venv, env := k.venv, k.env
+	requireNbgrader(t, venv)
 	ctx := context.Background()
 	if d, ok := t.Deadline(); ok {
 		var cancel context.CancelFunc
