@@ -9,11 +9,11 @@
 SHELL := /bin/bash
 GO    ?= go
 
-# The data root holding mnist/ and fashion-mnist/ (the official files): the
-# tests that need the full data, the training notebook and cmd/train read
-# $BACKPROP_DATA. Default: ../shared/data next to this checkout, if it exists.
-BACKPROP_DATA ?= $(wildcard $(abspath $(CURDIR)/../shared/data))
-export BACKPROP_DATA
+# The full MNIST and Fashion-MNIST: the tests that need them, the training
+# notebook, cmd/train and cmd/benchpeers look in $BACKPROP_DATA (a folder
+# holding mnist/ and fashion-mnist/, if you set it), then in the per-user
+# download cache that `go run ./cmd/train --download -m 1` fills; without
+# them those tests skip, saying so.
 
 # The project's Python environment: JupyterLab 4, Notebook 7, nbclient,
 # nbconvert, jupyter_client, ipykernel and nbgrader from PyPI, every package
@@ -30,7 +30,10 @@ REQUIREMENTS := notebooks/nbtool/requirements.txt
 # detector (go test -race) needs cgo, hence a C compiler.
 APT_VENV  := python3-venv
 APT_TEST  := chromium gcc libc6-dev
-APT_BENCH := python3-numpy python3-torch
+# The peers of `make bench-peers` (Debian's numpy and PyTorch 1.13), and
+# OpenBLAS as their libblas.so.3: Debian's default, the reference BLAS, is
+# ~10x slower and benchpeers refuses to compare against it.
+APT_BENCH := python3-numpy python3-torch libopenblas0-pthread
 
 # Where gonb, goimports (go.mod's pins) and gopls are built. The installed
 # kernel's kernelspec puts this folder on the kernel's PATH, so Jupyter
@@ -119,9 +122,9 @@ train-embedded: ## a quick run on the embedded MNIST subset (no data needed)
 bench: ## GEMM, training-epoch and gradcheck benchmarks
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./nn/... ./gradcheck/
 
-bench-peers: ## one epoch of ours beside the numpy and PyTorch peers, same run
+bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLAS), same run, with the BLAS each used
 	$(call apt_install,$(APT_BENCH))
-	$(GO) run ./cmd/benchpeers -data $(BACKPROP_DATA)/mnist -peers-script $(abspath $(CURDIR)/../shared/bench/peers.py) $(BENCH_ARGS)
+	$(GO) run ./cmd/benchpeers -epochs 3 -reps 3 $(BENCH_ARGS)
 
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/nbtool/bench.sh
