@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/internal/testenv"
 )
 
 // The exercises notebook in nbgrader: the solutions notebook is nbgrader's
@@ -179,14 +180,10 @@ func withWrongAnswers(t *testing.T, solutions []byte, exercises ...int) []byte {
 // requireNbgrader checks that the project's Python environment (bin, see
 // [Venv]) has nbgrader, as requirements.txt pins it; it skips the test
 // without it (fails it when CI is set).
-func requireNbgrader(t *testing.T, bin string) {
+func requireNbgrader(t testing.TB, bin string) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(bin, "nbgrader")); err != nil {
-		msg := fmt.Sprintf("the nbgrader test needs nbgrader in the project's Python environment (make venv): %v", err)
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, fmt.Sprintf("the nbgrader test needs nbgrader in the project's Python environment (make venv): %v", err))
 	}
 }
 
@@ -200,9 +197,7 @@ func requireNbgrader(t *testing.T, bin string) {
 // of its wrong exercises, cell by cell, as the grading table gives them) —
 // and generate_feedback, whose HTML states each total.
 func TestNbgrader(t *testing.T) {
-	if testing.Short() {
-		t.Skip("running nbgrader is slow; skipped in -short mode")
-	}
+	testenv.SkipShort(t, "nbgrader executes four submissions of the exercises notebook")
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
@@ -400,5 +395,31 @@ func TestSameCells(t *testing.T) {
 	}
 	if d := sameCells(nb("y"), []byte(`{"cells": []}`)); d == "" {
 		t.Error("a missing cell is no difference")
+	}
+}
+
+// TestRequireNbgrader: a venv without nbgrader skips the nbgrader test, or
+// fails it under CI, naming make venv.
+func TestRequireNbgrader(t *testing.T) {
+	bin := t.TempDir()
+	for _, ci := range []string{"", "1"} {
+		t.Setenv(testenv.EnvCI, ci)
+		r := testenv.NewRecorder(t)
+		requireNbgrader(r, bin)
+		msg := r.SkipMessage
+		if ci != "" {
+			msg = r.FatalMessage
+		}
+		if !strings.Contains(msg, "make venv") {
+			t.Errorf("CI=%q: skip %q, fatal %q; want the one that applies, naming make venv", ci, r.SkipMessage, r.FatalMessage)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(bin, "nbgrader"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := testenv.NewRecorder(t)
+	requireNbgrader(r, bin)
+	if r.SkipMessage != "" || r.FatalMessage != "" {
+		t.Errorf("with nbgrader: skip %q, fatal %q", r.SkipMessage, r.FatalMessage)
 	}
 }
