@@ -101,7 +101,7 @@ func BackpropSteps(title string, nodes []GraphNode, edges []GraphEdge, steps []G
 			current = append(current, map[string]any{"value": pos[s.Node], "label": map[string]any{"formatter": s.Text}})
 		}
 		frames[k] = frame{label: s.Label, caption: s.Caption, series: []map[string]any{nil,
-			{"data": append([][2]float64(nil), done...), "itemStyle": map[string]any{"borderColor": ring}},
+			{"data": append([][2]float64{}, done...), "itemStyle": map[string]any{"borderColor": ring}},
 			{"data": current}}}
 		if s.Node >= 0 {
 			done = append(done, pos[s.Node])
@@ -382,7 +382,7 @@ func InitSlider(panels []string, frames []InitFrame, options ...Option) *Chart {
 				ss = append(ss, map[string]any{"data": d})
 			}
 			if n := len(st.DW); n > 0 {
-				parts = append(parts, fmt.Sprintf("%s: RMS ∂E/∂W⁽¹⁾ %s, ∂E/∂W⁽%d⁾ %s", panels[p], format.Num(st.DW[0]), n, format.Num(st.DW[n-1])))
+				parts = append(parts, fmt.Sprintf("%s: RMS of ∂E/∂W %s in layer 1, %s in layer %d", panels[p], format.Num(st.DW[0]), format.Num(st.DW[n-1]), n))
 			}
 		}
 		fr[k] = frame{label: f.Name, caption: f.Name + ": " + strings.Join(parts, "; "), series: ss}
