@@ -148,12 +148,14 @@ func TestWeightSliderTangent(t *testing.T) {
 
 func TestInteractivePanics(t *testing.T) {
 	for name, f := range map[string]func(){
-		"no frames":     func() { InitSlider([]string{"relu"}, nil) },
-		"weight values": func() { WeightSlider(WeightScan{Names: []string{"a"}, Frames: []WeightFrame{{Values: []float64{1, 2}}}}) },
-		"rate grid":     func() { RateSlider(RateScan{Grid1: []float64{1, 2}, E: [][]float64{{1}}}) },
-		"init panels":   func() { InitSlider([]string{"relu", "sigmoid"}, []InitFrame{{Name: "He"}}) },
-		"step node":     func() { BackpropSteps("g", []GraphNode{{}}, nil, []GraphStep{{Node: 3}}) },
-		"edge":          func() { BackpropSteps("g", []GraphNode{{}}, []GraphEdge{{From: 0, To: 1}}, nil) },
+		"no frames": func() { InitSlider([]string{"relu"}, nil) },
+		"weight values": func() {
+			WeightSlider(WeightScan{Names: []string{"a"}, Frames: []WeightFrame{{Values: []float64{1, 2}}}})
+		},
+		"rate grid":   func() { RateSlider(RateScan{Grid1: []float64{1, 2}, E: [][]float64{{1}}}) },
+		"init panels": func() { InitSlider([]string{"relu", "sigmoid"}, []InitFrame{{Name: "He"}}) },
+		"step node":   func() { BackpropSteps("g", []GraphNode{{}}, nil, []GraphStep{{Node: 3}}) },
+		"edge":        func() { BackpropSteps("g", []GraphNode{{}}, []GraphEdge{{From: 0, To: 1}}, nil) },
 	} {
 		func() {
 			defer func() {
