@@ -52,7 +52,7 @@ test: deps-test lint ## install what the tests need, then gofmt, go vet and ever
 	$(GO) test -count=1 -timeout=90m ./...
 	# the packages with goroutines (BLAS workers, batch prefetcher, gradcheck's
 	# workers, the grading runner, the live plot) under the race detector
-	$(GO) test -race -count=1 -timeout=30m ./nn/... ./gradcheck/ ./gradcheck/grade/... ./lesson/chart/
+	$(GO) test -race -count=1 -timeout=30m ./nn/... ./gradcheck/ ./grading/... ./lesson/chart/
 
 lint: fmt-check vet ## gofmt and go vet
 

@@ -130,7 +130,7 @@
 //
 // In CI, without writing Go: go run ./cmd/gradcheck [-json] DIR checks the
 // layer built by DIR's exported func NewLayer(nIn, nOut int) L and exits
-// non-zero if a gradient is wrong (see cmd/gradcheck and package grade).
+// non-zero if a gradient is wrong (see cmd/gradcheck and package grading).
 //
 // # Conventions
 //

@@ -32,7 +32,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // The notebook a learner submits, and the blank one setup.sh warms the

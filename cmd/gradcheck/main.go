@@ -23,7 +23,7 @@
 //
 // Go cannot load code at run time, so gradcheck writes a three-line main
 // program into a temporary module that imports the student's package and
-// serves grade.LayerUnits through package gradcheck/grade/runner, then
+// serves grading.LayerUnits through package grading/runner, then
 // builds it and runs each check in its own process with a time limit
 // (-limit); a check's verdict counts only if it arrives signed on the
 // runner's private pipe, so whatever the student's code prints or exits
@@ -77,8 +77,8 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 func main() {
@@ -90,7 +90,7 @@ type usageError struct{ error }
 
 // run is the command; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	c := grade.DefaultConfig()
+	c := grading.DefaultConfig()
 	fs := flag.NewFlagSet("gradcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.RegisterFlags(fs)
@@ -124,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // check generates and builds the check program, and runs its checks.
-func check(ctx context.Context, c grade.Config, dir, backprop string, keep bool, limit time.Duration, stdout, stderr io.Writer) (int, error) {
+func check(ctx context.Context, c grading.Config, dir, backprop string, keep bool, limit time.Duration, stdout, stderr io.Writer) (int, error) {
 	if !token.IsIdentifier(c.Name) || !token.IsExported(c.Name) {
 		return 0, usageError{fmt.Errorf("-layer %q is not an exported Go identifier", c.Name)}
 	}
@@ -162,14 +162,14 @@ package main
 import (
 	"os"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/nn"
 	student %q
 )
 
 func main() {
-	runner.Serve(grade.LayerUnits(os.Args[1:], func(nIn, nOut int) nn.Layer { return student.%s(nIn, nOut) }))
+	runner.Serve(grading.LayerUnits(os.Args[1:], func(nIn, nOut int) nn.Layer { return student.%s(nIn, nOut) }))
 }
 `, importPath, c.Name))
 	tmp, bin, err := runner.Build(ctx, p)
@@ -256,7 +256,7 @@ func printedBy(o runner.Outcome) string {
 
 // reportBuildFailure prints why the student's package cannot be checked:
 // as text, or as a failed Gradescope test.
-func reportBuildFailure(c grade.Config, dir string, msg string, stdout io.Writer) error {
+func reportBuildFailure(c grading.Config, dir string, msg string, stdout io.Writer) error {
 	if !c.JSON {
 		fmt.Fprintf(stdout, "gradcheck: %s\nFAIL\n", msg)
 		return nil

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // These tests build and run the generated check program with the go

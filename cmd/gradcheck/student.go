@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // checkSource checks the student's sources before they are built
@@ -170,8 +170,8 @@ func placeStudent(student, ourDir string, p *runner.Program) (string, error) {
 	return importPath, nil
 }
 
-// gradePath is package grade's import path.
-const gradePath = runner.ModulePath + "/gradcheck/grade"
+// gradePath is package grading's import path.
+const gradePath = runner.ModulePath + "/grading"
 
 // packageDirs returns the directories under root (skipping testdata,
 // vendor and hidden ones) holding a non-main Go package, with its name.

@@ -6,16 +6,16 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // An exercise whose check could not decide is neither passed nor failed:
 // "?" in the text, extra_data.check_error in results.json, and (none
 // failed) the caller exits 2.
 func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
-	e := grade.ExerciseList()[2]
-	res := grade.ExerciseResult{N: e.N, Title: e.Title, Status: grade.ExerciseCheckError,
+	e := grading.ExerciseList()[2]
+	res := grading.ExerciseResult{N: e.N, Title: e.Title, Status: grading.ExerciseCheckError,
 		CheckError: "could not decide at this point (every element of W sits at a kink): check at another point"}
 	res.Summary = "check error (not a wrong answer): " + res.CheckError + "."
 	o := runner.Outcome{Unit: e.Unit(0), Verdict: res.Verdict(e.Points), Authentic: true}

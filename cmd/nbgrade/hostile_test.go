@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // The hostile set: submissions that try to forge a pass, end the grading
@@ -56,8 +56,8 @@ func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
 // wantTests checks each exercise's status and that its output says why.
 func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string) {
 	t.Helper()
-	if len(g.Tests) != len(grade.ExerciseList()) {
-		t.Fatalf("%d tests, want %d: %+v", len(g.Tests), len(grade.ExerciseList()), g)
+	if len(g.Tests) != len(grading.ExerciseList()) {
+		t.Fatalf("%d tests, want %d: %+v", len(g.Tests), len(grading.ExerciseList()), g)
 	}
 	score := 0.0
 	for i, test := range g.Tests {
@@ -79,7 +79,7 @@ func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string)
 func pointsOf(ns ...int) float64 {
 	var p float64
 	for _, n := range ns {
-		p += grade.ExerciseList()[n-1].Points
+		p += grading.ExerciseList()[n-1].Points
 	}
 	return p
 }
@@ -250,7 +250,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 
 func TestRefusedImports(t *testing.T) {
 	for _, imp := range []string{"unsafe", "syscall", "os", "reflect", "gonum.org/v1/gonum/blas/blas64",
-		"github.com/backprop-lab/backprop/gradcheck", "github.com/backprop-lab/backprop/gradcheck/grade/runner"} {
+		"github.com/backprop-lab/backprop/gradcheck", "github.com/backprop-lab/backprop/grading/runner"} {
 		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
 		out, code := nbgrade(t, path)
 		if code != 1 || !containsWords(out, "import \""+imp+"\" is not allowed in graded code") || !containsWords(out, "0 of 8 exercises passed") {

@@ -2,11 +2,11 @@
 // (10-exercises.ipynb) without Jupyter: it takes the Go declarations of the
 // notebook's cells (as GoNB would compile them), builds them with a
 // generated main that serves the notebook's own checks (package
-// gradcheck/grade: ReLU′, the output delta, the dense layer's backward pass,
+// grading: ReLU′, the output delta, the dense layer's backward pass,
 // the SGD step, a numerical gradient, a tanh layer's backward pass, the
 // backward pass through two hidden layers and numbers worked out by hand,
 // each against gradcheck or package nn), runs each check in its own
-// process through package gradcheck/grade/runner, and prints one ✓/✗ line
+// process through package grading/runner, and prints one ✓/✗ line
 // per exercise with its points ("[2/2 points]") and the total, or
 // Gradescope's results.json (a test per exercise, score and max_score).
 //
@@ -64,8 +64,8 @@ import (
 
 	"github.com/backprop-lab/backprop/cmd/internal/atomicfile"
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/runner"
 	notebooks "github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 
@@ -160,7 +160,7 @@ func export(nb *notebooks.Notebook, dir string, stdout, stderr io.Writer) int {
 // units returns the exercises as the runner's units.
 func units(c config) []runner.Unit {
 	var out []runner.Unit
-	for _, e := range grade.ExerciseList() {
+	for _, e := range grading.ExerciseList() {
 		u := e.Unit(c.points)
 		if c.limit > 0 {
 			u.Timeout = c.limit
@@ -240,12 +240,12 @@ func defined(src []byte) map[string]bool {
 }
 
 // mainGo is the generated main: the notebook's functions that exist, in a
-// grade.Submission served by runner.Serve (a missing one is graded
+// grading.Submission served by runner.Serve (a missing one is graded
 // "missing"). Its names are prefixed so as not to clash with the
 // learner's.
 func mainGo(have map[string]bool) string {
 	var fields strings.Builder
-	for _, e := range grade.ExerciseList() {
+	for _, e := range grading.ExerciseList() {
 		for _, b := range e.Bindings() {
 			if have[b.Ident] {
 				fmt.Fprintf(&fields, "\t\t%s: %s,\n", b.Field, b.Adapt)
@@ -272,7 +272,7 @@ func main() {
 	nbgradeRunner.Serve(nbgradeGrade.ExerciseUnits(nbgradeGrade.Submission{
 %s	}))
 }
-`, runner.ModulePath+"/gradcheck/grade", runner.Path, fields.String())
+`, runner.ModulePath+"/grading", runner.Path, fields.String())
 }
 
 // refuse reports code that cannot be graded (it does not build, or
@@ -284,7 +284,7 @@ func refuse(c config, w io.Writer, msg string) int {
 		for _, u := range units(c) {
 			total += u.Points
 		}
-		fmt.Fprintf(w, "✗ %s\n0 of %d exercises passed, 0 of %s points\n", msg, len(grade.ExerciseList()), fmtPoints(total))
+		fmt.Fprintf(w, "✗ %s\n0 of %d exercises passed, 0 of %s points\n", msg, len(grading.ExerciseList()), fmtPoints(total))
 		return 1
 	}
 	g := &gradcheck.GradescopeResults{Output: "The notebook's code could not be graded, so no exercise could be checked."}

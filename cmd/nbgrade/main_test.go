@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/grading"
 )
 
 // The notebooks under test, in one place (paths from this directory).
@@ -42,7 +42,7 @@ func TestSolutionsPass(t *testing.T) {
 	if code != 0 || !strings.HasSuffix(out, "8 of 8 exercises passed, 12 of 12 points\n") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
-	for _, e := range grade.ExerciseList() {
+	for _, e := range grading.ExerciseList() {
 		want := fmt.Sprintf("✓ Exercise %d (%s): right", e.N, e.Title)
 		points := fmt.Sprintf("[%g/%g point", e.Points, e.Points)
 		if !containsWords(out, want) || !containsWords(summaryWith(out, want), points) {
@@ -80,7 +80,7 @@ func TestStudentVersionGradesNotImplemented(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	exercises := grade.ExerciseList()
+	exercises := grading.ExerciseList()
 	if g.Score != 0 || len(g.Tests) != len(exercises) {
 		t.Fatalf("score %v, %d tests, want 0 and %d:\n%s", g.Score, len(g.Tests), len(exercises), out)
 	}
@@ -151,7 +151,7 @@ func TestBuildFailure(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	if code != 1 || g.Score != 0 || len(g.Tests) != len(grade.ExerciseList()) || !containsWords(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
+	if code != 1 || g.Score != 0 || len(g.Tests) != len(grading.ExerciseList()) || !containsWords(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -21,7 +21,7 @@ const ModulePath = "github.com/backprop-lab/backprop"
 const ZeroVersion = "v0.0.0-00010101000000-000000000000"
 
 // Path is this package's import path: a grading program's main imports it.
-const Path = ModulePath + "/gradcheck/grade/runner"
+const Path = ModulePath + "/grading/runner"
 
 // ModuleLine returns the module path declared by go.mod's contents ("" if
 // none).

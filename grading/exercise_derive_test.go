@@ -1,11 +1,11 @@
-package grade_test
+package grading_test
 
 import (
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
@@ -179,7 +179,7 @@ func TestNumGradExercise(t *testing.T) {
 		{"stub", func(func() float64, *mat.Dense, float64) *mat.Dense { panic("not implemented") }, numGradW, "not implemented yet"},
 		{"part 2 missing", numGrad, nil, "missing: the notebook defines no func numGradW"},
 	} {
-		r := grade.NumGrad(c.numGrad, c.numGradW, newLayer)
+		r := grading.NumGrad(c.numGrad, c.numGradW, newLayer)
 		if r.OK() != (c.want == "") || !containsWords(r.String(), c.want) {
 			t.Errorf("%s: %s", c.name, r)
 		}
@@ -197,7 +197,7 @@ func TestNumGradVsBackward(t *testing.T) {
 		{"wrong tanh′", newSlipTanh(func(v, _ float64) float64 { return 1 }, false), "disagrees with your numGradW"},
 		{"stub", func(nIn, nOut int) nn.Layer { return stubLayer{nn.NewDense(nIn, nOut, nn.ReLU)} }, "Cannot compare yet: not implemented"},
 	} {
-		if got := grade.NumGradVsBackward(numGradW, c.layer); !containsWords(got, c.want) {
+		if got := grading.NumGradVsBackward(numGradW, c.layer); !containsWords(got, c.want) {
 			t.Errorf("%s: %s", c.name, got)
 		}
 	}
@@ -227,7 +227,7 @@ func TestTanhLayerExercise(t *testing.T) {
 		{"1 − v²", newSlipTanh(func(v, _ float64) float64 { return 1 - v*v }, false), "wrong tensor"},
 		{"the lab's G·W", newSlipTanh(func(_, a float64) float64 { return 1 - a*a }, true), "the lab's bug"},
 	} {
-		r := grade.TanhLayer(c.layer)
+		r := grading.TanhLayer(c.layer)
 		if r.OK() != (c.want == "") || !containsWords(r.String(), c.want) {
 			t.Errorf("%s: %s", c.name, r)
 		}
@@ -235,7 +235,7 @@ func TestTanhLayerExercise(t *testing.T) {
 }
 
 func TestDenseLayerNamesTheLabsBug(t *testing.T) {
-	r := grade.DenseLayer(func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} })
+	r := grading.DenseLayer(func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} })
 	if r.OK() || !containsWords(r.Summary, "the lab's bug") {
 		t.Errorf("%s", r)
 	}
@@ -249,12 +249,12 @@ func TestBackpropExercise(t *testing.T) {
 		{"mean", "every gradient is N = 4 times too large"},
 		{"row", "wrong shape: db[1] is 1×4; it must have the shape of the parameter it is the gradient of, 4×1."},
 	} {
-		r := grade.Backprop(backpropWith(c.slip))
+		r := grading.Backprop(backpropWith(c.slip))
 		if r.OK() != (c.slip == "") || !containsWords(r.String(), c.want) {
 			t.Errorf("%q: %s", c.slip, r)
 		}
 	}
-	if r := grade.Backprop(backpropWith("lab")); !containsWords(r.String(), "gradient of W1 is wrong") || containsWords(r.String(), "W2 is wrong") {
+	if r := grading.Backprop(backpropWith("lab")); !containsWords(r.String(), "gradient of W1 is wrong") || containsWords(r.String(), "W2 is wrong") {
 		t.Errorf("the lab's bug should show in W1 and b1 only:\n%s", r)
 	}
 }
@@ -274,7 +274,7 @@ func TestTinyAnswersExercise(t *testing.T) {
 		{"indices swapped", func() (float64, float64, float64) { return d1, 0, 2 * d1 }, "that is ∂E/∂W⁽¹⁾₁₁"},
 		{"off", func() (float64, float64, float64) { return d1 + 1e-5, 0, dw }, "wrong: δ⁽¹⁾₁ (to 1e-06); right: δ⁽¹⁾₂, ∂E/∂W⁽¹⁾₁₂."},
 	} {
-		r := grade.TinyAnswers(c.answer)
+		r := grading.TinyAnswers(c.answer)
 		if r.OK() != (c.name == "right" || strings.HasPrefix(c.name, "rounded")) || !containsWords(r.String(), c.want) {
 			t.Errorf("%s: %s", c.name, r)
 		}
@@ -288,13 +288,13 @@ func TestTinyAnswersExercise(t *testing.T) {
 // draws, and its answers those of package nn's backward pass.
 func TestTinyNetIsNotebook01s(t *testing.T) {
 	net := lesson.TinyNet()
-	x, labels := grade.TinyExample()
+	x, labels := grading.TinyExample()
 	if x.At(0, 0) != 2 || x.At(0, 1) != -1 || labels[0] != 0 {
 		t.Errorf("exercise 8's example is not the notebook's x = (2, −1), y = (1, 0): %v, %v", mat.Formatted(x), labels)
 	}
 	net.LossAndGrad(x, labels)
 	ps := net.Params()
-	if r := grade.TinyAnswers(func() (float64, float64, float64) {
+	if r := grading.TinyAnswers(func() (float64, float64, float64) {
 		return ps[1].Grad.At(0, 0), ps[1].Grad.At(1, 0), ps[0].Grad.At(0, 1)
 	}); !r.OK() {
 		t.Errorf("lesson.TinyNet's own gradients fail exercise 8: %s", r)
@@ -304,7 +304,7 @@ func TestTinyNetIsNotebook01s(t *testing.T) {
 // A wrong output delta that is none of the usual slips gets a hint that
 // leads on without giving the formula away.
 func TestOutputDeltaHintGivesNothingAway(t *testing.T) {
-	r := grade.OutputDelta(func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a) })
+	r := grading.OutputDelta(func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a) })
 	if r.OK() || !containsWords(r.String(), "the hints under the exercise's text") || containsWords(r.String(), "a − y") {
 		t.Errorf("%s", r)
 	}

@@ -1,4 +1,4 @@
-package grade
+package grading
 
 // The automatic checks of the exercises notebook (10-exercises). Each check
 // (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn; NumGrad,
@@ -28,7 +28,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/nn"
 )
 

@@ -1,4 +1,4 @@
-package grade
+package grading
 
 import (
 	"path/filepath"
@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // learnerFrame returns where in the learner's code the current goroutine
@@ -38,7 +38,7 @@ func learnerFrame(skip int) string {
 // names it) is the learner's: package main but not main.main or its
 // closures (a GoNB cell, a generated grading program), a package of a
 // generated grading module, or any package outside the standard library,
-// this project's libraries (nn, gradcheck, mnist, lesson) and gonum.
+// this project's libraries (nn, gradcheck, grading, mnist, lesson) and gonum.
 func isLearnerFunc(fn string) bool {
 	if rest, ok := strings.CutPrefix(fn, "main."); ok {
 		return rest != "main" && !strings.HasPrefix(rest, "main.")
@@ -47,7 +47,7 @@ func isLearnerFunc(fn string) bool {
 		return false
 	}
 	if rest, ok := strings.CutPrefix(fn, runner.ModulePath+"/"); ok { // ours, except a submission kept in our tree
-		for _, lib := range []string{"nn", "gradcheck", "mnist", "lesson"} {
+		for _, lib := range []string{"nn", "gradcheck", "grading", "mnist", "lesson"} {
 			if strings.HasPrefix(rest, lib+".") || strings.HasPrefix(rest, lib+"/") {
 				return false
 			}

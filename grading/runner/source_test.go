@@ -25,15 +25,15 @@ func TestCheckImportsAllowlist(t *testing.T) {
 		t.Errorf("the allowlist is refused: %v", err)
 	}
 	for imp, want := range map[string]string{
-		"unsafe":                               `In [3], line 3: import "unsafe" is not allowed in graded code`,
-		"syscall":                              `import "syscall" is not allowed`,
-		"os":                                   `import "os" is not allowed`,
-		"reflect":                              `import "reflect" is not allowed`,
-		"gonum.org/v1/gonum/blas/blas64":       `import "gonum.org/v1/gonum/blas/blas64"`,
-		"golang.org/x/sys/unix":                `import "golang.org/x/sys/unix"`,
-		ModulePath + "/gradcheck":              `import "` + ModulePath + `/gradcheck" is not allowed`,
-		ModulePath + "/gradcheck/grade":        "gradcheck/grade",
-		ModulePath + "/gradcheck/grade/runner": "gradcheck/grade/runner",
+		"unsafe":                         `In [3], line 3: import "unsafe" is not allowed in graded code`,
+		"syscall":                        `import "syscall" is not allowed`,
+		"os":                             `import "os" is not allowed`,
+		"reflect":                        `import "reflect" is not allowed`,
+		"gonum.org/v1/gonum/blas/blas64": `import "gonum.org/v1/gonum/blas/blas64"`,
+		"golang.org/x/sys/unix":          `import "golang.org/x/sys/unix"`,
+		ModulePath + "/gradcheck":        `import "` + ModulePath + `/gradcheck" is not allowed`,
+		ModulePath + "/grading":          "grading",
+		ModulePath + "/grading/runner":   "grading/runner",
 	} {
 		err := checkSrc("\t\"fmt\"\n\tx \""+imp+"\"", "")
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "graded code may import only errors, fmt") {
@@ -110,8 +110,8 @@ func TestCheckImportsNoWritesToOtherPackages(t *testing.T) {
 // cmd/nbgrade's TestSolutionsPass.)
 func TestCheckImportsAdmitsStudentLayers(t *testing.T) {
 	files := map[string][]byte{}
-	for _, pattern := range []string{"../../corpus/layer.go", "../../corpus/others.go", "../../corpus/backward.go",
-		"../../../cmd/gradcheck/testdata/correct/*.go", "../../../cmd/gradcheck/testdata/labbug/*.go"} {
+	for _, pattern := range []string{"../../gradcheck/corpus/layer.go", "../../gradcheck/corpus/others.go", "../../gradcheck/corpus/backward.go",
+		"../../cmd/gradcheck/testdata/correct/*.go", "../../cmd/gradcheck/testdata/labbug/*.go"} {
 		names, _ := filepath.Glob(pattern)
 		if len(names) == 0 {
 			t.Fatalf("no files match %s", pattern)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 )
 
 // sneaky tries to serve units of its own before main does.

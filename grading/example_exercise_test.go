@@ -1,10 +1,10 @@
-package grade_test
+package grading_test
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/backprop-lab/backprop/gradcheck/grade"
+	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -37,7 +37,7 @@ func ExampleReLUPrime() {
 	}
 	relu := func(v float64) float64 { return max(v, 0) }
 	for _, f := range []func(float64) float64{right, geq, relu} {
-		r := grade.ReLUPrime(f)
+		r := grading.ReLUPrime(f)
 		fmt.Println(r.Status, "—", r.Summary[:strings.Index(r.Summary, ":")])
 	}
 	// Output:
@@ -49,7 +49,7 @@ func ExampleReLUPrime() {
 // The stub of the student version is "not implemented yet", not a crash.
 func ExampleExerciseResult_String() {
 	stub := func(v float64) float64 { panic("not implemented") }
-	fmt.Println(grade.ReLUPrime(stub))
+	fmt.Println(grading.ReLUPrime(stub))
 	// Output:
 	// ✗ Exercise 1 (ReLU′): not implemented yet: write func reluPrime(v float64) float64 in place of
 	//   panic("not implemented") in its cell, run that cell, then this one. Stuck? The hints under the
@@ -64,7 +64,7 @@ func ExampleOutputDelta() {
 		d.Sub(a, y)
 		return d
 	}
-	r := grade.OutputDelta(forgotN)
+	r := grading.OutputDelta(forgotN)
 	fmt.Println(r.Status)
 	fmt.Println(r.Details[len(r.Details)-1])
 	// Output:
@@ -78,8 +78,8 @@ func ExampleOutputDelta() {
 func ExampleDenseLayer() {
 	dense := func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }
 	buggy := func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} }
-	fmt.Println(grade.DenseLayer(dense).Status)
-	r := grade.DenseLayer(buggy)
+	fmt.Println(grading.DenseLayer(dense).Status)
+	r := grading.DenseLayer(buggy)
 	fmt.Println(r.Status)
 	for _, d := range r.Details {
 		check, msg, _ := strings.Cut(d, "): ")
@@ -109,8 +109,8 @@ func ExampleSGDStep() {
 			p.Value = next // p is a copy: the network never sees this
 		}
 	}
-	fmt.Println(grade.SGDStep(inPlace).Status)
-	r := grade.SGDStep(onCopy)
+	fmt.Println(grading.SGDStep(inPlace).Status)
+	r := grading.SGDStep(onCopy)
 	fmt.Println(r.Summary)
 	// Output:
 	// passed
@@ -150,7 +150,7 @@ func sgdStep(params []nn.Param, eta float64) {
 
 // A complete, right submission: every exercise passes.
 func ExampleExercises() {
-	results := grade.Exercises(grade.Submission{
+	results := grading.Exercises(grading.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
 		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
 	})
@@ -171,10 +171,10 @@ func ExampleExercises() {
 // The verdicts as Gradescope's results.json, 2.5 points per exercise: here
 // exercise 4 is still missing, and exercises 5–8 not begun.
 func ExampleExercisesGradescope() {
-	results := grade.Exercises(grade.Submission{
+	results := grading.Exercises(grading.Submission{
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer,
 	})[:4]
-	g := grade.ExercisesGradescope(results, 2.5)
+	g := grading.ExercisesGradescope(results, 2.5)
 	fmt.Println("score", g.Score)
 	for _, t := range g.Tests {
 		fmt.Printf("%-40s %g/%g %s\n", t.Name, t.Score, t.MaxScore, t.Status)
@@ -193,8 +193,8 @@ func ExampleExercisesGradescope() {
 // Until exercises 3 and 4 are done it says so instead, at once.
 func ExampleTrainYourOwn() {
 	stub := func(params []nn.Param, eta float64) { panic("not implemented") }
-	fmt.Println(grade.TrainYourOwn(newLayer, stub))
-	fmt.Println(grade.TrainYourOwn(newLayer, nil).Status)
+	fmt.Println(grading.TrainYourOwn(newLayer, stub))
+	fmt.Println(grading.TrainYourOwn(newLayer, nil).Status)
 	// Output:
 	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward
 	//   and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.

@@ -19,7 +19,7 @@
 // this package's units (LayerUnits, ExerciseUnits) through package runner,
 // one process per unit, and believe only the verdicts the runner
 // authenticates.
-package grade
+package grading
 
 import (
 	"flag"
@@ -32,7 +32,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/gradcheck/grade/runner"
+	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )

@@ -1,4 +1,4 @@
-package grade
+package grading
 
 import (
 	"testing"
@@ -16,7 +16,7 @@ func TestIsLearnerFunc(t *testing.T) {
 		"example.com/student.(*Layer).Backward": true,
 		"gradcheckrun/student.NewLayer":         true,
 		"github.com/backprop-lab/backprop/nn.(*Dense).Backward":                            false,
-		"github.com/backprop-lab/backprop/gradcheck/grade.guard":                           false,
+		"github.com/backprop-lab/backprop/grading.guard":                                   false,
 		"github.com/backprop-lab/backprop/cmd/gradcheck/testdata/labbug.(*Layer).Backward": true,
 		"gonum.org/v1/gonum/mat.(*Dense).Mul":                                              false,
 		"runtime.gopanic":                                                                  false,

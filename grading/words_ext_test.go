@@ -1,4 +1,4 @@
-package grade_test
+package grading_test
 
 import "strings"
 
