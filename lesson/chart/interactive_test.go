@@ -167,3 +167,22 @@ func TestInteractivePanics(t *testing.T) {
 		}()
 	}
 }
+
+func TestLinkLibrary(t *testing.T) {
+	lib := []byte("window.echarts = {version: '5.6.0'};")
+	init, err := initHTML(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := LinkLibrary(init, "echarts.min.js")
+	if !ok || strings.Contains(got, string(lib)) || !strings.Contains(got, `<script type="text/javascript" src="echarts.min.js"></script>`) {
+		t.Errorf("LinkLibrary(InitHTML) = %q, %v; want the library replaced by a script element", got, ok)
+	}
+	if !strings.Contains(got, "data-bp-init") {
+		t.Errorf("LinkLibrary dropped the status line: %q", got)
+	}
+	h := HTML(sampleFigures()[0].chart)
+	if got, ok := LinkLibrary(h, "x.js"); ok || got != h {
+		t.Errorf("LinkLibrary changed a chart output without the library")
+	}
+}
