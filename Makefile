@@ -120,6 +120,12 @@ bench-peers: ## one epoch of ours beside the numpy and PyTorch peers, same run
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/nbtool/bench.sh
 
+BOOK_OUT ?= $(CURDIR)/.cache/book
+
+.PHONY: book
+book: assets ## execute every lesson and write the lessons as a static site into $(BOOK_OUT) (needs the Jupyter tooling of deps-test)
+	$(GO) run ./notebooks/nbtool/cmd/book -o $(BOOK_OUT) -tools $(TOOLS)
+
 strip-notebooks: ## remove outputs before committing notebooks
 	$(GO) run ./notebooks/nbtool/cmd/nbstrip
 
