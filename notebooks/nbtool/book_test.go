@@ -61,8 +61,10 @@ pages.forEach(function (p) {
   f.onload = function check() {
     var w = f.contentWindow, d = w.document, els = d.querySelectorAll("div.bp-chart");
     var drawn = d.querySelectorAll("div.bp-chart[data-bp-drawn]").length;
-    if (drawn < els.length && Date.now() - start < 20000) { setTimeout(check, 100); return; }
-    var r = {title: d.title, charts: els.length, drawn: drawn, painted: 0, echarts: w.echarts ? w.echarts.version : "", broken: []};
+    var typeset = !w.MathJax || (w.MathJax.isReady && w.MathJax.Hub.queue.pending === 0 && !w.MathJax.Hub.queue.running);
+    if ((drawn < els.length || !typeset) && Date.now() - start < 20000) { setTimeout(check, 100); return; }
+    var r = {title: d.title, charts: els.length, drawn: drawn, painted: 0, echarts: w.echarts ? w.echarts.version : "", broken: [],
+      math: d.querySelectorAll(".MathJax_CHTML").length, rawTeX: d.body.innerText.indexOf("\\ln a_y") >= 0};
     for (var k = 0; k < els.length; k++) {
       var c = els[k].querySelector("canvas"), px = 0;
       if (c && c.width) { var data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; for (var i = 3; i < data.length; i += 4) if (data[i]) px++; }
@@ -120,7 +122,11 @@ func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 		}
 	}
 	out := filepath.Join(root, "site")
-	pages, err := Book{Root: root, Executed: dir, Out: out}.Build()
+	mathjax := DefaultMathJax // typeset if Debian's libjs-mathjax is installed
+	if _, err := os.Stat(mathjax); err != nil {
+		mathjax = ""
+	}
+	pages, err := Book{Root: root, Executed: dir, Out: out, MathJax: mathjax}.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +145,7 @@ func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 			t.Errorf("%s is missing from the site: %v", f, err)
 		}
 	}
-	ref := regexp.MustCompile(`(?:href|src)="([^"#:]+)(?:#[^"]*)?"`)
+	ref := regexp.MustCompile(`(?:href|src)="([^"#:?]+)(?:[?#][^"]*)?"`)
 	for _, p := range pages {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -199,6 +205,8 @@ func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 		Charts, Drawn, Painted int
 		ECharts                string
 		Broken                 []string
+		Math                   int
+		RawTeX                 bool
 	}
 	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &got); err != nil {
 		t.Fatalf("report %s: %v", m[1], err)
@@ -215,6 +223,9 @@ func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 		}
 		if r.Charts > 0 && r.ECharts != assets.ECharts.Version {
 			t.Errorf("%s: ECharts %q loaded, want %s", name, r.ECharts, assets.ECharts.Version)
+		}
+		if hasMath := name == "01-first.html" || name == "02-second.html"; mathjax != "" && hasMath && (r.Math == 0 || r.RawTeX) {
+			t.Errorf("%s: %d formulas typeset, TeX source left %v; want $E = -\\ln a_y$ typeset by MathJax", name, r.Math, r.RawTeX)
 		}
 		if len(r.Broken) > 0 {
 			t.Errorf("%s: broken links %v", name, r.Broken)

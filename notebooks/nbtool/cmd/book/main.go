@@ -7,10 +7,11 @@
 //
 // Usage:
 //
-//	go run ./notebooks/nbtool/cmd/book [-o DIR] [-executed DIR] [-tools DIR]
+//	go run ./notebooks/nbtool/cmd/book [-o DIR] [-executed DIR] [-tools DIR] [-mathjax DIR|none]
 //
 // With -executed it renders the notebooks already executed there and runs
-// nothing.
+// nothing. Formulas are typeset by the MathJax 2.7 that Debian's
+// libjs-mathjax installs, shipped beside the pages, if it is there.
 package main
 
 import (
@@ -27,14 +28,23 @@ func main() {
 	executed := flag.String("executed", "", "render the lessons already executed in this folder instead of running them")
 	tools := flag.String("tools", "", "folder for gonb and goimports (default bin in the repository)")
 	timeout := flag.Int("cell-timeout", 1200, "seconds one cell may run")
+	mathjax := flag.String("mathjax", "", "MathJax 2.7 folder to typeset formulas with (default "+nbtool.DefaultMathJax+" if present; \"none\": leave TeX source)")
 	flag.Parse()
-	if err := run(*out, *executed, *tools, *timeout); err != nil {
+	if *mathjax == "" {
+		if _, err := os.Stat(nbtool.DefaultMathJax); err == nil {
+			*mathjax = nbtool.DefaultMathJax
+		}
+	}
+	if *mathjax == "none" {
+		*mathjax = ""
+	}
+	if err := run(*out, *executed, *tools, *mathjax, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "book:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, executed, tools string, timeout int) error {
+func run(out, executed, tools, mathjax string, timeout int) error {
 	root, err := nbtool.FindRoot(".")
 	if err != nil {
 		return err
@@ -54,7 +64,7 @@ func run(out, executed, tools string, timeout int) error {
 			return err
 		}
 	}
-	pages, err := nbtool.Book{Root: root, Executed: executed, Out: out}.Build()
+	pages, err := nbtool.Book{Root: root, Executed: executed, Out: out, MathJax: mathjax}.Build()
 	if err != nil {
 		return err
 	}
