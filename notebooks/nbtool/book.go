@@ -194,7 +194,8 @@ func (b Book) Build() ([]string, error) {
 
 // linkLibraryInOutputs replaces the inlined ECharts library in every HTML
 // output of an executed notebook by a script element loading BookLibrary
-// (chart.LinkLibrary) and returns the notebook and its title (the first
+// (chart.LinkLibrary), drops the setup note and setup cell (they are about
+// the Jupyter kernel), and returns the notebook and its title (the first
 // "# " line). A notebook without any output has not been executed: an
 // error.
 func linkLibraryInOutputs(raw []byte) ([]byte, string, error) {
@@ -204,8 +205,13 @@ func linkLibraryInOutputs(raw []byte) ([]byte, string, error) {
 	}
 	cells, _ := nb["cells"].([]any)
 	title, outputs := "", 0
+	var kept []any
 	for _, c := range cells {
 		cell, _ := c.(map[string]any)
+		if src := joinSource(cell["source"]); src == SetupNote || src == SetupCell {
+			continue // how to run the notebook in Jupyter: not for the reader of the book
+		}
+		kept = append(kept, c)
 		if cell["cell_type"] == "markdown" && title == "" {
 			for _, line := range strings.Split(joinSource(cell["source"]), "\n") {
 				if strings.HasPrefix(line, "# ") {
@@ -225,6 +231,7 @@ func linkLibraryInOutputs(raw []byte) ([]byte, string, error) {
 			}
 		}
 	}
+	nb["cells"] = kept
 	if outputs == 0 {
 		return nil, "", fmt.Errorf("no outputs: run the notebook first (it was committed stripped)")
 	}

@@ -25,8 +25,11 @@ import (
 // group of HTML outputs.
 func bookNotebook(t *testing.T, title string, outputs ...[]string) []byte {
 	t.Helper()
-	cells := []any{map[string]any{"cell_type": "markdown", "id": "title", "metadata": map[string]any{},
-		"source": "# " + title + "\n\nSee [the second lesson](02-second.ipynb#top), [the first](./01-first.ipynb) and [the guide](README.ru.md); $E = -\\ln a_y$."}}
+	cells := []any{map[string]any{"cell_type": "markdown", "id": "setup-note", "metadata": map[string]any{}, "source": SetupNote},
+		map[string]any{"cell_type": "code", "id": "setup", "execution_count": 0, "metadata": map[string]any{}, "source": SetupCell,
+			"outputs": []any{map[string]any{"output_type": "stream", "name": "stdout", "text": "go.work: /home/someone/backprop\n"}}},
+		map[string]any{"cell_type": "markdown", "id": "title", "metadata": map[string]any{},
+			"source": "# " + title + "\n\nSee [the second lesson](02-second.ipynb#top), [the first](./01-first.ipynb) and [the guide](README.ru.md); $E = -\\ln a_y$."}}
 	for i, group := range outputs {
 		var outs []any
 		for _, h := range group {
@@ -161,6 +164,9 @@ func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 		}
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "01-first.html"))
+	if strings.Contains(string(b), "/home/someone") || strings.Contains(string(b), "goworkfix") {
+		t.Error("01-first.html shows the setup cell")
+	}
 	for _, want := range []string{`href="02-second.html#top"`, `href="01-first.html"`, `href="guide-ru.html"`, `rel="next" href="02-second.html"`, "E = 0.7981"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("01-first.html lacks %s", want)
