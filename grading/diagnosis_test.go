@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -78,11 +79,11 @@ func TestDenseLayerCauses(t *testing.T) {
 				t.Fatalf("%s:\n%s", r.Status, r)
 			}
 			for _, want := range tc.summary {
-				if !containsWords(r.Summary, want) {
+				if !textcheck.ContainsWords(r.Summary, want) {
 					t.Errorf("summary lacks %q:\n%s", want, r)
 				}
 			}
-			if tc.details != "" && !containsWords(strings.Join(r.Details, "\n"), tc.details) {
+			if tc.details != "" && !textcheck.ContainsWords(strings.Join(r.Details, "\n"), tc.details) {
 				t.Errorf("details lack %q:\n%s", tc.details, r)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
@@ -180,7 +181,7 @@ func TestNumGradExercise(t *testing.T) {
 		{"part 2 missing", numGrad, nil, "missing: the notebook defines no func numGradW"},
 	} {
 		r := grading.NumGrad(c.numGrad, c.numGradW, newLayer)
-		if r.OK() != (c.want == "") || !containsWords(r.String(), c.want) {
+		if r.OK() != (c.want == "") || !textcheck.ContainsWords(r.String(), c.want) {
 			t.Errorf("%s: %s", c.name, r)
 		}
 	}
@@ -197,7 +198,7 @@ func TestNumGradVsBackward(t *testing.T) {
 		{"wrong tanh′", newSlipTanh(func(v, _ float64) float64 { return 1 }, false), "disagrees with your numGradW"},
 		{"stub", func(nIn, nOut int) nn.Layer { return stubLayer{nn.NewDense(nIn, nOut, nn.ReLU)} }, "Cannot compare yet: not implemented"},
 	} {
-		if got := grading.NumGradVsBackward(numGradW, c.layer); !containsWords(got, c.want) {
+		if got := grading.NumGradVsBackward(numGradW, c.layer); !textcheck.ContainsWords(got, c.want) {
 			t.Errorf("%s: %s", c.name, got)
 		}
 	}
@@ -228,7 +229,7 @@ func TestTanhLayerExercise(t *testing.T) {
 		{"the lab's G·W", newSlipTanh(func(_, a float64) float64 { return 1 - a*a }, true), "the lab's bug"},
 	} {
 		r := grading.TanhLayer(c.layer)
-		if r.OK() != (c.want == "") || !containsWords(r.String(), c.want) {
+		if r.OK() != (c.want == "") || !textcheck.ContainsWords(r.String(), c.want) {
 			t.Errorf("%s: %s", c.name, r)
 		}
 	}
@@ -236,7 +237,7 @@ func TestTanhLayerExercise(t *testing.T) {
 
 func TestDenseLayerNamesTheLabsBug(t *testing.T) {
 	r := grading.DenseLayer(func(nIn, nOut int) nn.Layer { return labBug{nn.NewDense(nIn, nOut, nn.ReLU)} })
-	if r.OK() || !containsWords(r.Summary, "the lab's bug") {
+	if r.OK() || !textcheck.ContainsWords(r.Summary, "the lab's bug") {
 		t.Errorf("%s", r)
 	}
 }
@@ -250,11 +251,11 @@ func TestBackpropExercise(t *testing.T) {
 		{"row", "wrong shape: db[1] is 1×4; it must have the shape of the parameter it is the gradient of, 4×1."},
 	} {
 		r := grading.Backprop(backpropWith(c.slip))
-		if r.OK() != (c.slip == "") || !containsWords(r.String(), c.want) {
+		if r.OK() != (c.slip == "") || !textcheck.ContainsWords(r.String(), c.want) {
 			t.Errorf("%q: %s", c.slip, r)
 		}
 	}
-	if r := grading.Backprop(backpropWith("lab")); !containsWords(r.String(), "gradient of W1 is wrong") || containsWords(r.String(), "W2 is wrong") {
+	if r := grading.Backprop(backpropWith("lab")); !textcheck.ContainsWords(r.String(), "gradient of W1 is wrong") || textcheck.ContainsWords(r.String(), "W2 is wrong") {
 		t.Errorf("the lab's bug should show in W1 and b1 only:\n%s", r)
 	}
 }
@@ -275,10 +276,10 @@ func TestTinyAnswersExercise(t *testing.T) {
 		{"off", func() (float64, float64, float64) { return d1 + 1e-5, 0, dw }, "wrong: δ⁽¹⁾₁ (to 1e-06); right: δ⁽¹⁾₂, ∂E/∂W⁽¹⁾₁₂."},
 	} {
 		r := grading.TinyAnswers(c.answer)
-		if r.OK() != (c.name == "right" || strings.HasPrefix(c.name, "rounded")) || !containsWords(r.String(), c.want) {
+		if r.OK() != (c.name == "right" || strings.HasPrefix(c.name, "rounded")) || !textcheck.ContainsWords(r.String(), c.want) {
 			t.Errorf("%s: %s", c.name, r)
 		}
-		if !r.OK() && containsWords(r.String(), "0.33958") && c.name != "sign" && c.name != "off" && c.name != "mask left out" && c.name != "indices swapped" {
+		if !r.OK() && textcheck.ContainsWords(r.String(), "0.33958") && c.name != "sign" && c.name != "off" && c.name != "mask left out" && c.name != "indices swapped" {
 			t.Errorf("%s: the verdict gives the answer away: %s", c.name, r)
 		}
 	}
@@ -305,7 +306,7 @@ func TestTinyNetIsNotebook01s(t *testing.T) {
 // leads on without giving the formula away.
 func TestOutputDeltaHintGivesNothingAway(t *testing.T) {
 	r := grading.OutputDelta(func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a) })
-	if r.OK() || !containsWords(r.String(), "the hints under the exercise's text") || containsWords(r.String(), "a − y") {
+	if r.OK() || !textcheck.ContainsWords(r.String(), "the hints under the exercise's text") || textcheck.ContainsWords(r.String(), "a − y") {
 		t.Errorf("%s", r)
 	}
 }

@@ -3,6 +3,7 @@ package grading
 import (
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -54,10 +55,10 @@ func TestReLUPrime(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ReLUPrime(tc.f)
-			if r.Status != tc.status || !containsWords(r.String(), tc.want) {
+			if r.Status != tc.status || !textcheck.ContainsWords(r.String(), tc.want) {
 				t.Errorf("got %s:\n%s\nwant %s containing %q", r.Status, r, tc.status, tc.want)
 			}
-			if containsWords(r.String(), "panic:") {
+			if textcheck.ContainsWords(r.String(), "panic:") {
 				t.Errorf("the verdict contains \"panic:\", which the notebook harness takes for a crash:\n%s", r)
 			}
 		})
@@ -90,7 +91,7 @@ func TestOutputDelta(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := OutputDelta(tc.f)
-			if r.Status != tc.status || !containsWords(r.String(), tc.want) {
+			if r.Status != tc.status || !textcheck.ContainsWords(r.String(), tc.want) {
 				t.Errorf("got %s:\n%s\nwant %s containing %q", r.Status, r, tc.status, tc.want)
 			}
 		})
@@ -99,7 +100,7 @@ func TestOutputDelta(t *testing.T) {
 
 func TestDenseLayerPanics(t *testing.T) {
 	r := DenseLayer(func(nIn, nOut int) nn.Layer { return panicky{nn.NewDense(nIn, nOut, nn.ReLU)} })
-	if r.Status != ExerciseFailed || !containsWords(r.Summary, "your code panicked: boom") {
+	if r.Status != ExerciseFailed || !textcheck.ContainsWords(r.Summary, "your code panicked: boom") {
 		t.Errorf("got %s: %s", r.Status, r)
 	}
 	r = DenseLayer(func(nIn, nOut int) nn.Layer { return stubbed{nn.NewDense(nIn, nOut, nn.ReLU)} })
@@ -147,7 +148,7 @@ func TestSGDStep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := SGDStep(tc.f)
-			if r.Status != tc.status || !containsWords(r.String(), tc.want) {
+			if r.Status != tc.status || !textcheck.ContainsWords(r.String(), tc.want) {
 				t.Errorf("got %s:\n%s\nwant %s containing %q", r.Status, r, tc.status, tc.want)
 			}
 		})
@@ -167,7 +168,7 @@ func TestTrainYourOwn(t *testing.T) {
 		}
 	}
 	r := TrainYourOwn(layer, step)
-	if !r.OK() || !containsWords(r.String(), "test accuracy") {
+	if !r.OK() || !textcheck.ContainsWords(r.String(), "test accuracy") {
 		t.Fatalf("%s", r)
 	}
 	t.Log(r)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -42,7 +43,7 @@ func TestRunPassesCorrectAndFailsLabBug(t *testing.T) {
 	if got := names(res[1]); !slices.Equal(got, []string{"W1", "b1"}) {
 		t.Errorf("network check: failing %v, want [W1 b1]", got)
 	}
-	if !containsWords(out.String(), "gradient with respect to the input x") {
+	if !textcheck.ContainsWords(out.String(), "gradient with respect to the input x") {
 		t.Errorf("no student message:\n%s", out.String())
 	}
 }
@@ -73,7 +74,7 @@ func TestPanicsBecomeFailures(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatalf("%v:\n%s", err, out.String())
 	}
-	if doc.Score != 0 || len(doc.Tests) != 2 || !containsWords(doc.Tests[0].Output, "returned nil") {
+	if doc.Score != 0 || len(doc.Tests) != 2 || !textcheck.ContainsWords(doc.Tests[0].Output, "returned nil") {
 		t.Errorf("%+v", doc)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/gradcheck/corpus"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // A wrong layer checked only where every element of W and b sits at a
@@ -22,11 +23,11 @@ func TestUndecidedIsACheckErrorNotAPass(t *testing.T) {
 	}
 	v := c.verdict(r)
 	want := "could not decide at this point (every element of W and of b sits at a kink): check at another point"
-	if v.Passed || v.CheckError != want || !containsWords(v.Text, "CHECK NOT RUN") {
+	if v.Passed || v.CheckError != want || !textcheck.ContainsWords(v.Text, "CHECK NOT RUN") {
 		t.Errorf("verdict %+v, want check error %q", v, want)
 	}
 	for _, test := range v.Tests {
-		if test.Status != "failed" || test.Score != 0 || containsWords(test.Output, "overflow") {
+		if test.Status != "failed" || test.Score != 0 || textcheck.ContainsWords(test.Output, "overflow") {
 			t.Errorf("test %+v", test)
 		}
 	}

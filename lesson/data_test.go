@@ -1,11 +1,11 @@
 package lesson
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/mnist/mnisttest"
 )
 
 // noMNISTAnywhere unsets $BACKPROP_DATA and points the download cache at an
@@ -38,12 +38,9 @@ func TestLoadMNISTDataDirMustHoldTheData(t *testing.T) {
 	}
 }
 
-// TestLoadMNISTFull reads the full MNIST where CI provides it.
+// TestLoadMNISTFull reads the full MNIST where it is (mnisttest.Dir).
 func TestLoadMNISTFull(t *testing.T) {
-	root := os.Getenv(mnist.EnvData)
-	if root == "" {
-		t.Skipf("$%s not set", mnist.EnvData)
-	}
+	mnisttest.Dir(t, mnist.MNIST)
 	d, err := LoadMNIST()
 	if err != nil {
 		t.Fatal(err)

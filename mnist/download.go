@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backprop-lab/backprop/mnist/internal/atomicfile"
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 )
 
 // RemoteFile describes one file to download and how to verify it.

@@ -76,36 +76,13 @@ func Open(kind Dataset, dir string) (train, test *Set, source string, err error)
 		return train, test, fmt.Sprintf("%s from %s", kind.Title(), dir), nil
 	}
 
-	var looked []string
-	try := func(dir, why string) (bool, error) {
-		switch n := countFiles(dir); n {
-		case 4:
-			train, test, err = LoadDataset(kind, dir)
-			if err != nil {
-				return false, err
-			}
-			source = fmt.Sprintf("%s from %s (%s)", kind.Title(), dir, why)
-			return true, nil
-		case 0:
-			looked = append(looked, fmt.Sprintf("%s (%s): no files", dir, why))
-		default:
-			looked = append(looked, fmt.Sprintf("%s (%s): only %d of the 4 files", dir, why, n))
+	dir, why, looked := Find(kind)
+	if dir != "" {
+		train, test, err = LoadDataset(kind, dir)
+		if err != nil {
+			return nil, nil, "", err
 		}
-		return false, nil
-	}
-	if root := os.Getenv(EnvData); root != "" {
-		if ok, err := try(filepath.Join(root, kind.subdir()), "$"+EnvData); ok || err != nil {
-			return train, test, source, err
-		}
-	} else {
-		looked = append(looked, "$"+EnvData+" is not set")
-	}
-	if cache, err := CacheDir(kind); err == nil {
-		if ok, err := try(cache, "cache"); ok || err != nil {
-			return train, test, source, err
-		}
-	} else {
-		looked = append(looked, err.Error())
+		return train, test, fmt.Sprintf("%s from %s (%s)", kind.Title(), dir, why), nil
 	}
 	if kind == MNIST {
 		train, test = Embedded()
@@ -114,6 +91,42 @@ func Open(kind Dataset, dir string) (train, test *Set, source string, err error)
 		return train, test, source, nil
 	}
 	return nil, nil, "", &NotFoundError{kind, "no " + kind.Title() + " files found: " + strings.Join(looked, "; ")}
+}
+
+// Find returns the first place holding all four files of kind (MNIST or
+// Fashion), in the order Open looks: $BACKPROP_DATA/mnist (or
+// /fashion-mnist) if BACKPROP_DATA is set, then CacheDir(kind) (where
+// Download and `train --download` put them). why is "$BACKPROP_DATA" or
+// "cache". If no place holds them, dir is "" and looked says, per place,
+// what it found ("DIR (cache): only 2 of the 4 files", "$BACKPROP_DATA is
+// not set"). Find only lists directories: the files are checked when loaded.
+func Find(kind Dataset) (dir, why string, looked []string) {
+	try := func(dir, why string) bool {
+		switch n := countFiles(dir); n {
+		case len(fileNames):
+			return true
+		case 0:
+			looked = append(looked, fmt.Sprintf("%s (%s): no files", dir, why))
+		default:
+			looked = append(looked, fmt.Sprintf("%s (%s): only %d of the %d files", dir, why, n, len(fileNames)))
+		}
+		return false
+	}
+	if root := os.Getenv(EnvData); root != "" {
+		if d := filepath.Join(root, kind.subdir()); try(d, "$"+EnvData) {
+			return d, "$" + EnvData, looked
+		}
+	} else {
+		looked = append(looked, "$"+EnvData+" is not set")
+	}
+	if cache, err := CacheDir(kind); err == nil {
+		if try(cache, "cache") {
+			return cache, "cache", looked
+		}
+	} else {
+		looked = append(looked, err.Error())
+	}
+	return "", "", looked
 }
 
 // countFiles reports how many of the four official files (gzipped or not)

@@ -120,3 +120,38 @@ func TestOpen(t *testing.T) {
 		}
 	})
 }
+
+// TestFind: the environment's root wins over the cache, a partial folder is
+// passed over and reported with its count, and nothing found says where it
+// looked.
+func TestFind(t *testing.T) {
+	tiny := filepath.Join("testdata", "tiny")
+	root := t.TempDir()
+	cacheRoot := isolate(t, root)
+	if dir, why, looked := Find(MNIST); dir != "" || why != "" || len(looked) != 2 ||
+		!strings.Contains(looked[0], "no files") || !strings.Contains(looked[1], "(cache): no files") {
+		t.Errorf("nothing anywhere: Find = %q, %q, %q", dir, why, looked)
+	}
+	cache, _ := CacheDir(MNIST)
+	os.CopyFS(cache, os.DirFS(tiny))
+	envDir := filepath.Join(root, "mnist")
+	os.MkdirAll(envDir, 0o755)
+	os.WriteFile(filepath.Join(envDir, trainImagesFile), nil, 0o644)
+	if dir, why, looked := Find(MNIST); dir != cache || why != "cache" || len(looked) != 1 ||
+		!strings.Contains(looked[0], envDir+" ($"+EnvData+"): only 1 of the 4 files") {
+		t.Errorf("partial $%s, full cache: Find = %q, %q, %q", EnvData, dir, why, looked)
+	}
+	for _, name := range fileNames {
+		os.WriteFile(filepath.Join(envDir, name), nil, 0o644)
+	}
+	if dir, why, _ := Find(MNIST); dir != envDir || why != "$"+EnvData {
+		t.Errorf("both full: Find = %q, %q; want $%s's %s first", dir, why, EnvData, envDir)
+	}
+	if dir, _, looked := Find(Fashion); dir != "" || len(looked) != 2 || !strings.Contains(looked[1], filepath.Join(cacheRoot, "backprop", "fashion-mnist")) {
+		t.Errorf("Fashion with only MNIST present: Find = %q, %q", dir, looked)
+	}
+	t.Setenv(EnvData, "")
+	if dir, _, looked := Find(MNIST); dir != cache || len(looked) != 1 || looked[0] != "$"+EnvData+" is not set" {
+		t.Errorf("$%s unset: Find = %q, %q", EnvData, dir, looked)
+	}
+}

@@ -1,37 +1,15 @@
-package mnist
+package mnist_test
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/mnist/mnisttest"
 )
 
-// envTestData names the environment variable pointing the real-data tests at
-// a data root holding mnist/ and fashion-mnist/ (CI sets it).
-const envTestData = "BACKPROP_DATA"
-
-// dataRoot returns the root of the real data: $BACKPROP_DATA, else
-// ../../shared/data (the repository cloned next to shared/) if it exists. If
-// there is none it skips the test, or fails it when $CI is set.
-func dataRoot(t *testing.T) string {
-	t.Helper()
-	root := os.Getenv(envTestData)
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "data")
-	}
-	if st, err := os.Stat(root); err == nil && st.IsDir() {
-		return root
-	}
-	msg := "real MNIST data not found at " + root + "; set " + envTestData + " to a directory holding mnist/ and fashion-mnist/"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg + " (CI is set, so this is a failure)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
-func histogram(s *Set) (h [10]int) {
+func histogram(s *mnist.Set) (h [10]int) {
 	for _, l := range s.Labels {
 		h[l]++
 	}
@@ -39,8 +17,8 @@ func histogram(s *Set) (h [10]int) {
 }
 
 func TestRealMNIST(t *testing.T) {
-	dir := filepath.Join(dataRoot(t), "mnist")
-	train, test, err := Load(dir)
+	dir := mnisttest.Dir(t, mnist.MNIST)
+	train, test, err := mnist.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +37,7 @@ func TestRealMNIST(t *testing.T) {
 	if train.Label(0) != 5 || test.Label(0) != 7 {
 		t.Errorf("first labels %d, %d; want 5, 7", train.Label(0), test.Label(0))
 	}
-	for _, s := range []*Set{train, test} {
+	for _, s := range []*mnist.Set{train, test} {
 		lo, hi := byte(255), byte(0)
 		for _, p := range s.Images {
 			lo, hi = min(lo, p), max(hi, p)
@@ -69,21 +47,21 @@ func TestRealMNIST(t *testing.T) {
 		}
 	}
 	// The embedded subset is exactly the first examples (what mkembed writes).
-	etrain, etest := Embedded()
-	for _, pair := range [][2]*Set{{etrain, train}, {etest, test}} {
+	etrain, etest := mnist.Embedded()
+	for _, pair := range [][2]*mnist.Set{{etrain, train}, {etest, test}} {
 		e, s := pair[0], pair[1].Subset(pair[0].Len())
 		if !bytes.Equal(e.Images, s.Images) || !bytes.Equal(e.Labels, s.Labels) {
 			t.Errorf("%s is not the first %d examples of %s", e.Name, e.Len(), pair[1].Name)
 		}
 	}
 	// Open with an explicit directory uses it.
-	if tr, _, src, err := Open(MNIST, dir); err != nil || tr.Len() != 60000 || src != "MNIST from "+dir {
+	if tr, _, src, err := mnist.Open(mnist.MNIST, dir); err != nil || tr.Len() != 60000 || src != "MNIST from "+dir {
 		t.Errorf("Open(MNIST, %s): %d examples, %q, %v", dir, tr.Len(), src, err)
 	}
 }
 
 func TestRealFashion(t *testing.T) {
-	train, test, err := LoadDataset(Fashion, filepath.Join(dataRoot(t), "fashion-mnist"))
+	train, test, err := mnist.LoadDataset(mnist.Fashion, mnisttest.Dir(t, mnist.Fashion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +69,7 @@ func TestRealFashion(t *testing.T) {
 		t.Fatalf("train %d×%d, test %d×%d", train.N, train.Dim(), test.N, test.Dim())
 	}
 	// Fashion-MNIST is balanced: 6000 and 1000 examples per class.
-	for _, s := range []*Set{train, test} {
+	for _, s := range []*mnist.Set{train, test} {
 		for c, n := range histogram(s) {
 			if n != s.Len()/10 {
 				t.Errorf("%s: class %d (%s) has %d examples, want %d", s.Name, c, s.ClassNames()[c], n, s.Len()/10)
@@ -104,13 +82,14 @@ func TestRealFashion(t *testing.T) {
 }
 
 func TestRealChecksums(t *testing.T) {
-	root := dataRoot(t)
-	for _, kind := range []Dataset{MNIST, Fashion} {
-		for _, f := range Files(kind) {
-			path := filepath.Join(root, kind.subdir(), f.Name)
-			if _, err := checkFile(path, f); err != nil {
-				t.Errorf("%s: %v", kind, err)
+	for _, kind := range []mnist.Dataset{mnist.MNIST, mnist.Fashion} {
+		t.Run(kind.Title(), func(t *testing.T) {
+			dir := mnisttest.Dir(t, kind)
+			for _, f := range mnist.Files(kind) {
+				if _, err := mnist.CheckFile(filepath.Join(dir, f.Name), f); err != nil {
+					t.Error(err)
+				}
 			}
-		}
+		})
 	}
 }

@@ -1,25 +1,20 @@
 package nn_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/mnist/mnisttest"
 	"github.com/backprop-lab/backprop/nn"
 )
 
-// fullMNIST loads the full training set from $BACKPROP_DATA/mnist (the
-// shared data root) or ../../shared/data/mnist, or skips the benchmark.
+// fullMNIST loads the full training set (mnisttest.Dir: $BACKPROP_DATA,
+// then the download cache), or skips the benchmark saying how to get it.
 func fullMNIST(b *testing.B) *mnist.Set {
 	b.Helper()
-	root := os.Getenv("BACKPROP_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "data")
-	}
-	train, _, err := mnist.LoadDataset(mnist.MNIST, filepath.Join(root, "mnist"))
+	train, _, err := mnist.LoadDataset(mnist.MNIST, mnisttest.Dir(b, mnist.MNIST))
 	if err != nil {
-		b.Skipf("full MNIST not available (set BACKPROP_DATA): %v", err)
+		b.Fatal(err)
 	}
 	return train
 }

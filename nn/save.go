@@ -10,7 +10,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
+
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 )
 
 // The saved-network format, version 1. All integers are unsigned 32-bit
@@ -89,30 +90,20 @@ func (n *Network) Save(w io.Writer) error {
 	return nil
 }
 
-// SaveFile saves the network to path atomically: it writes a temporary file
-// in the same directory, syncs it and renames it over path, so path holds
-// either the old content or the complete new network, never a partial one.
-func (n *Network) SaveFile(path string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+// SaveFile saves the network to path atomically (internal/atomicfile): it
+// writes a temporary file in the same directory, syncs it and renames it over
+// path, so path holds either the old content or the complete new network,
+// never a partial one.
+func (n *Network) SaveFile(path string) error {
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return fmt.Errorf("nn: SaveFile: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = n.Save(f); err != nil {
+	defer f.Abort()
+	if err := n.Save(f); err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("nn: SaveFile: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("nn: SaveFile: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("nn: SaveFile: %w", err)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // The notebooks under test, in one place (paths from this directory).
@@ -95,7 +96,7 @@ func TestAutograderEndToEnd(t *testing.T) {
 	}
 	unzip(t, zipPath, filepath.Join(root, "source"))
 	filepath.WalkDir(filepath.Join(root, "source"), func(path string, d fs.DirEntry, err error) error {
-		if err == nil && (containsWords(d.Name(), "solutions") || d.Name() == "instructor") {
+		if err == nil && (textcheck.ContainsWords(d.Name(), "solutions") || d.Name() == "instructor") {
 			t.Errorf("the zip ships %s, which the learner's code could read", path)
 		}
 		return nil
@@ -164,7 +165,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			}
 			for i, test := range g.Tests {
 				want, failed := tc.failed[i+1]
-				if (test.Status == "failed") != failed || failed && !containsWords(test.Output, want) {
+				if (test.Status == "failed") != failed || failed && !textcheck.ContainsWords(test.Output, want) {
 					t.Errorf("exercise %d: %s, want failed = %v with %q:\n%s", i+1, test.Status, failed, want, test.Output)
 				}
 			}

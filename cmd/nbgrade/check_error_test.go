@@ -8,6 +8,7 @@ import (
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // An exercise whose check could not decide is neither passed nor failed:
@@ -22,7 +23,7 @@ func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
 	var text, js strings.Builder
 	wrong, undecided := write(config{}, &text, []runner.Outcome{o})
 	if wrong || !undecided || !strings.HasPrefix(text.String(), "? Exercise 3 (dense layer backward): check error (not a wrong answer): could not decide") ||
-		!containsWords(text.String(), "? marks a check that could not decide") {
+		!textcheck.ContainsWords(text.String(), "? marks a check that could not decide") {
 		t.Errorf("wrong %v, undecided %v:\n%s", wrong, undecided, text.String())
 	}
 	write(config{json: true}, &js, []runner.Outcome{o})
@@ -30,7 +31,7 @@ func TestCheckErrorIsNeitherPassNorFail(t *testing.T) {
 	if err := json.Unmarshal([]byte(js.String()), &g); err != nil {
 		t.Fatal(err)
 	}
-	if g.Score != 0 || !containsWords(g.ExtraData["check_error"], "Exercise 3 (dense layer backward): could not decide") {
+	if g.Score != 0 || !textcheck.ContainsWords(g.ExtraData["check_error"], "Exercise 3 (dense layer backward): could not decide") {
 		t.Errorf("%s", js.String())
 	}
 }

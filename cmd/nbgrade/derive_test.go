@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // TestDeriveExercisesNameTheMistake grades the solutions notebook with the
@@ -86,11 +88,11 @@ func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 		"✗ Exercise 8 (by hand on the 2-2-2 network): wrong: δ⁽¹⁾₁, ∂E/∂W⁽¹⁾₁₂ (to 1e-06); right: δ⁽¹⁾₂.", "the sign is flipped",
 		"4 of 8 exercises passed, 5 of 12 points",
 	} {
-		if !containsWords(out, want) {
+		if !textcheck.ContainsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if containsWords(out, "δ⁽¹⁾₁ = 0.3395") || containsWords(out, "₁₂ = -0.3395") {
+	if textcheck.ContainsWords(out, "δ⁽¹⁾₁ = 0.3395") || textcheck.ContainsWords(out, "₁₂ = -0.3395") {
 		t.Errorf("a verdict gives the right value away:\n%s", out)
 	}
 }

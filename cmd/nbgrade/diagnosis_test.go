@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // Exercise 3's commonest mistakes, in a learner's notebook: the verdict's
@@ -38,7 +40,7 @@ func TestExercise3Causes(t *testing.T) {
 				t.Errorf("exit %d", code)
 			}
 			for _, want := range tc.want {
-				if !containsWords(out, want) {
+				if !textcheck.ContainsWords(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
 			}

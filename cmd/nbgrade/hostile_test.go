@@ -11,6 +11,7 @@ import (
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // The hostile set: submissions that try to forge a pass, end the grading
@@ -65,7 +66,7 @@ func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string)
 		if failed != (test.Status == "failed") {
 			t.Errorf("exercise %d: %s (want failed = %v):\n%s", i+1, test.Status, failed, test.Output)
 		}
-		if failed && !containsWords(test.Output, reason) {
+		if failed && !textcheck.ContainsWords(test.Output, reason) {
 			t.Errorf("exercise %d: output lacks %q:\n%s", i+1, reason, test.Output)
 		}
 		score += test.Score
@@ -98,7 +99,7 @@ func withoutSourceCheck(t *testing.T) {
 func refusedWhole(t *testing.T, path, want string) {
 	t.Helper()
 	out, code := nbgrade(t, path)
-	if code != 1 || !containsWords(out, want) || !containsWords(out, "0 of 8 exercises passed") {
+	if code != 1 || !textcheck.ContainsWords(out, want) || !textcheck.ContainsWords(out, "0 of 8 exercises passed") {
 		t.Errorf("exit %d, want 1 with %q:\n%s", code, want, out)
 	}
 }
@@ -186,7 +187,7 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	if want := pointsOf(4, 5, 6, 7, 8); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 4–8)", g.Score, want)
 	}
-	if !containsWords(g.Tests[1].Output, "(more not shown)") || len(g.Tests[1].Output) > 8000 {
+	if !textcheck.ContainsWords(g.Tests[1].Output, "(more not shown)") || len(g.Tests[1].Output) > 8000 {
 		t.Errorf("the flood is not cut short (%d bytes):\n%.500s", len(g.Tests[1].Output), g.Tests[1].Output)
 	}
 	t.Logf("graded in %v", time.Since(start))
@@ -253,7 +254,7 @@ func TestRefusedImports(t *testing.T) {
 		"github.com/backprop-lab/backprop/gradcheck", "github.com/backprop-lab/backprop/grading/runner"} {
 		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
 		out, code := nbgrade(t, path)
-		if code != 1 || !containsWords(out, "import \""+imp+"\" is not allowed in graded code") || !containsWords(out, "0 of 8 exercises passed") {
+		if code != 1 || !textcheck.ContainsWords(out, "import \""+imp+"\" is not allowed in graded code") || !textcheck.ContainsWords(out, "0 of 8 exercises passed") {
 			t.Errorf("%s: exit %d:\n%s", imp, code, out)
 		}
 	}

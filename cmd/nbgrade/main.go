@@ -62,10 +62,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backprop-lab/backprop/cmd/internal/atomicfile"
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 	notebooks "github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // The notebooks under test, in one place (paths from this directory).
@@ -45,7 +46,7 @@ func TestSolutionsPass(t *testing.T) {
 	for _, e := range grading.ExerciseList() {
 		want := fmt.Sprintf("✓ Exercise %d (%s): right", e.N, e.Title)
 		points := fmt.Sprintf("[%g/%g point", e.Points, e.Points)
-		if !containsWords(out, want) || !containsWords(summaryWith(out, want), points) {
+		if !textcheck.ContainsWords(out, want) || !textcheck.ContainsWords(summaryWith(out, want), points) {
 			t.Errorf("no %q with %q:\n%s", want, points, out)
 		}
 	}
@@ -57,7 +58,7 @@ func TestSolutionsPass(t *testing.T) {
 func summaryWith(out, s string) string {
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
-		if !containsWords(l, s) {
+		if !textcheck.ContainsWords(l, s) {
 			continue
 		}
 		for _, c := range lines[i+1:] {
@@ -86,8 +87,8 @@ func TestStudentVersionGradesNotImplemented(t *testing.T) {
 	}
 	for i, test := range g.Tests {
 		want := "not implemented yet: write " + strings.Fields(exercises[i].Func)[0]
-		if test.Status != "failed" || test.MaxScore != 2 || !containsWords(test.Output, want) ||
-			!containsWords(test.Output, "Stuck? The hints under the exercise's text open one at a time.") {
+		if test.Status != "failed" || test.MaxScore != 2 || !textcheck.ContainsWords(test.Output, want) ||
+			!textcheck.ContainsWords(test.Output, "Stuck? The hints under the exercise's text open one at a time.") {
 			t.Errorf("test %+v", test)
 		}
 	}
@@ -112,7 +113,7 @@ func labBugNotebook(t *testing.T) string {
 		t.Fatal(err)
 	}
 	const right = `dx.Mul(delta, l.W)`
-	if !containsWords(string(data), right) {
+	if !textcheck.ContainsWords(string(data), right) {
 		t.Fatalf("the solutions notebook no longer contains %q", right)
 	}
 	path := filepath.Join(t.TempDir(), "labbug.ipynb")
@@ -133,7 +134,7 @@ func TestLabBugFailsExercise3(t *testing.T) {
 		"gradient of W1 is wrong", "✓ Exercise 4", "7 of 8 exercises passed, 10 of 12 points",
 		"G·W instead of Δ·W (the lab's bug)", "[0/2 points]",
 	} {
-		if !containsWords(out, want) {
+		if !textcheck.ContainsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
@@ -151,7 +152,7 @@ func TestBuildFailure(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("not results.json: %v\n%s", err, out)
 	}
-	if code != 1 || g.Score != 0 || len(g.Tests) != len(grading.ExerciseList()) || !containsWords(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
+	if code != 1 || g.Score != 0 || len(g.Tests) != len(grading.ExerciseList()) || !textcheck.ContainsWords(g.Tests[0].Output, "code cell 1:1: undefined: undefinedThing") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
@@ -167,7 +168,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"package student", "func NewLayer(nIn, nOut int) *MyDense", "func (l *MyDense) Backward(g *mat.Dense) *mat.Dense", "func sgdStep("} {
-		if !containsWords(string(src), want) {
+		if !textcheck.ContainsWords(string(src), want) {
 			t.Errorf("exercises.go lacks %q", want)
 		}
 	}

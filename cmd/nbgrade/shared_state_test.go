@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
 // powSoftmaxCell answers exercise 2 wrongly (a − y, without the 1/N) and
@@ -48,7 +50,7 @@ func TestSharedStateForgesNothing(t *testing.T) {
 
 	withoutSourceCheck(t)
 	out, code := nbgrade(t, "-limit", "5s", hostileNotebook(t, powSoftmaxCell))
-	if code != 1 || !containsWords(out, "✗ Exercise 2 (output delta δ⁽ʰ⁾): wrong") || !containsWords(out, "7 of 8 exercises passed") {
+	if code != 1 || !textcheck.ContainsWords(out, "✗ Exercise 2 (output delta δ⁽ʰ⁾): wrong") || !textcheck.ContainsWords(out, "7 of 8 exercises passed") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -2,7 +2,10 @@
 // mini-batch SGD and prints per-epoch progress and the final training and
 // test accuracy. Its flags are the lab's:
 //
-//	go run ./cmd/train -m 50 -s 96 -l 0.1 -b 200 -d ../shared/data/mnist
+//	go run ./cmd/train -m 50 -s 96 -l 0.1 -b 200 --download
+//
+// (--download fetches MNIST into the per-user cache once; -d DIR reads the
+// four files from DIR instead.)
 //
 // --target-accuracy 99 adds the lab's stopping rule (stop after the first
 // epoch whose running training accuracy reaches 99%).
@@ -80,7 +83,7 @@ falls back to the small embedded subset (it says so). --download fetches the
 files (checksum-verified) into the cache first.
 
 The lab's README run (≈ 99.3% train / 97.6% test accuracy):
-  train -m 50 -s 96 -l 0.1 -b 200 -d ../shared/data/mnist
+  train -m 50 -s 96 -l 0.1 -b 200 --download
 
 The lab's trainer also stops early, after the first epoch whose running
 training accuracy (measured on each batch before its update) reaches 99%;

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/mnist"
+	"github.com/backprop-lab/backprop/mnist/mnisttest"
 	"github.com/backprop-lab/backprop/nn"
 )
 
@@ -214,24 +216,6 @@ func TestNoHiddenLayer(t *testing.T) {
 	}
 }
 
-// dataDir returns the full MNIST directory for the acceptance test: env
-// BACKPROP_DATA (the shared data root) or ../../../shared/data.
-func dataDir(t *testing.T) string {
-	t.Helper()
-	root := os.Getenv("BACKPROP_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, "mnist")
-	if _, err := os.Stat(filepath.Join(dir, "train-images-idx3-ubyte.gz")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("full MNIST not found at %s (set BACKPROP_DATA): %v", dir, err)
-		}
-		t.Skipf("full MNIST not found at %s; set BACKPROP_DATA to the data root to run this test", dir)
-	}
-	return dir
-}
-
 // TestLabRuns are the acceptance runs on the full MNIST with the default
 // seed: the lab's README command reaches the lab's accuracy (the lab:
 // 99.28% train / 97.58% test), and so does a network with two hidden
@@ -240,7 +224,7 @@ func TestLabRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50 epochs on the full MNIST per case; skipped with -short")
 	}
-	dir := dataDir(t)
+	dir := mnisttest.Dir(t, mnist.MNIST)
 	for _, tc := range []struct {
 		hidden            string
 		minTrain, minTest float64 // percent

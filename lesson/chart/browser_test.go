@@ -16,6 +16,8 @@ import (
 
 	"github.com/backprop-lab/backprop/lesson/assets"
 	"github.com/backprop-lab/backprop/nn"
+
+	"github.com/backprop-lab/backprop/internal/chromium"
 )
 
 // The browser test has headless Chromium draw every chart kind under each
@@ -45,20 +47,6 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 		t.Fatalf(format, args...)
 	}
 	t.Skipf(format, args...)
-}
-
-// chromium returns the path of a Chromium binary: $CHROMIUM, or chromium on
-// PATH (Debian's package).
-func chromium() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // artifactsDir returns where test artefacts go: $ARTIFACTS_DIR/chart, or
@@ -243,7 +231,7 @@ func TestChartsDrawInBrowser(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("-short: skipping the browser test (it runs Chromium for several seconds)")
 	}
-	bin := chromium()
+	bin := chromium.Path()
 	if bin == "" {
 		skipOrFail(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")
 	}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/lesson/assets"
+
+	"github.com/backprop-lab/backprop/internal/chromium"
 )
 
 // layoutProbe finds overflowing outputs, words broken across lines and
@@ -34,19 +36,6 @@ type layoutResult struct {
 	Outputs, Words, Charts int
 	ECharts                bool
 	Problems               []struct{ Kind, What, Detail string }
-}
-
-// chromiumPath returns $CHROMIUM or Debian's chromium on PATH, or "".
-func chromiumPath() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // probeLayout opens page (a complete HTML document) in headless Chromium at
@@ -104,7 +93,7 @@ func probeLayout(t *testing.T, bin, page, path string) layoutResult {
 // fails under CI and only logs otherwise.
 func (k *kernel) checkLayout(t *testing.T, executed string) {
 	t.Helper()
-	bin := chromiumPath()
+	bin := chromium.Path()
 	if bin == "" {
 		msg := "layout check: no Chromium (install Debian's chromium or set $CHROMIUM)"
 		if os.Getenv("CI") != "" {
@@ -133,7 +122,7 @@ func TestLayoutProbe(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("-short: skipping the layout probe test (it runs Chromium six times)")
 	}
-	bin := chromiumPath()
+	bin := chromium.Path()
 	if bin == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("no Chromium: install Debian's chromium or set $CHROMIUM")

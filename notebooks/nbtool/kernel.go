@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 )
 
 // Kernel is a GoNB kernel to install: one that needs nothing from the
@@ -117,27 +119,5 @@ func addKernelEnv(path string, env map[string]string) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, append(out, '\n'))
-}
-
-// WriteFileAtomic writes data to a sibling temporary file and renames it
-// over path, so an interrupted write leaves the old file whole.
-func WriteFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, append(out, '\n'), 0o644)
 }

@@ -21,7 +21,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/backprop-lab/backprop/mnist/internal/atomicfile"
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 )
 
 func main() {

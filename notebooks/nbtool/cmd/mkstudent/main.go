@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 	"github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 
@@ -80,24 +81,7 @@ func generate(sol string, checkOnly bool) (string, bool, error) {
 	if checkOnly {
 		return out, true, nil
 	}
-	// Write a sibling and rename, so an interrupted run leaves the notebook whole.
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".mkstudent-*")
-	if err != nil {
-		return out, false, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(student); err != nil {
-		tmp.Close()
-		return out, false, err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return out, false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return out, false, err
-	}
-	return out, true, os.Rename(tmp.Name(), out)
+	return out, true, atomicfile.WriteFile(out, student, 0o644)
 }
 
 // defaultFiles returns the solutions notebooks (InstructorDir) of the

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 	"github.com/backprop-lab/backprop/notebooks/nbtool"
 )
 
@@ -80,24 +81,7 @@ func strip(path string, checkOnly bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// Write a sibling and rename, so an interrupted run leaves the notebook whole.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".nbstrip-*")
-	if err != nil {
-		return false, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(out); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return false, err
-	}
-	return true, os.Rename(tmp.Name(), path)
+	return true, atomicfile.WriteFile(path, out, fi.Mode().Perm())
 }
 
 // defaultFiles returns every notebook of the repository containing the

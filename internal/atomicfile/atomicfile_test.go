@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +91,33 @@ func TestCreateInMissingDirectoryFails(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(t.TempDir(), "no", "f"), nil, 0o644); err == nil {
 		t.Error("WriteFile in a missing directory succeeded")
+	}
+}
+
+func TestWriteFileErrorNamesThePath(t *testing.T) {
+	dir := t.TempDir()
+	// A directory that does not exist: an error naming the path, nothing written.
+	bad := filepath.Join(dir, "missing", "x")
+	if err := WriteFile(bad, []byte("x"), 0o644); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("err = %v, want one naming %s", err, bad)
+	}
+	// A path that is a non-empty directory: the rename fails, nothing is left behind.
+	taken := filepath.Join(dir, "taken")
+	os.MkdirAll(filepath.Join(taken, "x"), 0o755)
+	if err := WriteFile(taken, []byte("x"), 0o644); err == nil || !strings.Contains(err.Error(), taken) {
+		t.Errorf("writing over a directory: err = %v, want one naming %s", err, taken)
+	}
+	if names := entries(t, dir); len(names) != 1 || names[0] != "taken" {
+		t.Errorf("directory holds %v; want only \"taken\" (no temporary file left)", names)
+	}
+}
+
+func TestWriteFileKeepsTheGivenMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.sh")
+	if err := WriteFile(path, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o755 {
+		t.Errorf("mode %v, want 0755", st.Mode().Perm())
 	}
 }

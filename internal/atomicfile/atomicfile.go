@@ -1,14 +1,19 @@
 // Package atomicfile writes a file so that its path holds either the old
 // content or the complete new one, never a partial file: the data goes to a
-// temporary file in the same directory (".NAME.tmp…"), which is synced,
-// closed and renamed over the path; the directory is then synced so that
-// the rename survives a crash where the platform allows it.
+// temporary file in the same directory (".NAME.tmp…"), which is given its
+// permissions, synced, closed and renamed over the path; the directory is
+// then synced so that the rename survives a crash where the platform allows
+// it. On every failure the temporary file is removed and path is untouched.
 //
-// It serves mnist's downloads and the tool that builds its embedded subset.
+// It is the module's one atomic write, used by mnist's downloads and its
+// embedded-subset builder, nn.Network.SaveFile, the commands' outputs
+// (cmd/train's learning curve, cmd/nbgrade's results) and the notebook
+// tooling (kernelspec, nbstrip, mkstudent).
 package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -63,8 +68,16 @@ func (f *File) Abort() {
 	os.Remove(f.Name())
 }
 
-// WriteFile writes data to path atomically with permissions perm.
+// WriteFile writes data to path atomically with permissions perm. Its error
+// names path ("writing PATH: …").
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	if err := writeFile(path, data, perm); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeFile(path string, data []byte, perm os.FileMode) error {
 	f, err := Create(path, perm)
 	if err != nil {
 		return err
