@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/chromium"
 	"github.com/backprop-lab/backprop/lesson/assets"
 )
 
@@ -100,7 +101,7 @@ func TestInteractiveFiguresInBrowser(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("-short: skipping the browser test (it runs Chromium for several seconds)")
 	}
-	if chromium() == "" {
+	if chromium.Path() == "" {
 		skipOrFail(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")
 	}
 	lib, err := assets.Read()

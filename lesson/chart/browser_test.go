@@ -366,7 +366,7 @@ func TestChartsDrawInBrowser(t *testing.T) {
 // which Chromium saves the screenshot shot and exits, until it has decided.
 func runChromium(t *testing.T, pages map[string]string, shot, window string) (verdict []byte, unexpected []string) {
 	t.Helper()
-	bin := chromium()
+	bin := chromium.Path()
 	var mu sync.Mutex
 	verdicts := make(chan []byte, 1)
 	var postedAfter time.Duration

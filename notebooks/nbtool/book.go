@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/backprop-lab/backprop/internal/atomicfile"
 	"github.com/backprop-lab/backprop/lesson/assets"
 	"github.com/backprop-lab/backprop/lesson/chart"
 )
@@ -174,7 +175,7 @@ func (b Book) Build() ([]string, error) {
 	write := func(name, title, body string) error {
 		path := filepath.Join(b.Out, name+".html")
 		written = append(written, path)
-		return WriteFileAtomic(path, []byte(body))
+		return atomicfile.WriteFile(path, []byte(body), 0o644)
 	}
 	if err := write("index", "The lessons", bookIndex(head, pages)); err != nil {
 		return nil, err
@@ -347,7 +348,7 @@ func copyFile(src, dst string) error {
 	if _, err := io.Copy(&buf, in); err != nil {
 		return err
 	}
-	return WriteFileAtomic(dst, buf.Bytes())
+	return atomicfile.WriteFile(dst, buf.Bytes(), 0o644)
 }
 
 // ExecuteLessons runs every lesson of root (Lessons) with a GoNB kernel

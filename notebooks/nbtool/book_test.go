@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backprop-lab/backprop/internal/chromium"
 	"github.com/backprop-lab/backprop/lesson/assets"
 	"github.com/backprop-lab/backprop/lesson/chart"
 )
@@ -88,7 +89,7 @@ pages.forEach(function (p) {
 
 func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 	requireJupyter(t)
-	bin := chromiumPath()
+	bin := chromium.Path()
 	if bin == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("no Chromium: install Debian's chromium or set $CHROMIUM")
