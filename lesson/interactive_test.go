@@ -168,3 +168,33 @@ func TestStepSliderOpensAtH0(t *testing.T) {
 		t.Errorf("the slider does not open at h = 1e-5 (frame 10): %.300s", c.Option())
 	}
 }
+
+// Each interactive figure, built as its lesson builds it, stays under
+// 300 KB in the saved notebook (its frames are saved with it).
+func TestInteractiveFigureSizes(t *testing.T) {
+	net := TinyNet()
+	x, labels := TinyExample()
+	xb, lb := TinyBatch()
+	train, _ := mnist.Embedded()
+	initSlider, err := InitStudy{Sizes: []int{784, 96, 96, 96, 96, 10}, Seed: 1, Probe: 50}.InitSlider(train, ScaledInits(), nn.ReLU, nn.Sigmoid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweep, err := gradcheck.StepSweep(ReLUSum(-1, 0.5, 2), "θ", 0, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]interface{ HTML() string }{
+		"backprop steps": BackpropSteps("steps", ScalarGraph(net, x, labels).Loss),
+		"drag a weight":  WeightSlider(net, x, labels, 1, 2, 1, 1, 41),
+		"learning rate":  RateSlice{Net: net, X: xb, Labels: lb, P1: [3]int{1, 1, 1}, P2: [3]int{2, 1, 1}, Steps: 40, Grid: 24}.RateSlider(0.1, 0.3, 1, 3, 10, 30),
+		"init scale":     initSlider,
+		"choosing h":     StepSlider(sweep, 1e-5),
+	} {
+		n := len(c.HTML())
+		t.Logf("%s: %d bytes", name, n)
+		if n > 300_000 {
+			t.Errorf("%s: %d bytes, over 300 KB", name, n)
+		}
+	}
+}
