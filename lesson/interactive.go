@@ -32,52 +32,6 @@ func BackpropSteps(title string, out *autodiff.Value) *chart.Chart {
 	return chart.BackpropSteps(title, nodes, edges, backpropSteps(out))
 }
 
-// nodeName names a node for captions: its label, or for an unnamed
-// product its factors ("W⁽¹⁾₁₁·x₁"), or its operation.
-func nodeName(n *autodiff.Value) string {
-	if n.Label != "" {
-		return n.Label
-	}
-	ps := n.Parents()
-	if n.Op == "×" && len(ps) == 2 {
-		return nodeName(ps[0]) + "·" + nodeName(ps[1])
-	}
-	if strings.HasPrefix(n.Op, "^") && len(ps) == 1 { // Pow
-		return "(" + nodeName(ps[0]) + ")" + n.Op
-	}
-	return n.Op
-}
-
-// backpropRules names the local rule of each operation, as package autodiff
-// states them: the factor the gradient of an operation's result is
-// multiplied by on its way to input k.
-var backpropRules = map[string]func(n *autodiff.Value, k int) string{
-	"+": func(n *autodiff.Value, k int) string { return "add distributes: × 1" },
-	"×": func(n *autodiff.Value, k int) string {
-		other := n.Parents()[1-k]
-		return fmt.Sprintf("mul swaps: × the other input %s = %s", nodeName(other), format.Num(other.Data))
-	},
-	"max": func(n *autodiff.Value, k int) string {
-		return fmt.Sprintf("max routes: × %s (1 to the larger input, 0 to the other)", format.Num(n.Local(k)))
-	},
-	"relu": func(n *autodiff.Value, k int) string {
-		return fmt.Sprintf("max routes (ReLU = max(v, 0)): × 1{v > 0} = %s", format.Num(n.Local(k)))
-	},
-	"exp": func(n *autodiff.Value, k int) string { return fmt.Sprintf("exp: × eᵛ = %s", format.Num(n.Local(k))) },
-	"ln":  func(n *autodiff.Value, k int) string { return fmt.Sprintf("ln: × 1/x = %s", format.Num(n.Local(k))) },
-}
-
-// rule returns the local rule of n towards input k.
-func rule(n *autodiff.Value, k int) string {
-	if r, ok := backpropRules[n.Op]; ok {
-		return r(n, k)
-	}
-	if strings.HasPrefix(n.Op, "^") { // Pow
-		return fmt.Sprintf("power: × p·x^(p−1) = %s", format.Num(n.Local(k)))
-	}
-	return fmt.Sprintf("%s: × %s", n.Op, format.Num(n.Local(k)))
-}
-
 // backpropSteps returns the frames of BackpropSteps, indexed like
 // graphParts's nodes (autodiff.Topo(out)).
 func backpropSteps(out *autodiff.Value) []chart.GraphStep {
@@ -104,31 +58,31 @@ func backpropSteps(out *autodiff.Value) []chart.GraphStep {
 		}
 		var in []string
 		for _, p := range n.Parents() {
-			in = append(in, nodeName(p)+" = "+format.Num(p.Data))
+			in = append(in, p.Name()+" = "+format.Num(p.Data))
 		}
-		steps = append(steps, chart.GraphStep{Label: nodeName(n), Node: i, Text: nodeName(n) + " = " + format.Num(n.Data),
-			Caption: fmt.Sprintf("forward: %s = %s of (%s) = %s", nodeName(n), n.Op, strings.Join(in, ", "), format.Num(n.Data))})
+		steps = append(steps, chart.GraphStep{Label: n.Name(), Node: i, Text: n.Name() + " = " + format.Num(n.Data),
+			Caption: fmt.Sprintf("forward: %s = %s of (%s) = %s", n.Name(), n.Op, strings.Join(in, ", "), format.Num(n.Data))})
 	}
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
 		if isConstant(n) {
 			continue // constants: nothing to learn
 		}
-		d := "∂" + out.Label + "/∂" + nodeName(n)
+		d := "∂" + out.Label + "/∂" + n.Name()
 		var caption string
 		if n == out {
 			caption = fmt.Sprintf("backward starts at the output: %s = 1", d)
 		} else {
 			var terms []string
 			for _, u := range users[n] {
-				terms = append(terms, fmt.Sprintf("∂%s/∂%s = %s, %s → %s", out.Label, nodeName(u.n), format.Num(u.n.Grad), rule(u.n, u.k), format.Num(u.n.Grad*u.n.Local(u.k))))
+				terms = append(terms, fmt.Sprintf("∂%s/∂%s = %s, %s → %s", out.Label, u.n.Name(), format.Num(u.n.Grad), u.n.Rule(u.k), format.Num(u.n.Grad*u.n.Local(u.k))))
 			}
 			caption = d + ": " + strings.Join(terms, "; plus ")
 			if len(terms) > 1 {
 				caption += fmt.Sprintf(" (the paths add up: %s)", format.Num(n.Grad))
 			}
 		}
-		steps = append(steps, chart.GraphStep{Label: "∂" + nodeName(n), Node: i, Back: true,
+		steps = append(steps, chart.GraphStep{Label: "∂" + n.Name(), Node: i, Back: true,
 			Text: d + " = " + format.Num(n.Grad), Caption: caption})
 	}
 	var ws []string
