@@ -37,24 +37,13 @@ func BackpropSteps(title string, nodes []GraphNode, edges []GraphEdge, steps []G
 		pos[i] = [2]float64{col[i], row[i]}
 	}
 	cats := make([]any, len(graphKinds))
-	kindIndex := map[string]int{}
 	for i, k := range graphKinds {
 		cats[i] = map[string]any{"name": k.name, "itemStyle": map[string]any{"color": k.color}}
-		kindIndex[k.name] = i
 	}
 	data := make([]any, len(nodes))
 	for i, n := range nodes {
-		text := n.Name
-		if text == "" {
-			text = n.Op
-		} else if n.Op != "" && !strings.Contains(n.Name, n.Op) && !(n.Op == "exp" && strings.HasPrefix(n.Name, "e^")) {
-			text += " " + n.Op
-		}
-		k, ok := kindIndex[n.Kind]
-		if !ok {
-			k = kindIndex["operation"]
-		}
-		data[i] = map[string]any{"name": fmt.Sprint(i), "value": pos[i], "category": k, "label": map[string]any{"formatter": text}}
+		text := nodeLabel(n)
+		data[i] = map[string]any{"name": fmt.Sprint(i), "value": pos[i], "category": kindIndex(n.Kind), "label": map[string]any{"formatter": text}}
 	}
 	links := make([]any, len(edges))
 	for i, e := range edges {
