@@ -88,6 +88,9 @@ pages.forEach(function (p) {
 </script></body></html>`
 
 func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("-short: skipping the book test (nbconvert and Chromium take half a minute)")
+	}
 	requireJupyter(t)
 	bin := chromium.Path()
 	if bin == "" {
