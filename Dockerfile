@@ -66,9 +66,11 @@ RUN go run ./lesson/cmd/fetch-echarts -dir /opt/go/echarts-5.6.0
 # Smoke test and warm build cache: execute every notebook once with the same
 # harness as CI (jupyter nbconvert on the installed kernel, started from a
 # clean environment, no network for the notebooks); any failing cell or
-# missing key result fails the build. Then check that JupyterLab serves and
-# lists the kernel.
-RUN CI=1 ARTIFACTS_DIR=/tmp/backprop-run go test -count=1 -timeout=60m -run='^TestNotebooks$' -v ./notebooks/nbtool/ \
+# missing key result fails the build. The image's own Jupyter (conda's, in
+# $CONDA_DIR) stands in for the project's venv (BACKPROP_VENV): nothing is
+# installed from PyPI here. Then check that JupyterLab serves and lists the
+# kernel.
+RUN CI=1 BACKPROP_VENV="${CONDA_DIR}" ARTIFACTS_DIR=/tmp/backprop-run go test -count=1 -timeout=60m -run='^TestNotebooks$' -v ./notebooks/nbtool/ \
  && rm -rf /tmp/backprop-run "${GOPATH}/backprop-notebook-tools" \
  && notebooks/nbtool/lab-smoke.sh
 

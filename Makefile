@@ -9,40 +9,42 @@
 SHELL := /bin/bash
 GO    ?= go
 
-# The data root holding mnist/ and fashion-mnist/ (the official files): the
-# tests that need the full data, the training notebook and cmd/train read
-# $BACKPROP_DATA. Default: ../shared/data next to this checkout, if it exists.
-BACKPROP_DATA ?= $(wildcard $(abspath $(CURDIR)/../shared/data))
-export BACKPROP_DATA
+# The full MNIST and Fashion-MNIST: the tests that need them, the training
+# notebook, cmd/train and cmd/benchpeers look in $BACKPROP_DATA (a folder
+# holding mnist/ and fashion-mnist/, if you set it), then in the per-user
+# download cache that `go run ./cmd/train --download -m 1` fills; without
+# them those tests skip, saying so.
 
-# Debian packages: the notebook harness (nbconvert + nbclient run a real GoNB
-# kernel headless, jupyter_client drives the completion test), the browser
-# test of the charts (chromium), the JupyterLab run of every lesson
-# (jupyter_server, jupyterlab_server, websocket for lab_check.py, MathJax),
-# and Jupyter Notebook 6 for `make notebooks` (JupyterLab: the Dockerfile).
-# The race detector (go test -race) needs cgo, hence a C compiler.
-APT_TEST      := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium gcc libc6-dev
-APT_LAB       := python3-jupyter-server python3-jupyterlab-server python3-websocket libjs-mathjax chromium
-APT_NOTEBOOKS := jupyter-notebook jupyter-nbconvert python3-ipykernel
-APT_BENCH     := python3-numpy python3-torch
+# The project's Python environment: JupyterLab 4, Notebook 7, nbclient,
+# nbconvert, jupyter_client, ipykernel and nbgrader from PyPI, every package
+# pinned and hash-checked (notebooks/nbtool/requirements.txt, compiled from
+# requirements.in). git-ignored; BACKPROP_VENV puts it elsewhere. It is the
+# only Jupyter the commands and the tests use (nbtool.Venv finds it).
+PYTHON       ?= python3
+VENV         ?= $(or $(BACKPROP_VENV),$(CURDIR)/.venv)
+export BACKPROP_VENV := $(VENV)
+REQUIREMENTS := notebooks/nbtool/requirements.txt
+
+# Debian packages: python3-venv for the environment above; the browser test
+# of the charts and the JupyterLab run of every lesson (chromium); the race
+# detector (go test -race) needs cgo, hence a C compiler.
+APT_VENV  := python3-venv
+APT_TEST  := chromium gcc libc6-dev
+# The peers of `make bench-peers` (Debian's numpy and PyTorch 1.13), and
+# OpenBLAS as their libblas.so.3: Debian's default, the reference BLAS, is
+# ~10x slower and benchpeers refuses to compare against it.
+APT_BENCH := python3-numpy python3-torch libopenblas0-pthread
 
 # Where gonb, goimports (go.mod's pins) and gopls are built. The installed
 # kernel's kernelspec puts this folder on the kernel's PATH, so Jupyter
 # started by hand finds the tools too.
 TOOLS := $(CURDIR)/bin
 
-# The JupyterLab front end the tests run every lesson in: its recipe (npm
-# packages, lab_check.py) beside this checkout, and where it is built.
-LAB_TOOLS ?= $(or $(BACKPROP_JUPYTERLAB),$(abspath $(CURDIR)/../shared/tools/jupyterlab))
-JL_APP_DIR ?= $(CURDIR)/.cache/jupyterlab
-export BACKPROP_JUPYTERLAB := $(LAB_TOOLS)
-export JL_APP_DIR
-
-# What a learner's Jupyter does not list in notebooks/ (the instructors'
+# What a learner's JupyterLab does not list in notebooks/ (the instructors'
 # solutions and the notebook tooling); Jupyter's own defaults follow.
 NB_HIDE := instructor nbtool __pycache__ *.pyc *.pyo .DS_Store *.so *.dylib *~
 
-.PHONY: help test lint vet fmt-check deps deps-test deps-notebooks deps-lab assets lab kernel notebooks \
+.PHONY: help test lint vet fmt-check deps deps-test deps-notebooks venv assets kernel notebooks check-standalone \
         train train-embedded bench bench-peers bench-notebooks strip-notebooks
 
 help: ## list the targets
@@ -75,24 +77,27 @@ define apt_install
 	fi
 endef
 
-deps-test: assets lab ## Debian packages, assets, tools and the JupyterLab app the tests need
+deps-test: assets venv ## the venv, Debian packages, assets and tools the tests need
 	$(call apt_install,$(APT_TEST))
 	$(GO) mod download
 	$(GO) run ./notebooks/nbtool/cmd/installkernel -build-only -tools $(TOOLS)
 
-# Node >= 18 and npm build the JupyterLab front end: Debian's, unless a node
-# with npm is already installed.
-APT_NODE = $(if $(shell command -v npm),,nodejs npm)
+# (Re)creates $(VENV) when requirements.txt changed since it was made (the
+# stamp holds its hash); never touches a folder that is not a venv.
+venv: ## the project's Python environment (.venv, or BACKPROP_VENV): JupyterLab 4, Notebook 7, nbclient, nbgrader from PyPI, hash-checked
+	$(call apt_install,$(APT_VENV))
+	@want=$$(sha256sum $(REQUIREMENTS) | cut -d' ' -f1); \
+	if [ "$$(cat '$(VENV)/requirements.sha256' 2>/dev/null)" != "$$want" ]; then \
+	  if [ -e '$(VENV)' ] && [ ! -f '$(VENV)/pyvenv.cfg' ]; then \
+	    echo "$(VENV) exists and is not a Python venv: move it away or set BACKPROP_VENV" >&2; exit 1; fi; \
+	  echo "creating $(VENV) from $(REQUIREMENTS)"; \
+	  rm -rf '$(VENV)' && $(PYTHON) -m venv '$(VENV)' && \
+	  '$(VENV)/bin/python' -m pip install -q --disable-pip-version-check --no-input \
+	    --require-hashes --no-deps --only-binary=:all: -r $(REQUIREMENTS) && \
+	  echo "$$want" > '$(VENV)/requirements.sha256'; \
+	fi
 
-deps-lab:
-	$(call apt_install,$(APT_LAB) $(APT_NODE))
-
-lab: deps-lab ## build the JupyterLab 3.6 front end the tests run the lessons in ($(JL_APP_DIR))
-	@if [ ! -f "$(JL_APP_DIR)/build/bundle.js" ] || ! cmp -s "$(LAB_TOOLS)/package-lock.json" "$(JL_APP_DIR)/package-lock.json"; then \
-	  "$(LAB_TOOLS)/build.sh" "$(JL_APP_DIR)"; fi
-
-deps-notebooks: assets
-	$(call apt_install,$(APT_NOTEBOOKS))
+deps-notebooks: assets venv
 
 assets: ## fetch ECharts 5.6.0 (checksum-verified) into the user cache, for offline charts
 	$(GO) run ./lesson/cmd/fetch-echarts
@@ -100,9 +105,13 @@ assets: ## fetch ECharts 5.6.0 (checksum-verified) into the user cache, for offl
 kernel: ## build gonb, goimports and gopls into ./bin and install the GoNB kernel for this user
 	$(GO) run ./notebooks/nbtool/cmd/installkernel -build -tools $(TOOLS)
 
-notebooks: deps-notebooks kernel ## open the lessons in Jupyter Notebook (JupyterLab: see the Dockerfile)
-	cd notebooks && jupyter notebook $(foreach g,$(NB_HIDE),'--ContentsManager.hide_globs=$(g)') \
+notebooks: deps-notebooks kernel ## open the lessons in JupyterLab 4 from the venv (NOTEBOOK_ARGS: more jupyter lab options)
+	cd notebooks && PATH='$(VENV)/bin':"$$PATH" '$(VENV)/bin/jupyter' lab \
+	  $(foreach g,$(NB_HIDE),'--ContentsManager.hide_globs=$(g)') \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
+
+check-standalone: ## copy the repository alone to a temporary folder, build its environment there and run lesson 01 in JupyterLab 4
+	bash .ci/standalone
 
 train: ## the lab's README run on the full MNIST (falls back to the embedded subset)
 	$(GO) run ./cmd/train -m 50 -s 96 -l 0.1 -b 200
@@ -113,9 +122,9 @@ train-embedded: ## a quick run on the embedded MNIST subset (no data needed)
 bench: ## GEMM, training-epoch and gradcheck benchmarks
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./nn/... ./gradcheck/
 
-bench-peers: ## one epoch of ours beside the numpy and PyTorch peers, same run
+bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLAS), same run, with the BLAS each used
 	$(call apt_install,$(APT_BENCH))
-	$(GO) run ./cmd/benchpeers -data $(BACKPROP_DATA)/mnist -peers-script $(abspath $(CURDIR)/../shared/bench/peers.py) $(BENCH_ARGS)
+	$(GO) run ./cmd/benchpeers -epochs 3 -reps 3 $(BENCH_ARGS)
 
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/nbtool/bench.sh

@@ -8,16 +8,8 @@ import (
 	"github.com/backprop-lab/backprop/mnist/mnisttest"
 )
 
-// noMNISTAnywhere unsets $BACKPROP_DATA and points the download cache at an
-// empty folder.
-func noMNISTAnywhere(t *testing.T) {
-	t.Setenv(mnist.EnvData, "")
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-}
-
 func TestLoadMNISTFallsBackAndSaysSo(t *testing.T) {
-	noMNISTAnywhere(t)
+	mnisttest.NoData(t)
 	d, err := LoadMNIST()
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +23,7 @@ func TestLoadMNISTFallsBackAndSaysSo(t *testing.T) {
 }
 
 func TestLoadMNISTDataDirMustHoldTheData(t *testing.T) {
-	noMNISTAnywhere(t)
+	mnisttest.NoData(t)
 	t.Setenv(mnist.EnvData, t.TempDir())
 	if _, err := LoadMNIST(); err == nil || !strings.Contains(err.Error(), mnist.EnvData) {
 		t.Fatalf("err = %v, want an error naming $%s", err, mnist.EnvData)

@@ -33,7 +33,9 @@
 // called. Open picks a source without the network: a given directory, else
 // $BACKPROP_DATA, else the cache, else the embedded subset (Embedded: the
 // first 10 000 training and first 2 000 test examples of MNIST), and says
-// which one it used.
+// which one it used. Find names the directory that lookup lands on, for
+// callers that need the full data and nothing less (the full-data tests,
+// through mnisttest.Dir; cmd/benchpeers).
 //
 // # Licences and attribution
 //

@@ -1,8 +1,25 @@
 // Command benchpeers times one training epoch of this project's network and
-// of the numpy and PyTorch peers (../shared/bench/peers.py) in the same run,
+// of the numpy and PyTorch peers (peers.py, embedded) in the same run,
 // interleaved, and prints the ratios of their epoch times and peak memory.
 //
-//	go run ./cmd/benchpeers -data ../shared/data/mnist -epochs 3 -reps 3
+//	go run ./cmd/benchpeers -epochs 3 -reps 3   # or: make bench-peers
+//
+// The data is the full MNIST where mnist.Find looks ($BACKPROP_DATA, then the
+// download cache that `go run ./cmd/train --download` fills), or -data DIR.
+// The peers run under -python (default /usr/bin/python3: Debian's
+// python3-numpy and python3-torch; a virtual environment with PyPI's numpy
+// works too).
+//
+// A ratio against a slow BLAS flatters us, so every peer reports the BLAS it
+// ran on (the BLAS libraries mapped into its process, resolved through
+// symbolic links, its build report, and the GFLOP/s of a 1000×1000 float64
+// product), the report prints it, and no ratio is printed against a peer
+// that had the reference (Netlib) BLAS loaded, or whose BLAS is not
+// recognised and whose product ran below 1/5 of the speed of ours in the
+// same run (see classify); the command then exits with status 1. On Debian,
+// libopenblas0-pthread makes OpenBLAS the libblas.so.3 of numpy and torch.
+// A peer whose library is missing (torch not installed) is skipped with a
+// line saying so.
 //
 // Every participant runs as its own process (so each has its own peak RSS)
 // and trains the lab's network (784-96-10, ReLU, softmax + cross-entropy,
@@ -14,12 +31,15 @@ package main
 import (
 	"bufio"
 	"bytes"
+	_ "embed"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,9 +47,17 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/nn"
 )
+
+// peersScript is the numpy and PyTorch peers' program, run unless
+// -peers-script names another.
+//
+//go:embed peers.py
+var peersScript []byte
 
 type config struct {
 	data, python, script, hidden string
@@ -42,9 +70,9 @@ type config struct {
 func main() {
 	var c config
 	var peers string
-	flag.StringVar(&c.data, "data", "../shared/data/mnist", "directory with the four MNIST files")
+	flag.StringVar(&c.data, "data", "", "directory with the four MNIST files (default: $BACKPROP_DATA/mnist, else the download cache)")
 	flag.StringVar(&c.python, "python", "/usr/bin/python3", "Python with numpy (and torch) for the peers")
-	flag.StringVar(&c.script, "peers-script", "../shared/bench/peers.py", "the peers' script")
+	flag.StringVar(&c.script, "peers-script", "", "the peers' script (default: the embedded peers.py)")
 	flag.StringVar(&peers, "peers", "numpy,torch", "comma-separated peers to run: numpy, torch")
 	flag.StringVar(&c.hidden, "hidden", "96", "hidden layer sizes")
 	flag.IntVar(&c.epochs, "epochs", 3, "epochs per run")
@@ -58,10 +86,10 @@ func main() {
 			c.peers = append(c.peers, p)
 		}
 	}
-	var err error
-	if c.worker {
+	err := findData(&c)
+	if err == nil && c.worker {
 		err = work(c, os.Stdout)
-	} else {
+	} else if err == nil {
 		err = compare(c, os.Stdout)
 	}
 	if err != nil {
@@ -70,14 +98,31 @@ func main() {
 	}
 }
 
+// findData sets c.data, when -data was not given, to where mnist.Find finds
+// the full MNIST; else it says how to get it.
+func findData(c *config) error {
+	if c.data != "" {
+		return nil
+	}
+	dir, _, looked := mnist.Find(mnist.MNIST)
+	if dir == "" {
+		return fmt.Errorf("the full MNIST is needed and was not found (%s): set %s=DIR holding mnist/, pass -data DIR, or run `go run ./cmd/train --download -m 1`",
+			strings.Join(looked, "; "), mnist.EnvData)
+	}
+	c.data = dir
+	return nil
+}
+
 // record is one JSON line of a participant, in peers.py's schema.
 type record struct {
-	Peer    string  `json:"peer"`
-	Epoch   int     `json:"epoch,omitempty"`
-	Seconds float64 `json:"seconds,omitempty"`
-	Loss    float64 `json:"loss,omitempty"`
-	Summary bool    `json:"summary,omitempty"`
-	TestAcc float64 `json:"test_acc,omitempty"`
+	Peer        string    `json:"peer"`
+	Blas        *blasInfo `json:"blas,omitempty"`
+	Unavailable string    `json:"unavailable,omitempty"`
+	Epoch       int       `json:"epoch,omitempty"`
+	Seconds     float64   `json:"seconds,omitempty"`
+	Loss        float64   `json:"loss,omitempty"`
+	Summary     bool      `json:"summary,omitempty"`
+	TestAcc     float64   `json:"test_acc,omitempty"`
 }
 
 // work trains our network and prints one record per epoch and a summary.
@@ -93,6 +138,14 @@ func work(c config, w io.Writer) error {
 	sizes := append(append([]int{train.Dim()}, hidden...), train.Classes())
 	net := nn.MustNew(nn.Config{Sizes: sizes, Seed: 1})
 	enc := json.NewEncoder(w)
+	blas := blasInfo{DGEMM: gflops(func(a, b *mat.Dense) { var c mat.Dense; c.Mul(a, b) }),
+		Config: "nn's pure-Go Dgemm under gonum/mat"}
+	if os.Getenv(nn.EnvBLAS) == "gonum" {
+		blas.Config = fmt.Sprintf("gonum's own pure-Go BLAS ($%s=gonum)", nn.EnvBLAS)
+	}
+	if err := enc.Encode(record{Peer: "go", Blas: &blas}); err != nil {
+		return err
+	}
 	sgd := nn.SGD{LearningRate: c.lr, BatchSize: c.batch, Epochs: c.epochs, Seed: 1,
 		OnEpoch: func(e nn.Epoch) error {
 			return enc.Encode(record{Peer: "go", Epoch: e.Epoch, Seconds: e.Duration.Seconds(), Loss: e.Loss})
@@ -104,28 +157,73 @@ func work(c config, w io.Writer) error {
 	return enc.Encode(record{Peer: "go", Summary: true, TestAcc: acc})
 }
 
+// gflops is the speed of mul on two 1000×1000 matrices, GFLOP/s (2·n³
+// flops), from the fastest of three runs after a warm-up, as peers.py
+// measures its peers.
+func gflops(mul func(a, b *mat.Dense)) float64 {
+	const n = 1000
+	a := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			a.Set(i, j, float64((i*7+j*13)%17)/17)
+		}
+	}
+	mul(a, a)
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		t0 := time.Now()
+		mul(a, a)
+		best = min(best, time.Since(t0))
+	}
+	return 2 * n * n * n / best.Seconds() / 1e9
+}
+
 // result collects one participant's epochs and peak memory over all rounds.
 type result struct {
-	name    string
-	seconds []float64
-	peakMB  float64
-	testAcc float64
+	name        string
+	seconds     []float64
+	peakMB      float64
+	testAcc     float64
+	blas        *blasInfo // the report with the fastest DGEMM; nil if none came
+	unavailable string    // why the peer could not run ("" if it ran)
 }
+
+// errRefused is compare's error when a ratio was refused (the report says why).
+var errRefused = errors.New("no ratio printed against a peer on a slow BLAS (see above)")
 
 func compare(c config, w io.Writer) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	cmds := map[string][]string{"go": {self, "-worker", "-data", c.data, "-hidden", c.hidden,
-		"-epochs", strconv.Itoa(c.epochs), "-batch", strconv.Itoa(c.batch), "-lr", fmt.Sprint(c.lr)}}
+	script := c.script
+	if script == "" {
+		dir, err := os.MkdirTemp("", "benchpeers-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		script = filepath.Join(dir, "peers.py")
+		if err := os.WriteFile(script, peersScript, 0o644); err != nil {
+			return err
+		}
+	}
+	common := []string{"-data", c.data, "-hidden", c.hidden, "-epochs", strconv.Itoa(c.epochs),
+		"-batch", strconv.Itoa(c.batch), "-lr", fmt.Sprint(c.lr)}
+	cmds := map[string][]string{"go": append([]string{self, "-worker"}, common...)}
 	order := []string{"go"}
 	for _, p := range c.peers {
 		if p != "numpy" && p != "torch" {
 			return fmt.Errorf("unknown peer %q (numpy, torch)", p)
 		}
-		cmds[p] = []string{c.python, c.script, "--peer", p, "--data", c.data, "--hidden", c.hidden,
-			"--epochs", strconv.Itoa(c.epochs), "--batch", strconv.Itoa(c.batch), "--lr", fmt.Sprint(c.lr)}
+		args := []string{c.python, script, "--peer", p}
+		for _, a := range common { // peers.py spells its flags with two dashes
+			if strings.HasPrefix(a, "-") {
+				a = "-" + a
+			}
+			args = append(args, a)
+		}
+		cmds[p] = args
 		order = append(order, p)
 	}
 	results := map[string]*result{}
@@ -138,23 +236,18 @@ func compare(c config, w io.Writer) error {
 			slices.Reverse(round)
 		}
 		for _, name := range round {
+			if results[name].unavailable != "" {
+				continue
+			}
 			fmt.Fprintf(os.Stderr, "round %d/%d: %s\n", rep+1, c.reps, name)
 			if err := runOne(cmds[name], results[name]); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
 	}
-	go1 := results["go"]
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "%d rounds × %d epochs, 784-%s-10, batch %d, lr %g, float64, %s\n",
-		c.reps, c.epochs, c.hidden, c.batch, c.lr, time.Now().UTC().Format(time.DateOnly))
-	fmt.Fprintln(tw, "participant\tmedian s/epoch\tmin s/epoch\tpeak RSS MB\ttest acc\tgo/peer median\tgo/peer min\tgo/peer RSS\t")
-	for _, name := range order {
-		r := results[name]
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.1f\t%.4f\t%.2f\t%.2f\t%.2f\t\n", name, median(r.seconds), slices.Min(r.seconds),
-			r.peakMB, r.testAcc, median(go1.seconds)/median(r.seconds), slices.Min(go1.seconds)/slices.Min(r.seconds), go1.peakMB/r.peakMB)
-	}
-	return tw.Flush()
+	fmt.Fprintf(w, "%d rounds × %d epochs, 784-%s-10, batch %d, lr %g, float64, %s, data %s\n",
+		c.reps, c.epochs, c.hidden, c.batch, c.lr, time.Now().UTC().Format(time.DateOnly), c.data)
+	return report(w, order, results)
 }
 
 // runOne runs a participant, parses its records and reads its peak RSS from
@@ -170,22 +263,102 @@ func runOne(argv []string, r *result) error {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.peakMB = max(r.peakMB, float64(ru.Maxrss)/1024) // Linux reports KiB
 	}
-	sc := bufio.NewScanner(&out)
+	if err := parse(&out, r); err != nil {
+		return fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
+	}
+	return nil
+}
+
+// parse adds a participant's JSON records to r: its BLAS, epoch times and
+// test accuracy, or why it could not run. Lines that are not JSON objects
+// are ignored (a library may print its own).
+func parse(out io.Reader, r *result) error {
+	sc := bufio.NewScanner(out)
+	epochs := 0
 	for sc.Scan() {
 		var rec record
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			continue // peers may print other lines
+			continue
 		}
-		if rec.Summary {
+		switch {
+		case rec.Unavailable != "":
+			r.unavailable = rec.Unavailable
+			return nil
+		case rec.Blas != nil:
+			// The fastest product of all runs, as the epochs' minimum: on a
+			// busy machine one run's measure can be far below what the
+			// library does.
+			if r.blas == nil || rec.Blas.DGEMM > r.blas.DGEMM {
+				r.blas = rec.Blas
+			}
+		case rec.Summary:
 			r.testAcc = rec.TestAcc
-		} else if rec.Epoch > 0 {
+		case rec.Epoch > 0:
 			r.seconds = append(r.seconds, rec.Seconds)
+			epochs++
 		}
 	}
-	if len(r.seconds) == 0 {
-		return fmt.Errorf("no epoch records in the output of %s", argv[0])
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if epochs == 0 {
+		return errors.New("no epoch records in its output")
+	}
+	if r.blas == nil {
+		return errors.New("no blas record in its output: which BLAS it ran on is unknown")
 	}
 	return nil
+}
+
+// report prints the BLAS each participant ran on, then the table of epoch
+// times, peak memory and test accuracy with the ratios of ours ("go", the
+// first of order) to each peer's. A peer that could not run gets a line
+// saying why; a peer whose BLAS classify refuses gets no ratio but a line
+// saying why, and report returns errRefused.
+func report(w io.Writer, order []string, results map[string]*result) error {
+	ours := results[order[0]]
+	refused := map[string]string{}
+	for _, name := range order {
+		r := results[name]
+		switch {
+		case r.unavailable != "":
+			fmt.Fprintf(w, "%s: skipped, it could not run: %s\n", name, r.unavailable)
+		case name == ours.name:
+			fmt.Fprintf(w, "BLAS %s: %s; DGEMM 1000×1000: %.1f GFLOP/s\n", name, r.blas.Config, r.blas.DGEMM)
+		default:
+			v := classify(*r.blas, ours.blas.DGEMM)
+			fmt.Fprintf(w, "BLAS %s: %s\n", name, describe(*r.blas, v))
+			if v.refuse != "" {
+				refused[name] = v.refuse
+			}
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "participant\tmedian s/epoch\tmin s/epoch\tpeak RSS MB\ttest acc\tgo/peer median\tgo/peer min\tgo/peer RSS\t")
+	for _, name := range order {
+		r := results[name]
+		if r.unavailable != "" {
+			continue
+		}
+		ratios := fmt.Sprintf("%.2f\t%.2f\t%.2f", median(ours.seconds)/median(r.seconds),
+			slices.Min(ours.seconds)/slices.Min(r.seconds), ours.peakMB/r.peakMB)
+		if refused[name] != "" {
+			ratios = "refused\trefused\trefused"
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.1f\t%.4f\t%s\t\n", name, median(r.seconds), slices.Min(r.seconds), r.peakMB, r.testAcc, ratios)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	for _, name := range order {
+		if why := refused[name]; why != "" {
+			fmt.Fprintf(w, "no ratio against %s: %s. Give it an optimized BLAS (Debian: apt-get install libopenblas0-pthread; or -python a virtual environment with PyPI's numpy, which bundles OpenBLAS) and run again.\n", name, why)
+		}
+	}
+	return errRefused
 }
 
 func median(xs []float64) float64 {

@@ -148,9 +148,7 @@ func TestMissingDataAdviceIsInFlags(t *testing.T) {
 		!strings.Contains(stderr, "--download") || strings.Contains(stderr, "mnist.Download") {
 		t.Errorf("exit %d, stderr %q; want exit 1 naming %s and --download, not mnist.Download", code, stderr, empty)
 	}
-	t.Setenv("BACKPROP_DATA", "")
-	t.Setenv("XDG_CACHE_HOME", empty)
-	t.Setenv("HOME", empty)
+	mnisttest.NoData(t)
 	code, stdout, stderr := runCLI(t, "-m", "1", "-s", "8", "-b", "1000")
 	if code != exitOK || !strings.Contains(stdout, "embedded") || !strings.Contains(stdout, "--download") ||
 		strings.Contains(stdout+stderr, "mnist.Download") {

@@ -3,6 +3,7 @@ package chart
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"github.com/backprop-lab/backprop/nn"
 
 	"github.com/backprop-lab/backprop/internal/chromium"
+	"github.com/backprop-lab/backprop/internal/testenv"
 )
 
 // The browser test has headless Chromium draw every chart kind under each
@@ -38,16 +40,6 @@ import (
 // verdict to the test server, which only then answers the harness's pending
 // /hold image, so the page's load event, after which headless Chromium takes
 // the screenshot (saved as an artefact) and exits, comes after the drawing.
-
-// skipOrFail skips locally but fails under CI (env CI set), where the browser
-// test must run.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 // artifactsDir returns where test artefacts go: $ARTIFACTS_DIR/chart, or
 // testdata/artifacts (gitignored).
@@ -228,16 +220,14 @@ type frameResult struct {
 }
 
 func TestChartsDrawInBrowser(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("-short: skipping the browser test (it runs Chromium for several seconds)")
-	}
+	testenv.SkipShort(t, "skipping the browser test (it runs Chromium for several seconds)")
 	bin := chromium.Path()
 	if bin == "" {
-		skipOrFail(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")
+		testenv.Missing(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")
 	}
 	lib, err := assets.Read()
 	if err != nil {
-		skipOrFail(t, "ECharts is not installed (%v): run `%s` once", err, assets.FetchCommand)
+		testenv.Missing(t, fmt.Sprintf("ECharts is not installed (%v): run `%s` once", err, assets.FetchCommand))
 	}
 	init, err := initHTML(lib)
 	if err != nil {

@@ -3,34 +3,27 @@
 // same way for every package: Dir finds it where mnist.Open looks
 // ($BACKPROP_DATA, then the per-user download cache), and otherwise skips
 // the test with one line saying how to enable it. With $CI set (to anything
-// non-empty) a missing data set fails the test instead: CI must run them.
+// non-empty) a missing data set fails the test instead (internal/testenv).
 package mnisttest
 
 import (
-	"os"
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/testenv"
 	"github.com/backprop-lab/backprop/mnist"
 )
 
-// EnvCI is the environment variable that turns the skip into a failure.
-const EnvCI = "CI"
-
 // Dir returns the directory holding the four official files of kind
 // (mnist.MNIST or mnist.Fashion), found by mnist.Find. If there is none it
-// calls t.Skip with Missing(kind), or t.Fatal under $CI.
+// skips t with the line Missing(kind), or fails it under $CI
+// (testenv.Missing).
 func Dir(t testing.TB, kind mnist.Dataset) string {
 	t.Helper()
 	dir, _, _ := mnist.Find(kind)
-	if dir != "" {
-		return dir
+	if dir == "" {
+		testenv.Missing(t, Missing(kind))
 	}
-	if os.Getenv(EnvCI) != "" {
-		t.Fatal(Missing(kind) + " ($" + EnvCI + " is set: these tests must run)")
-	} else {
-		t.Skip(Missing(kind))
-	}
-	return ""
+	return dir
 }
 
 // Missing is the one line a test without the data skips with: what is
@@ -43,4 +36,20 @@ func Missing(kind mnist.Dataset) string {
 	}
 	return "needs the full " + kind.Title() + ": set " + mnist.EnvData + "=DIR holding " + sub +
 		", or run `go run ./cmd/train --download" + flag + " -m 1` to fill the download cache"
+}
+
+// NoData makes the full data unfindable for the rest of t: it unsets
+// $BACKPROP_DATA and points the per-user cache (os.UserCacheDir: XDG_CACHE_HOME
+// on Unix, HOME on macOS, LocalAppData on Windows) at an empty temporary
+// folder, whose path it returns. Tests of the fallbacks (the embedded subset,
+// the advice on how to get the data) use it. Like t.Setenv, it cannot be
+// used in parallel tests.
+func NoData(t testing.TB) (cacheRoot string) {
+	t.Helper()
+	cacheRoot = t.TempDir()
+	t.Setenv(mnist.EnvData, "")
+	for _, k := range []string{"XDG_CACHE_HOME", "HOME", "LocalAppData"} {
+		t.Setenv(k, cacheRoot)
+	}
+	return cacheRoot
 }

@@ -6,31 +6,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/internal/testenv"
 	"github.com/backprop-lab/backprop/mnist"
 )
 
-// recorder is a testing.TB that records Skip and Fatal instead of ending
-// the test, so that Dir's verdicts can be checked.
-type recorder struct {
-	testing.TB
-	skipped, fatal string
-}
-
-func (r *recorder) Helper()              {}
-func (r *recorder) Skip(args ...any)     { r.skipped = args[0].(string) }
-func (r *recorder) Fatal(args ...any)    { r.fatal = args[0].(string) }
-func (r *recorder) Skipf(string, ...any) { panic("Dir must skip with Skip") }
-
-// isolate points $BACKPROP_DATA and the download cache at empty folders and
-// unsets $CI; it returns the data root.
+// isolate makes the data unfindable (NoData), then sets $BACKPROP_DATA to
+// an empty folder and unsets $CI; it returns that data root.
 func isolate(t *testing.T) string {
 	t.Helper()
-	root, cache := t.TempDir(), t.TempDir()
+	NoData(t)
+	root := t.TempDir()
 	t.Setenv(mnist.EnvData, root)
-	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("HOME", cache)
-	t.Setenv(EnvCI, "")
+	t.Setenv(testenv.EnvCI, "")
 	return root
+}
+
+func TestNoData(t *testing.T) {
+	cache := NoData(t)
+	if dir, _, looked := mnist.Find(mnist.MNIST); dir != "" || len(looked) != 2 || !strings.Contains(looked[1], cache) {
+		t.Errorf("after NoData: Find = %q, %q; want nothing found, the cache under %s", dir, looked, cache)
+	}
 }
 
 // put copies the four tiny files (testdata of mnist) into dir.
@@ -48,9 +43,9 @@ func TestDirFindsTheDataRootThenTheCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	put(t, cache)
-	r := &recorder{TB: t}
-	if got := Dir(r, mnist.Fashion); got != cache || r.skipped != "" || r.fatal != "" {
-		t.Errorf("Fashion in the cache: Dir = %q (skip %q, fatal %q); want %s", got, r.skipped, r.fatal, cache)
+	r := testenv.NewRecorder(t)
+	if got := Dir(r, mnist.Fashion); got != cache || r.SkipMessage != "" || r.FatalMessage != "" {
+		t.Errorf("Fashion in the cache: Dir = %q (skip %q, fatal %q); want %s", got, r.SkipMessage, r.FatalMessage, cache)
 	}
 	put(t, filepath.Join(root, "fashion-mnist"))
 	if got := Dir(r, mnist.Fashion); got != filepath.Join(root, "fashion-mnist") {
@@ -67,16 +62,16 @@ func TestDirSkipsWithOneLineSayingHow(t *testing.T) {
 		{mnist.Fashion, []string{"full Fashion-MNIST", "holding fashion-mnist/", "`go run ./cmd/train --download --dataset fashion -m 1`"}},
 	} {
 		isolate(t)
-		r := &recorder{TB: t}
-		if got := Dir(r, c.kind); got != "" || r.fatal != "" {
-			t.Errorf("%v: Dir = %q, fatal %q; want a skip", c.kind, got, r.fatal)
+		r := testenv.NewRecorder(t)
+		if got := Dir(r, c.kind); got != "" || r.FatalMessage != "" {
+			t.Errorf("%v: Dir = %q, fatal %q; want a skip", c.kind, got, r.FatalMessage)
 		}
-		if strings.Contains(r.skipped, "\n") {
-			t.Errorf("%v: the skip is not one line: %q", c.kind, r.skipped)
+		if strings.Contains(r.SkipMessage, "\n") {
+			t.Errorf("%v: the skip is not one line: %q", c.kind, r.SkipMessage)
 		}
 		for _, w := range c.want {
-			if !strings.Contains(r.skipped, w) {
-				t.Errorf("%v: skip %q does not say %q", c.kind, r.skipped, w)
+			if !strings.Contains(r.SkipMessage, w) {
+				t.Errorf("%v: skip %q does not say %q", c.kind, r.SkipMessage, w)
 			}
 		}
 	}
@@ -84,10 +79,10 @@ func TestDirSkipsWithOneLineSayingHow(t *testing.T) {
 
 func TestDirFailsUnderCI(t *testing.T) {
 	isolate(t)
-	t.Setenv(EnvCI, "true")
-	r := &recorder{TB: t}
+	t.Setenv(testenv.EnvCI, "true")
+	r := testenv.NewRecorder(t)
 	Dir(r, mnist.MNIST)
-	if r.skipped != "" || !strings.HasPrefix(r.fatal, Missing(mnist.MNIST)) || !strings.Contains(r.fatal, "$CI is set") {
-		t.Errorf("under CI: skip %q, fatal %q; want a failure saying why", r.skipped, r.fatal)
+	if r.SkipMessage != "" || !strings.HasPrefix(r.FatalMessage, Missing(mnist.MNIST)) || !strings.Contains(r.FatalMessage, "$CI is set") {
+		t.Errorf("under CI: skip %q, fatal %q; want a failure saying why", r.SkipMessage, r.FatalMessage)
 	}
 }

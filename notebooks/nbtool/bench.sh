@@ -9,8 +9,8 @@
 #         GOCACHE, so they are rebuilt too;
 #   warm: the same run again, on the cache the cold run filled.
 #
-# Usage: notebooks/nbtool/bench.sh        (from anywhere; needs the Jupyter tooling:
-# CI=1 is set, so a missing tool fails instead of skipping)
+# Usage: notebooks/nbtool/bench.sh        (from anywhere; needs the project's venv,
+# make venv: CI=1 is set, so a missing tool fails instead of skipping)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

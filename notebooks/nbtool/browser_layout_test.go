@@ -102,7 +102,7 @@ func (k *kernel) checkLayout(t *testing.T, executed string) {
 		t.Log(msg + "; skipped")
 		return
 	}
-	run(t, k.artefacts, k.env, "jupyter", "nbconvert", "--to", "html", "--output-dir", k.artefacts, executed)
+	run(t, k.artefacts, k.env, filepath.Join(k.venv, "jupyter"), "nbconvert", "--to", "html", "--output-dir", k.artefacts, executed)
 	base := strings.TrimSuffix(filepath.Base(executed), ".ipynb")
 	page, err := os.ReadFile(filepath.Join(k.artefacts, base+".html"))
 	if err != nil {

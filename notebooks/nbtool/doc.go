@@ -65,15 +65,15 @@
 // # Running
 //
 // go test ./notebooks/nbtool/ checks the structure of every notebook
-// without Jupyter. With Jupyter's headless tooling installed (Debian:
-// jupyter-nbconvert python3-nbclient jupyter-client) it also builds GoNB,
-// goimports (go.mod's pins) and gopls ([GoplsVersion]), installs the kernel
-// as make kernel does into a temporary Jupyter data directory, and, from a
-// clean environment (no tools on PATH, GOPROXY=off), executes every
-// notebook with jupyter nbconvert, runs every notebook in JupyterLab from
-// headless Chromium (with the JupyterLab tools of ../shared/tools/jupyterlab
-// built by make lab), and asks the kernel for completions. Without that
-// tooling these tests are skipped, unless the environment variable CI is
-// set, where they fail. bench.sh prints the wall time of the suite, cold
-// and warm.
+// without Jupyter. With the project's Python environment (make venv; see
+// [Venv]: JupyterLab 4, nbclient, nbconvert, jupyter_client from PyPI) it
+// also builds GoNB, goimports (go.mod's pins) and gopls ([GoplsVersion]),
+// installs the kernel as make kernel does into a temporary Jupyter data
+// directory, and, from a clean environment (no tools on PATH,
+// GOPROXY=off), executes every notebook with jupyter nbconvert, runs every
+// notebook in JupyterLab 4 from headless Chromium (Debian's chromium,
+// driven over the DevTools protocol; lab_check.js is the page side), and
+// asks the kernel for completions. Without the environment or Chromium
+// these tests are skipped, unless the environment variable CI is set, where
+// they fail. bench.sh prints the wall time of the suite, cold and warm.
 package nbtool

@@ -23,7 +23,6 @@ func TestKernelCompletion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a kernel and gopls; skipped in -short mode")
 	}
-	requireJupyter(t)
 	k := installKernel(t, true)
 
 	const imports = "import (\n\t\"github.com/backprop-lab/backprop/lesson\"\n\t\"github.com/backprop-lab/backprop/nn\"\n)\n\nvar _ = lesson.NewTrace\nvar _ = nn.New\n"
@@ -45,8 +44,8 @@ func TestKernelCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Debian's python3 has jupyter_client; a python3 earlier on PATH may not.
-	cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, filepath.Join(k.root, LessonsDir))
+	// The venv's python3 has jupyter_client.
+	cmd := exec.CommandContext(ctx, filepath.Join(k.venv, "python3"), script, filepath.Join(k.root, LessonsDir))
 	cmd.Env = k.env
 	cmd.Dir = t.TempDir()
 	cmd.Stdin = strings.NewReader(string(in))

@@ -16,10 +16,6 @@ import (
 	"time"
 )
 
-// debianPackages provide the headless Jupyter tooling the execution test
-// needs (jupyter-core comes with them).
-const debianPackages = "jupyter-nbconvert python3-nbclient jupyter-client"
-
 // cellTimeout bounds one cell's run (nbclient's per-cell timeout): generous,
 // for training cells on 2 shared cores.
 const cellTimeout = 20 * time.Minute
@@ -28,6 +24,7 @@ const cellTimeout = 20 * time.Minute
 // jupyter runs with, and where the executed notebooks go.
 type kernel struct {
 	env       []string
+	venv      string // the Python environment's bin folder: jupyter, python3
 	root      string
 	artefacts string
 }
@@ -43,7 +40,6 @@ func TestNotebooks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("executing notebooks is slow; skipped in -short mode")
 	}
-	requireJupyter(t)
 	k := installKernel(t, false)
 	for _, path := range files {
 		// One after the other: a GoNB cell compiles with every core it finds.
@@ -51,27 +47,25 @@ func TestNotebooks(t *testing.T) {
 	}
 }
 
-// requireJupyter skips the test (fails it when CI is set) if jupyter
-// nbconvert, nbclient's jupyter execute or jupyter-client's jupyter
-// kernelspec is missing.
-func requireJupyter(t *testing.T) {
+// requireJupyter returns the bin folder of the project's Python environment
+// (see [Venv]: JupyterLab 4, nbconvert, nbclient, jupyter_client from
+// PyPI); it skips the test (fails it when CI is set) if there is none.
+func requireJupyter(t *testing.T) string {
 	t.Helper()
-	// jupyter runs its subcommand "jupyter X" as the program jupyter-X.
-	var missing []string
-	for _, prog := range []string{"jupyter", "jupyter-nbconvert", "jupyter-execute", "jupyter-kernelspec"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			missing = append(missing, prog)
-		}
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(missing) == 0 {
-		return
+	bin, err := Venv(root)
+	if err == nil {
+		return bin
 	}
-	msg := fmt.Sprintf("executing notebooks needs Jupyter's headless tooling (nbconvert, nbclient, jupyter-client); on Debian: apt-get install %s\nnot on PATH: %s",
-		debianPackages, strings.Join(missing, ", "))
+	msg := "executing notebooks needs Jupyter's headless tooling (nbconvert, nbclient, jupyter-client): " + err.Error()
 	if os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
+	return ""
 }
 
 // artefactsDir is where the tests keep what they produce for inspection:
@@ -95,9 +89,11 @@ func artefactsDir(t *testing.T, root string) string {
 // requires is in the module cache, and installs the kernel (see [Kernel];
 // plain-text errors, logs to files) into a temporary Jupyter data
 // directory. The environment it returns is clean: no tools on PATH, only
-// Jupyter's folder and the system's, the Go caches, GOPROXY=off.
+// the venv's bin folder (see [Venv]; the test skips without it) and the
+// system's, the Go caches, GOPROXY=off.
 func installKernel(t *testing.T, withGopls bool) *kernel {
 	t.Helper()
+	venv := requireJupyter(t)
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
@@ -169,23 +165,19 @@ func installKernel(t *testing.T, withGopls bool) *kernel {
 	if got, want := ks.Env["PATH"], k.KernelPath(); got != want {
 		t.Fatalf("kernel.json env PATH = %q, want %q", got, want)
 	}
-	return &kernel{env: cleanEnv(t, tmp, gocache, gomodcache), root: root, artefacts: artefacts}
+	return &kernel{env: cleanEnv(t, venv, tmp, gocache, gomodcache), venv: venv, root: root, artefacts: artefacts}
 }
 
 // cleanEnv is the environment Jupyter runs with in the tests: HOME, a PATH
-// of Jupyter's own folder and the system's (never the tool folder, nor Go's
+// of the venv's bin folder (Jupyter's) and the system's (never the tool folder, nor Go's
 // bin unless it is a system folder), private Jupyter folders, the Go caches
 // the tools were built with, GOPROXY=off and GOTOOLCHAIN=local (no network),
 // and BACKPROP_DATA/BACKPROP_ECHARTS/CI if set.
-func cleanEnv(t *testing.T, tmp, gocache, gomodcache string) []string {
+func cleanEnv(t *testing.T, venv, tmp, gocache, gomodcache string) []string {
 	t.Helper()
-	jupyter, err := exec.LookPath("jupyter")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Leave out a system folder that holds goimports or gopls, so the run
 	// proves the kernelspec carries them.
-	path := []string{filepath.Dir(jupyter)}
+	path := []string{venv}
 	for _, d := range []string{"/usr/local/bin", "/usr/bin", "/bin"} {
 		_, errImports := os.Stat(filepath.Join(d, "goimports"))
 		_, errGopls := os.Stat(filepath.Join(d, "gopls"))
@@ -231,7 +223,7 @@ func (k *kernel) execute(t *testing.T, path string) {
 	}
 	// --allow-errors: the executed copy always gets written, with every cell's
 	// outputs; CheckExecuted decides what is an error.
-	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+	cmd := exec.CommandContext(ctx, filepath.Join(k.venv, "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
 		"--ExecutePreprocessor.kernel_name=gonb",
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
 		"--output-dir", k.artefacts, abs)
