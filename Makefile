@@ -132,7 +132,7 @@ bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 BOOK_OUT ?= $(CURDIR)/.cache/book
 
 .PHONY: book
-book: assets ## execute every lesson and write the lessons as a static site into $(BOOK_OUT) (needs the Jupyter tooling of deps-test)
+book: assets venv ## execute every lesson (nbconvert from the venv) and write the lessons as a static site into $(BOOK_OUT)
 	$(GO) run ./notebooks/nbtool/cmd/book -o $(BOOK_OUT) -tools $(TOOLS)
 
 strip-notebooks: ## remove outputs before committing notebooks

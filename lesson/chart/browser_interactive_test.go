@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/internal/chromium"
+	"github.com/backprop-lab/backprop/internal/testenv"
 	"github.com/backprop-lab/backprop/lesson/assets"
 )
 
@@ -98,15 +99,13 @@ type drivenResult struct {
 }
 
 func TestInteractiveFiguresInBrowser(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("-short: skipping the browser test (it runs Chromium for several seconds)")
-	}
+	testenv.SkipShort(t, "the browser test runs Chromium for several seconds")
 	if chromium.Path() == "" {
-		skipOrFail(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")
+		testenv.Missing(t, "no Chromium: install Debian's chromium (or set $CHROMIUM) to run the browser test")
 	}
 	lib, err := assets.Read()
 	if err != nil {
-		skipOrFail(t, "ECharts is not installed (%v): run `%s` once", err, assets.FetchCommand)
+		testenv.Missing(t, fmt.Sprintf("ECharts is not installed (%v): run `%s` once", err, assets.FetchCommand))
 	}
 	init, err := initHTML(lib)
 	if err != nil {

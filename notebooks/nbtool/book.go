@@ -32,6 +32,7 @@ type Book struct {
 	Root     string   // the repository root (LessonsDir and the guide)
 	Executed string   // folder of the executed lessons, named as in LessonsDir
 	Out      string   // the site's folder (created; existing pages are replaced)
+	Jupyter  string   // the jupyter program (the project's venv: Venv); "" is jupyter on PATH
 	Env      []string // environment of jupyter nbconvert (nil: this process's)
 	// MathJax is a MathJax 2.7 folder (Debian's libjs-mathjax installs one
 	// in DefaultMathJax) to ship the TeX-to-HTML part of beside the pages,
@@ -134,7 +135,11 @@ func (b Book) Build() ([]string, error) {
 	inputs = append(inputs, guidePath)
 
 	htmlDir := filepath.Join(tmp, "html")
-	cmd := exec.Command("jupyter", append([]string{"nbconvert", "--to", "html", "--template", "basic", "--output-dir", htmlDir}, inputs...)...)
+	jupyter := b.Jupyter
+	if jupyter == "" {
+		jupyter = "jupyter"
+	}
+	cmd := exec.Command(jupyter, append([]string{"nbconvert", "--to", "html", "--template", "basic", "--output-dir", htmlDir}, inputs...)...)
 	cmd.Env = b.Env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("book: jupyter nbconvert --to html: %v\n%s", err, out)
@@ -354,10 +359,10 @@ func copyFile(src, dst string) error {
 // ExecuteLessons runs every lesson of root (Lessons) with a GoNB kernel
 // into dir, as the notebook tests do: it builds gonb and goimports (go.mod's
 // pins) into tools, installs the kernel into a temporary Jupyter data
-// folder, executes each lesson with jupyter nbconvert (cellTimeout seconds
-// per cell) and checks the executed copy (CheckExecuted). Progress goes to
-// log.
-func ExecuteLessons(root, tools, dir string, cellTimeout int, log io.Writer) error {
+// folder, executes each lesson with the jupyter nbconvert of venvBin (the
+// project's venv, Venv; cellTimeout seconds per cell) and checks the
+// executed copy (CheckExecuted). Progress goes to log.
+func ExecuteLessons(root, tools, venvBin, dir string, cellTimeout int, log io.Writer) error {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -385,14 +390,14 @@ func ExecuteLessons(root, tools, dir string, cellTimeout int, log io.Writer) err
 	if _, out, err := k.Install(); err != nil {
 		return fmt.Errorf("%w\n%s", err, out)
 	}
-	env := append(os.Environ(), "JUPYTER_DATA_DIR="+data)
+	env := append(os.Environ(), "JUPYTER_DATA_DIR="+data, "PATH="+venvBin+string(filepath.ListSeparator)+os.Getenv("PATH"))
 	lessons, err := Lessons(root)
 	if err != nil {
 		return err
 	}
 	for _, rel := range lessons {
 		fmt.Fprintf(log, "executing %s\n", rel)
-		cmd := exec.Command("jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+		cmd := exec.Command(filepath.Join(venvBin, "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
 			"--ExecutePreprocessor.kernel_name=gonb", fmt.Sprintf("--ExecutePreprocessor.timeout=%d", cellTimeout),
 			"--output-dir", dir, filepath.Join(root, rel))
 		cmd.Env = env

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/internal/chromium"
+	"github.com/backprop-lab/backprop/internal/testenv"
 	"github.com/backprop-lab/backprop/lesson/assets"
 	"github.com/backprop-lab/backprop/lesson/chart"
 )
@@ -88,23 +89,15 @@ pages.forEach(function (p) {
 </script></body></html>`
 
 func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("-short: skipping the book test (nbconvert and Chromium take half a minute)")
-	}
-	requireJupyter(t)
+	testenv.SkipShort(t, "the book test runs nbconvert and Chromium for half a minute")
+	venv := requireJupyter(t)
 	bin := chromium.Path()
 	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chromium: install Debian's chromium or set $CHROMIUM")
-		}
-		t.Skip("no Chromium: install Debian's chromium or set $CHROMIUM")
+		testenv.Missing(t, "no Chromium: install Debian's chromium or set $CHROMIUM")
 	}
 	init, err := chart.InitHTML()
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skipf("%v (run %s)", err, assets.FetchCommand)
+		testenv.Missing(t, fmt.Sprintf("%v (run %s)", err, assets.FetchCommand))
 	}
 	curve := chart.LearningCurve([]float64{2.3, 1.2, 0.8, 0.6, 0.5})
 	var frames []chart.WeightFrame
@@ -133,7 +126,7 @@ func TestBookBuildsAndDrawsInBrowser(t *testing.T) {
 	if _, err := os.Stat(mathjax); err != nil {
 		mathjax = ""
 	}
-	pages, err := Book{Root: root, Executed: dir, Out: out, MathJax: mathjax}.Build()
+	pages, err := Book{Root: root, Executed: dir, Out: out, MathJax: mathjax, Jupyter: filepath.Join(venv, "jupyter")}.Build()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,16 +55,20 @@ func run(out, executed, tools, mathjax string, timeout int) error {
 	if tools == "" {
 		tools = filepath.Join(root, "bin")
 	}
+	bin, err := nbtool.Venv(root) // jupyter nbconvert, from the project's Python environment
+	if err != nil {
+		return err
+	}
 	if executed == "" {
 		executed = filepath.Join(root, ".cache", "book-executed")
 		if err := os.MkdirAll(executed, 0o755); err != nil {
 			return err
 		}
-		if err := nbtool.ExecuteLessons(root, tools, executed, timeout, os.Stderr); err != nil {
+		if err := nbtool.ExecuteLessons(root, tools, bin, executed, timeout, os.Stderr); err != nil {
 			return err
 		}
 	}
-	pages, err := nbtool.Book{Root: root, Executed: executed, Out: out, MathJax: mathjax}.Build()
+	pages, err := nbtool.Book{Root: root, Executed: executed, Out: out, MathJax: mathjax, Jupyter: filepath.Join(bin, "jupyter")}.Build()
 	if err != nil {
 		return err
 	}
