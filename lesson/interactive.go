@@ -18,7 +18,7 @@ import (
 // them with a timeline the reader drags; no kernel is needed once the
 // figure is displayed). Every number in a frame comes from the lessons'
 // tested computations: autodiff for the step-through, NewTrace for the
-// weight, nn.Network's gradients for the learning rate, MeasureLayers for
+// weight, nn.Network's gradients for the learning rate, the per-layer RMS (LayerRMS) for
 // the initialisation, gradcheck.StepSweep for the step h.
 
 // BackpropSteps draws the computational graph below out with a timeline
@@ -96,12 +96,12 @@ func backpropSteps(out *autodiff.Value) []chart.GraphStep {
 	return steps
 }
 
-// WeightScan moves weight W⁽ˢ⁾ᵢⱼ (1-based, as in the derivation) of net
+// weightScan moves weight W⁽ˢ⁾ᵢⱼ (1-based, as in the derivation) of net
 // over n values centred on its own, radius either side, and records at
 // each the loss E, ∂E/∂W⁽ˢ⁾ᵢⱼ, the outputs a⁽ʰ⁾ of the first example and
 // every gradient, all from NewTrace (net is not changed). n is made odd, so
 // that the middle frame, where the figure opens, is the weight's own value.
-func WeightScan(net *nn.Network, x *mat.Dense, labels []int, s, i, j int, radius float64, n int) chart.WeightScan {
+func weightScan(net *nn.Network, x *mat.Dense, labels []int, s, i, j int, radius float64, n int) chart.WeightScan {
 	n = max(3, n|1)
 	t0 := NewTrace(net, x, labels)
 	names := outputAndGradNames(t0)
@@ -118,9 +118,11 @@ func WeightScan(net *nn.Network, x *mat.Dense, labels []int, s, i, j int, radius
 	return scan
 }
 
-// WeightSlider draws WeightScan(…) (chart.WeightSlider).
+// WeightSlider draws, with a slider (chart.WeightSlider), W⁽ˢ⁾ᵢⱼ (1-based)
+// of net moved over n values, radius either side of its own: E, its
+// tangent from ∂E/∂W⁽ˢ⁾ᵢⱼ, the outputs and every gradient at each.
 func WeightSlider(net *nn.Network, x *mat.Dense, labels []int, s, i, j int, radius float64, n int) *chart.Chart {
-	return chart.WeightSlider(WeightScan(net, x, labels, s, i, j, radius, n))
+	return chart.WeightSlider(weightScan(net, x, labels, s, i, j, radius, n))
 }
 
 // outputsAndGrads lists the outputs a⁽ʰ⁾ of the first example, then
@@ -247,17 +249,17 @@ func finiteMinMax(xs []float64) (lo, hi float64) {
 func (r RateSlice) RateSlider(etas ...float64) *chart.Chart { return chart.RateSlider(r.Scan(etas...)) }
 
 // ScaledInits are the initialisations of the initialisation slider: N(0,
-// σ²) for σ = 0.01, 0.03, 0.1, 0.3, 1 (Gaussian), then He and Xavier.
+// σ²) for σ = 0.01, 0.03, 0.1, 0.3, 1, then He and Xavier.
 func ScaledInits() []nn.Init {
 	var inits []nn.Init
 	for _, s := range []float64{0.01, 0.03, 0.1, 0.3, 1} {
-		inits = append(inits, Gaussian(s))
+		inits = append(inits, gaussian(s))
 	}
 	return append(inits, nn.He, nn.Xavier)
 }
 
 // InitScan measures, for each initialisation and each hidden activation,
-// the per-layer RMS of a, δ and ∂E/∂W (MeasureLayers) of a fresh network
+// the per-layer RMS of a, δ and ∂E/∂W (measureLayers) of a fresh network
 // of c.Sizes (seed c.Seed) on the first c.Probe examples of data, before
 // any training.
 func (c InitStudy) InitScan(data nn.Data, inits []nn.Init, hidden ...nn.Activation) ([]chart.InitFrame, error) {
@@ -270,7 +272,7 @@ func (c InitStudy) InitScan(data nn.Data, inits []nn.Init, hidden ...nn.Activati
 			if err != nil {
 				return nil, err
 			}
-			m := MeasureLayers(net, x, labels)
+			m := measureLayers(net, x, labels)
 			f.Panels = append(f.Panels, chart.LayerStats{A: m.A, Delta: m.Delta, DW: m.DW})
 		}
 		frames = append(frames, f)

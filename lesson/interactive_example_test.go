@@ -1,18 +1,16 @@
-package lesson_test
+package lesson
 
 import (
 	"fmt"
-
-	"github.com/backprop-lab/backprop/lesson"
 )
 
-// Dragging W⁽¹⁾₂₁ of the walkthrough network: while hidden unit 2 is off
+// The frames of WeightSlider for W⁽¹⁾₂₁ of the walkthrough network: while hidden unit 2 is off
 // (W⁽¹⁾₂₁ ≤ −0.2) the loss does not move and its slope, backprop's
 // ∂E/∂W⁽¹⁾₂₁, is 0; once the unit switches on, the loss rises with it.
-func ExampleWeightScan() {
-	net := lesson.TinyNet()
-	x, labels := lesson.TinyExample()
-	s := lesson.WeightScan(net, x, labels, 1, 2, 1, 0.5, 5) // W⁽¹⁾₂₁ = −0.3 ± 0.5 in 5 frames
+func ExampleWeightSlider() {
+	net := TinyNet()
+	x, labels := TinyExample()
+	s := weightScan(net, x, labels, 1, 2, 1, 0.5, 5) // W⁽¹⁾₂₁ = −0.3 ± 0.5 in 5 frames
 	for _, f := range s.Frames {
 		fmt.Printf("%s = %5.2f  E = %.4f  ∂E/∂%s = %.4f\n", s.Weight, f.W, f.E, s.Weight, f.Slope)
 	}

@@ -71,7 +71,7 @@ func TestBackpropStepsFollowBackprop(t *testing.T) {
 func TestWeightScan(t *testing.T) {
 	net := TinyNet()
 	x, labels := TinyExample()
-	s := WeightScan(net, x, labels, 1, 2, 1, 1, 41)
+	s := weightScan(net, x, labels, 1, 2, 1, 1, 41)
 	if s.Weight != "W⁽¹⁾₂₁" || len(s.Frames) != 41 || s.Start != 20 {
 		t.Fatalf("scan of %s: %d frames, start %d", s.Weight, len(s.Frames), s.Start)
 	}
@@ -131,7 +131,7 @@ func TestRateSliceScan(t *testing.T) {
 	}
 }
 
-// The initialisation slider's numbers are MeasureLayers of a fresh network
+// The initialisation slider's numbers are the per-layer RMS values of a fresh network
 // per initialisation and activation.
 func TestInitScan(t *testing.T) {
 	train, _ := mnist.Embedded()
@@ -144,7 +144,7 @@ func TestInitScan(t *testing.T) {
 		t.Fatalf("%d frames, first %q, last %q", len(frames), frames[0].Name, frames[len(frames)-1].Name)
 	}
 	x, labels := probeBatch(train, 20)
-	want := MeasureLayers(nn.MustNew(nn.Config{Sizes: st.Sizes, Hidden: nn.Sigmoid, Init: nn.He, Seed: 3}), x, labels)
+	want := measureLayers(nn.MustNew(nn.Config{Sizes: st.Sizes, Hidden: nn.Sigmoid, Init: nn.He, Seed: 3}), x, labels)
 	got := frames[5].Panels[1]
 	for s := range want.DW {
 		if got.A[s] != want.A[s] || got.Delta[s] != want.Delta[s] || got.DW[s] != want.DW[s] {

@@ -93,18 +93,21 @@ var rules = map[string]func(v *Value, k int) string{
 }
 
 // Rule states the local rule by which v sends its gradient to its input k,
-// with the factor: "mul swaps: × the other input x₁ = 1". It panics on a
-// leaf (it has no inputs).
+// with the factor: "mul swaps: × the other input x₁ = 1"; an operation
+// without a named pattern (tanh, σ, NewOp's) gives its local derivative. It
+// panics on a leaf (it has no inputs).
 func (v *Value) Rule(k int) string {
 	op := v.Op
 	if strings.HasPrefix(op, "^") {
 		op = "^"
 	}
-	r, ok := rules[op]
-	if !ok {
+	if len(v.parents) == 0 {
 		panic(fmt.Sprintf("autodiff: Rule of %q, which has no inputs", v.Name()))
 	}
-	return r(v, k)
+	if r, ok := rules[op]; ok {
+		return r(v, k)
+	}
+	return fmt.Sprintf("%s: × %s′ = %.4g", op, op, v.local[k]) // tanh, σ, an operation made with NewOp
 }
 
 // Name returns v's label, or for an unnamed product its factors

@@ -156,6 +156,7 @@ func TestRuleNamesThePattern(t *testing.T) {
 		{x.Exp(), 0, "exp: × eᵛ = 7.389"},
 		{x.Ln(), 0, "ln: × 1/x = 0.5"},
 		{x.Pow(-1), 0, "power: × p·x^(p−1) = -0.25"},
+		{New(0, "v").Tanh(), 0, "tanh: × tanh′ = 1"},
 	} {
 		if got := c.v.Rule(c.k); got != c.want {
 			t.Errorf("%s: Rule(%d) = %q, want %q", c.v.Name(), c.k, got, c.want)
