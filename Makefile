@@ -129,6 +129,12 @@ bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLA
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/nbtool/bench.sh
 
+BOOK_OUT ?= $(CURDIR)/.cache/book
+
+.PHONY: book
+book: assets venv ## execute every lesson (nbconvert from the venv) and write the lessons as a static site into $(BOOK_OUT)
+	$(GO) run ./notebooks/nbtool/cmd/book -o $(BOOK_OUT) -tools $(TOOLS)
+
 strip-notebooks: ## remove outputs before committing notebooks
 	$(GO) run ./notebooks/nbtool/cmd/nbstrip
 
