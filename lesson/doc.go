@@ -34,8 +34,8 @@
 //   - 02 The computational graph: GateExample, GraphText, GraphChart,
 //     CheckGateFD, ScalarGraph, CheckGraphGrads, CheckBP
 //     (computational_graph.go); CheckEngineBackward, CheckEngineOps,
-//     EngineBugsDemo (engine_exercise.go); the scalar engine is
-//     lesson/autodiff.
+//     EngineBugsDemo (engine_exercise.go); BackpropSteps, WeightSlider
+//     (interactive.go); the scalar engine is lesson/autodiff.
 //   - 03 Backpropagation: CheckDelta, CheckOutputDelta, CheckHiddenDelta,
 //     CheckWeightGrad, CheckBiasGrad, CheckGrad, CheckBatchMean
 //     (check_equations.go); Step (derivation.go); UnmaskedWeightGrad,
@@ -51,7 +51,7 @@
 //   - 05 Gradient checking: ThresholdsMarkdown, StepSweepSeries, SweepBest,
 //     ReLUSum, TaylorCompare (gradcheck.go); DisplayText, DisplayHTML
 //     (display.go); LabBugMarkdown, WithLabBug (labbug.go); CompareLabBug,
-//     BugGalleryHTML, CheckBug (bugs.go).
+//     BugGalleryHTML, CheckBug (bugs.go); StepSlider (interactive.go).
 //   - 06 Training on MNIST: MustLoadMNIST, TopConfusions, Confusion, Labels
 //     (data.go); SetDigits, FirstLayerWeights, SetConfusionMatrix,
 //     SetMisclassified (plots.go); EvaluateLab, ActivationStats
@@ -62,10 +62,12 @@
 //     (initialization.go); SymmetryStudy, Constant, SymmetryTable,
 //     VarianceFlow, VarianceRules, MeasureVarianceFlow, CheckVarianceFlow,
 //     VarianceTable (initialization_theory.go); DepthRun, DepthVariants,
-//     MeasureDepth, DepthTable (deep_signal.go).
+//     MeasureDepth, DepthTable (deep_signal.go); ScaledInits
+//     (interactive.go).
 //   - 08 The learning rate and the batch size: CheckSGDStep,
 //     MeasureBowl, CheckBowl, RateStudy, RateTable, RateLossCurves,
-//     SpreadTable, GradSpreadTable, NoiseTable (learning_rate.go).
+//     SpreadTable, GradSpreadTable, NoiseTable (learning_rate.go);
+//     RateSlice (interactive.go).
 //   - 09 What backpropagation costs: CountProducts, CheckProducts,
 //     TimePasses, ParamCount, FDVersusBackprop (cost_of_backprop.go).
 //   - 10 Exercises: nothing new (TinyNet; the checks are package grading's).
