@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/build"
 	"go/parser"
@@ -59,6 +60,9 @@ type refusal struct{ error }
 // besides Go files (assembly, C, .syso).
 func readStudent(student string) ([]*studentPackage, string, error) {
 	modDir, modPath, err := runner.FindModule(student)
+	if errors.Is(err, runner.ErrLink) {
+		return nil, "", refusal{err}
+	}
 	if err != nil {
 		return nil, "", usageError{err}
 	}

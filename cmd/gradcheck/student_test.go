@@ -82,6 +82,21 @@ func TestReadStudentRefusesSymlinksUnread(t *testing.T) {
 		t.Errorf("symlinked file: %v", err)
 	}
 
+	// A symlinked go.mod: refused before its target is read.
+	linked := writeTree(t, map[string]string{"layer.go": correctLayer(t)})
+	modSecret := filepath.Join(t.TempDir(), "go.mod")
+	os.WriteFile(modSecret, []byte("module TOPSECRET\n"), 0o644)
+	if err := os.Symlink(modSecret, filepath.Join(linked, "go.mod")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = readStudent(linked)
+	if err == nil || !strings.Contains(err.Error(), "go.mod is a symbolic link") || strings.Contains(err.Error(), "TOPSECRET") {
+		t.Errorf("symlinked go.mod: %v", err)
+	}
+	if _, ok := err.(refusal); !ok {
+		t.Errorf("symlinked go.mod: %T, want a refusal", err)
+	}
+
 	// A symlinked directory of the module that the layer imports.
 	mod := writeTree(t, map[string]string{
 		"go.mod":         "module example.com/layer\n",

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,7 +43,12 @@ func ModuleLine(gomod []byte) string {
 // ("" if there is none).
 func FindModule(dir string) (modDir, modPath string, err error) {
 	for d := dir; ; d = filepath.Dir(d) {
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		gomod := filepath.Join(d, "go.mod")
+		if fi, err := os.Lstat(gomod); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			// Not followed: its target's text could end up in a message.
+			return "", "", fmt.Errorf("%s is a symbolic link (%w): it was not read; put the file itself there", gomod, ErrLink)
+		}
+		data, err := os.ReadFile(gomod)
 		if err == nil {
 			p := ModuleLine(data)
 			if p == "" {
@@ -54,6 +61,9 @@ func FindModule(dir string) (modDir, modPath string, err error) {
 		}
 	}
 }
+
+// ErrLink marks an error about a symbolic link that was refused unread.
+var ErrLink = errors.New("links are not followed")
 
 // FindBackprop locates this project for a generated program: the directory
 // flagDir if given, else the module containing the working directory if it
