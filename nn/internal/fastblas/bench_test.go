@@ -15,19 +15,6 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// corePeakGFLOPs is the double-precision peak of one core of the reference
-// machine, an AMD Zen 5 ("Turin", cpu family 26) whose two FMA pipes are
-// 512 bits wide: 2 pipes × 8 doubles × 2 flops × 3.65 GHz = 116.8 GFLOP/s.
-// 3.65 GHz is the boost clock assumed for that machine; a chain of
-// dependent integer adds (one per cycle) measured 3.43 GHz at best on the
-// busy VM, and the 8×24 kernel has reached 110 GFLOP/s on one core, so the
-// true clock lies in between and %peak errs on the low side. With 256-bit
-// FMAs (the AVX2 kernel, or Zen 4, which splits 512-bit operations in two)
-// the peak is half. The benchmarks report "%peak" against corePeakGFLOPs ×
-// GOMAXPROCS, so on the 2-core machine against 233.6 GFLOP/s; elsewhere
-// it is indicative only.
-const corePeakGFLOPs = 116.8
-
 // benchShapes are the Dgemm calls of one training step of the 784-96-10
 // MLP with batch 200 (one example per row) and of evaluating 10000
 // examples, as gonum/mat issues them.
@@ -162,7 +149,7 @@ func benchDgemm(b *testing.B, impl dgemmer, tA, tB blas.Transpose, m, n, k int, 
 	flops := 2 * float64(m) * float64(n) * float64(k)
 	gflops := flops * float64(b.N) / b.Elapsed().Seconds() / 1e9
 	b.ReportMetric(gflops, "GFLOP/s")
-	b.ReportMetric(100*gflops/(corePeakGFLOPs*float64(runtime.GOMAXPROCS(0))), "%peak")
+	reportPeak(b, gflops)
 }
 
 func randSlice(r *rand.Rand, n int) []float64 {
@@ -202,6 +189,11 @@ func TestBestOf(t *testing.T) {
 		{fmt.Sprintf("fastblas %d cores", procs), Implementation{}, procs},
 		{fmt.Sprintf("gonum %d cores", procs), gonum.Implementation{}, procs},
 	}
+	peak := map[int]float64{}
+	for _, v := range variants {
+		peak[v.procs] = runPeak(current.Load(), v.procs)
+		t.Logf("measured %s FMA peak on %d cores: %.1f GFLOP/s", Kernel(), v.procs, peak[v.procs])
+	}
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, s := range benchShapes {
 		m, n, k := s.m, s.n, s.k
@@ -235,7 +227,7 @@ func TestBestOf(t *testing.T) {
 			best, p50 := ts[0], ts[len(ts)/2]
 			t.Logf("    %-17s best %9.1fµs %6.1f GFLOP/s %5.1f%%peak   median %9.1fµs %6.1f GFLOP/s   (%d calls)",
 				v.name, us(best), flop/float64(best.Nanoseconds()),
-				100*flop/float64(best.Nanoseconds())/(corePeakGFLOPs*float64(v.procs)),
+				100*flop/float64(best.Nanoseconds())/peak[v.procs],
 				us(p50), flop/float64(p50.Nanoseconds()), len(ts))
 		}
 	}

@@ -27,6 +27,13 @@ type kernel struct {
 	// packTrans, if not nil, packs a full kb×nr panel of a B whose
 	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
 	packTrans func(dst, src []float64, lds, kb int)
+
+	// peakLoop, if not nil, runs n iterations of peakFlops floating-point
+	// operations of register-only FMAs of the kernel's vector width, with
+	// enough independent accumulators to keep every FMA pipe busy: timed
+	// on every core at once, it measures the peak the kernel can approach.
+	peakLoop  func(n int)
+	peakFlops int
 }
 
 // operand is a read-only strided matrix view: element (r, s) is

@@ -56,6 +56,7 @@ var avx2Kernel = &kernel{
 	kc: 256, mc: 96, nc: 2048,
 	fn:        kernAVX2,
 	packTrans: packTransAVX2(8),
+	peakLoop:  fmaLoop256, peakFlops: 12 * 4 * 2,
 }
 
 var avx512Kernel = &kernel{
@@ -64,6 +65,7 @@ var avx512Kernel = &kernel{
 	kc: 400, mc: 96, nc: 2400,
 	fn:        kernAVX512,
 	packTrans: packTransAVX2(24),
+	peakLoop:  fmaLoop512, peakFlops: 24 * 8 * 2,
 }
 
 // platformKernels lists the kernels usable on this CPU, best last. Without
@@ -90,3 +92,13 @@ func kernAVX512(k int, a []float64, ars, aks int, b []float64, bks int, c []floa
 	const w = int(unsafe.Sizeof(float64(0)))
 	kern8x24(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
+
+// fmaLoop256 and fmaLoop512 (peak_amd64.s) run n iterations of
+// register-only FMAs, 96 and 384 flops per iteration: the loops that
+// measure the peak the AVX2 and AVX-512 kernels are compared with.
+//
+//go:noescape
+func fmaLoop256(n int)
+
+//go:noescape
+func fmaLoop512(n int)
