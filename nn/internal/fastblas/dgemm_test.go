@@ -426,3 +426,25 @@ func TestSetThreads(t *testing.T) {
 		checkGemm(t, rnd, Implementation{}, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 1, 0.5, 1})
 	}
 }
+
+// TestDgemmHalfEdge runs shapes whose right edge is at most nr/2 columns
+// wide, where a kernel's half-width edge kernel (fnHalf) computes the last
+// tile: the lab's output layer (200×10×96 forward, nr = 8), edges that fill
+// the half tile exactly (written to C directly) or partly (through the
+// scratch tile), and rows that do not fill the last tile.
+func TestDgemmHalfEdge(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rnd := rand.New(rand.NewPCG(11, 12))
+		i := 0
+		for _, sh := range [][3]int{{200, 10, 96}, {12, 4, 5}, {6, 12, 9}, {13, 11, 33}, {7, 2, 1}, {24, 20, 17}} {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, beta := range betas {
+						i++
+						checkGemm(t, rnd, Implementation{}, gemmCase{tA, tB, sh[0], sh[1], sh[2], alphas[1+i%3], beta, i % 3})
+					}
+				}
+			}
+		}
+	})
+}
