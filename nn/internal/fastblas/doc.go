@@ -54,7 +54,7 @@
 // register-only loop of independent FMAs of its vector width (fmaLoop256:
 // 12 accumulators, fmaLoop512: 24, enough to cover the FMA latency on two
 // pipes), and the benchmarks time it on every core at once, one goroutine
-// locked to each thread (BenchmarkFMAPeak; best of 2 ms bursts). %peak in
+// locked to each thread (BenchmarkFMAPeak; best of 1 ms bursts). %peak in
 // BenchmarkDgemm and TestBestOf divides by that figure, measured in the
 // same run. On a 2-core AMD EPYC with AVX2 (no AVX-512) it measured
 // 50.8 GFLOP/s on one core and 96.6 on two (16 flops per cycle per core at
