@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/gradcheck"
@@ -26,7 +28,7 @@ func ReLUPrime(f func(v float64) float64) ExerciseResult {
 		return missing(res)
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
-		fn := reluSum(reluPoints...)
+		fn := tiny.ReLUSum(reluPoints...) // its gradient is overwritten with f's values below
 		g := fn.Params[0].Grad
 		asReLU := true
 		for i, v := range reluPoints {
@@ -336,32 +338,4 @@ func exerciseBatch(seed uint64, b, dim, k int) (*mat.Dense, []int) {
 		labels[i] = rng.IntN(k)
 	}
 	return x, labels
-}
-
-// reluSum is f(θ) = Σ_i ReLU(θ_i) for θ a 1×n row holding theta, with a
-// zero gradient for the caller to fill and a kink fingerprint (which side
-// of 0 each θ_i is on), so that gradcheck can tell a kink from a wrong
-// gradient.
-func reluSum(theta ...float64) gradcheck.Func {
-	th := mat.NewDense(1, len(theta), append([]float64(nil), theta...))
-	return gradcheck.Func{
-		Params: []nn.Param{{Name: "θ", Value: th, Grad: mat.NewDense(1, len(theta), nil)}},
-		Loss: func() float64 {
-			var s float64
-			for _, t := range th.RawMatrix().Data {
-				s += math.Max(t, 0)
-			}
-			return s
-		},
-		Kinks: func(dst []byte) []byte {
-			for _, t := range th.RawMatrix().Data {
-				b := byte(0)
-				if t > 0 {
-					b = 1
-				}
-				dst = append(dst, b)
-			}
-			return dst
-		},
-	}
 }

@@ -139,8 +139,14 @@ func step(v float64) float64 {
 }
 
 // twoHidden is the network of exercise 7: 5-4-3-2, ReLU, ReLU, softmax, on
-// a batch of N = 4. Nothing is square, so a transposed matrix panics.
+// a batch of N = twoHiddenBatch = 6. No two of N, n₀…n₃ are equal, so no
+// matrix of the exercise is square and no two have the same shape: a factor
+// transposed by mistake panics with both shapes or returns a gradient of the
+// wrong shape, which gradcheck reports.
 var twoHidden = []int{5, 4, 3, 2}
+
+// twoHiddenBatch is exercise 7's batch size N (see twoHidden).
+const twoHiddenBatch = 6
 
 // Backprop checks exercise 7, the whole backward pass of a network with
 // two hidden ReLU layers and a softmax output, given the forward pass:
@@ -156,7 +162,7 @@ func Backprop(f func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)) 
 		return missing(res)
 	}
 	return guardExercise(res, func(res *ExerciseResult) {
-		const batch = 4
+		const batch = twoHiddenBatch
 		L := len(twoHidden) - 1
 		net := nn.MustNew(nn.Config{Sizes: twoHidden, Hidden: relu, Init: nn.Uniform(1), Seed: 77})
 		x, labels := exerciseBatch(77, batch, twoHidden[0], twoHidden[L])

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
+
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/lesson"
@@ -142,7 +144,14 @@ func backpropWith(slip string) func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db 
 				}
 			}
 			dW[s] = new(mat.Dense)
-			dW[s].Mul(delta.T(), a[s-1])
+			switch slip {
+			case "aT":
+				dW[s].Mul(a[s-1].T(), delta) // Aᵀ·Δ: n_{s−1}×n_s, the transpose
+			case "noT":
+				dW[s].Mul(delta, a[s-1]) // Δ·A: (N×n_s)·(N×n_{s−1}) fits only if N = n_s
+			default:
+				dW[s].Mul(delta.T(), a[s-1])
+			}
 			_, k := delta.Dims()
 			db[s] = mat.NewDense(k, 1, nil)
 			if slip == "row" {
@@ -156,7 +165,11 @@ func backpropWith(slip string) func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db 
 				handed = g // the lab's backward returns G·W
 			}
 			g = new(mat.Dense)
-			g.Mul(handed, w[s])
+			if slip == "wT" {
+				g.Mul(handed, w[s].T()) // Δ·Wᵀ: panics, no W is square
+			} else {
+				g.Mul(handed, w[s])
+			}
 		}
 		return dW, db
 	}
@@ -247,8 +260,13 @@ func TestBackpropExercise(t *testing.T) {
 		{"", "right: gradcheck finds every ∂E/∂W⁽ˢ⁾ and ∂E/∂b⁽ˢ⁾ of the 5-4-3-2 network right"},
 		{"lab", "wrong: this is the lab's bug"},
 		{"mask", "ReLU′ mask is missing"},
-		{"mean", "every gradient is N = 4 times too large"},
+		{"mean", "every gradient is N = 6 times too large"},
 		{"row", "wrong shape: db[1] is 1×4; it must have the shape of the parameter it is the gradient of, 4×1."},
+		// No matrix of the exercise is square: a transposed factor cannot
+		// pass unnoticed.
+		{"aT", "wrong shape"},
+		{"wT", "mat: dimension mismatch"},
+		{"noT", "mat: dimension mismatch"}, // with N = n₁ it ran, and only the values were wrong
 	} {
 		r := grading.Backprop(backpropWith(c.slip))
 		if r.OK() != (c.slip == "") || !textcheck.ContainsWords(r.String(), c.want) {
@@ -285,11 +303,11 @@ func TestTinyAnswersExercise(t *testing.T) {
 	}
 }
 
-// TestTinyNetIsNotebook01s keeps exercise 8's network the one notebook 01
-// draws, and its answers those of package nn's backward pass.
+// TestTinyNetIsNotebook01s keeps exercise 8's answers those of package nn's
+// backward pass on the network notebook 01 draws (the shared fixture).
 func TestTinyNetIsNotebook01s(t *testing.T) {
 	net := lesson.TinyNet()
-	x, labels := grading.TinyExample()
+	x, labels := tiny.Exercise()
 	if x.At(0, 0) != 2 || x.At(0, 1) != -1 || labels[0] != 0 {
 		t.Errorf("exercise 8's example is not the notebook's x = (2, −1), y = (1, 0): %v, %v", mat.Formatted(x), labels)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 
 	"github.com/backprop-lab/backprop/nn"
 )
@@ -19,30 +19,10 @@ var exerciseTiny = Exercise{N: 8, Title: "by hand on the 2-2-2 network",
 // TinyTol is how close a hand-computed answer must be (absolutely).
 const TinyTol = 1e-6
 
-// tinyX and tinyLabel are the example of exercise 8, x = (2, −1) with
-// class 1 (label 0 in code): not notebook 01's x = (1, 2), whose numbers
-// that notebook prints, and chosen so that one hidden unit is off.
-var (
-	tinyX     = [2]float64{2, -1}
-	tinyLabel = 0
-)
-
-// TinyExample returns exercise 8's example as a 1×2 batch and its label.
-func TinyExample() (*mat.Dense, []int) {
-	return mat.NewDense(1, 2, []float64{tinyX[0], tinyX[1]}), []int{tinyLabel}
-}
-
-// tinyNet is notebook 01's network, lesson.TinyNet (a test keeps the two
-// equal): 2 inputs, 2 ReLU units, 2 softmax outputs.
-func tinyNet() *nn.Network {
-	l1 := nn.NewDense(2, 2, relu)
-	l1.W.Copy(mat.NewDense(2, 2, []float64{0.5, -0.2, -0.3, 0.4}))
-	l1.B.Copy(mat.NewDense(2, 1, []float64{0.1, -0.6}))
-	l2 := nn.NewDense(2, 2, softmax)
-	l2.W.Copy(mat.NewDense(2, 2, []float64{0.3, -0.5, 0.8, 0.2}))
-	l2.B.Copy(mat.NewDense(2, 1, []float64{0, 0.1}))
-	return &nn.Network{Layers: []nn.Layer{l1, l2}}
-}
+// Exercise 8's network and example are the shared fixtures tiny.Net (notebook
+// 01's network) and tiny.Exercise, x = (2, −1) with class 1 (label 0 in code):
+// not notebook 01's x = (1, 2), whose numbers that notebook prints, and
+// chosen so that one hidden unit is off.
 
 // tinyAnswer is one number of exercise 8 with its known wrong values.
 type tinyAnswer struct {
@@ -59,8 +39,8 @@ type tinySlip struct {
 // tinyReference works exercise 8 out with package nn (for N = 1,
 // δ⁽¹⁾ = ∂E/∂b⁽¹⁾) and, by hand, the values the usual slips give.
 func tinyReference() []tinyAnswer {
-	net := tinyNet()
-	x, labels := TinyExample()
+	net := tiny.Net()
+	x, labels := tiny.Exercise()
 	net.LossAndGrad(x, labels)
 	ps := net.Params() // W1, b1, W2, b2
 	db1, dw1 := ps[1].Grad, ps[0].Grad
@@ -86,7 +66,7 @@ func tinyReference() []tinyAnswer {
 			{back(i), maskHint},
 		}}
 	}
-	x1, x2 := tinyX[0], tinyX[1]
+	x1, x2 := x.At(0, 0), x.At(0, 1)
 	return []tinyAnswer{d1(0), d1(1), {name: "∂E/∂W⁽¹⁾₁₂", right: dw1.At(0, 1), slips: []tinySlip{
 		{-dw1.At(0, 1), signHint},
 		{db1.At(0, 0) * x1, "that is ∂E/∂W⁽¹⁾₁₁: W⁽¹⁾₁₂ connects input 2 to hidden unit 1."},
@@ -99,7 +79,7 @@ func sub(i int) string { return string(rune('₀' + i)) }
 
 // TinyAnswers checks exercise 8: the learner's hand-computed δ⁽¹⁾₁,
 // δ⁽¹⁾₂ and ∂E/∂W⁽¹⁾₁₂ of notebook 01's network (lesson.TinyNet) for the
-// example TinyExample, each to TinyTol; a wrong number is compared with the
+// example tiny.Exercise, each to TinyTol; a wrong number is compared with the
 // values the usual slips give (the sign of a − y, W⁽²⁾ for W⁽²⁾ᵀ, the
 // ReLU′ mask left out, the indices of W swapped) and the slip is named,
 // never the right value.

@@ -31,8 +31,8 @@ type Bug struct {
 	plant func(net *nn.Network, x *mat.Dense, labels []int) gradcheck.Func
 }
 
-// Bugs returns the gallery, in the order of the notebook's table.
-func Bugs() []Bug {
+// bugs returns the gallery, in the order of the notebook's table.
+func bugs() []Bug {
 	return []Bug{
 		{"mask", "forgotten φ′: the hidden delta without the ReLU mask",
 			"Δ⁽ˢ⁾ = G", "Δ⁽ˢ⁾ = φ′(V⁽ˢ⁾) ⊙ G",
@@ -64,11 +64,11 @@ func Bugs() []Bug {
 	}
 }
 
-// BugByKey returns the gallery entry called key; it panics on an unknown
+// bugByKey returns the gallery entry called key; it panics on an unknown
 // key, naming the known ones.
-func BugByKey(key string) Bug {
+func bugByKey(key string) Bug {
 	var keys []string
-	for _, b := range Bugs() {
+	for _, b := range bugs() {
 		if b.Key == key {
 			return b
 		}
@@ -77,11 +77,11 @@ func BugByKey(key string) Bug {
 	panic(fmt.Sprintf("lesson: no bug %q in the gallery (known: %s)", key, strings.Join(keys, ", ")))
 }
 
-// GalleryConfig is the network of the gallery: 784-16-16-10, ReLU, the
+// galleryConfig is the network of the gallery: 784-16-16-10, ReLU, the
 // lab's U[−0.2, 0.2) weights, seed 1. Two hidden layers, so that a bug in
 // what a hidden layer hands down can show; W⁽²⁾ is square (16×16), so that
 // Δ·W⁽²⁾ᵀ runs instead of panicking.
-var GalleryConfig = nn.Config{Sizes: []int{784, 16, 16, 10}, Seed: 1}
+var galleryConfig = nn.Config{Sizes: []int{784, 16, 16, 10}, Seed: 1}
 
 // galleryBatch is the gallery's batch: the first 8 training digits of the
 // embedded MNIST subset, X 8×784.
@@ -90,24 +90,24 @@ func galleryBatch() (*mat.Dense, []int) {
 	return Examples(train, 8)
 }
 
-// CheckBug plants the bug called key into a fresh GalleryConfig network and
+// CheckBug plants the bug called key into a fresh galleryConfig network and
 // gradchecks it on 8 MNIST digits; CheckBug("") checks the correct network.
 func CheckBug(key string) *gradcheck.Report {
 	x, labels := galleryBatch()
-	net := nn.MustNew(GalleryConfig)
+	net := nn.MustNew(galleryConfig)
 	if key == "" {
 		return gradcheck.CheckNetwork(net, x, labels, nil)
 	}
-	b := BugByKey(key)
+	b := bugByKey(key)
 	r := gradcheck.Check(b.plant(net, x, labels), nil)
 	r.Name, r.Batch = "network 784-16-16-10 with bug "+key, len(labels)
 	return r
 }
 
-// BugVerdict says in a few words what gradcheck shows in r: the tensors
+// bugVerdict says in a few words what gradcheck shows in r: the tensors
 // that failed and their worst element (analytic ÷ numeric: N = 8 for a
 // forgotten 1/N, −1 for a flipped sign), or that it passed.
-func BugVerdict(r *gradcheck.Report) string {
+func bugVerdict(r *gradcheck.Report) string {
 	failed := r.Failures()
 	if len(failed) == 0 {
 		return "passed: " + r.Summary()
@@ -141,10 +141,10 @@ func BugGalleryHTML() string {
 	b.WriteString(`<table class="bp-bugs" style="border-collapse:collapse;font-size:13px;word-break:normal;overflow-wrap:normal">` +
 		`<thead><tr><th>bug</th><th>wrong line</th><th>what gradcheck shows</th><th>the fix</th></tr></thead><tbody>` + "\n")
 	cell := `<td style="vertical-align:top;text-align:left;padding:4px 8px;border-top:1px solid #ccc">`
-	for _, bug := range Bugs() {
+	for _, bug := range bugs() {
 		fmt.Fprintf(&b, "<tr>%s%s (<code style=\"white-space:nowrap\">%s</code>)</td>%s%s</td>%s%s</td>%s%s</td></tr>\n",
 			cell, textEscaper.Replace(bug.Name), textEscaper.Replace(bug.Key), cell, textEscaper.Replace(bug.Wrong),
-			cell, textEscaper.Replace(BugVerdict(CheckBug(bug.Key))), cell, textEscaper.Replace(bug.Fix))
+			cell, textEscaper.Replace(bugVerdict(CheckBug(bug.Key))), cell, textEscaper.Replace(bug.Fix))
 	}
 	b.WriteString("</tbody></table>\n")
 	return b.String()
@@ -245,12 +245,12 @@ func (naiveSoftmaxAct) Forward(a, v *mat.Dense) {
 
 func (naiveSoftmaxAct) Backward(delta, v, a, g *mat.Dense) { nn.Softmax.Backward(delta, v, a, g) }
 
-// LogitShift is what naiveSoftmax adds to every logit (through b⁽ʰ⁾).
+// logitShift is what naiveSoftmax adds to every logit (through b⁽ʰ⁾).
 // Softmax does not change when all logits move together, so the right
 // network's loss and gradients stay the same; e^{1000} overflows float64.
-const LogitShift = 1000
+const logitShift = 1000
 
-// plantNaiveSoftmax shifts every logit by LogitShift and gives the output
+// plantNaiveSoftmax shifts every logit by logitShift and gives the output
 // layer the softmax without max-subtraction.
 func plantNaiveSoftmax(net *nn.Network, x *mat.Dense, labels []int) gradcheck.Func {
 	out := net.Dense(len(net.Layers))
@@ -260,7 +260,7 @@ func plantNaiveSoftmax(net *nn.Network, x *mat.Dense, labels []int) gradcheck.Fu
 }
 
 func shiftLogits(out *nn.Dense) {
-	out.B.Apply(func(_, _ int, b float64) float64 { return b + LogitShift }, out.B)
+	out.B.Apply(func(_, _ int, b float64) float64 { return b + logitShift }, out.B)
 }
 
 // lossWithoutLn computes the gradient the right way, of E = −(1/N) Σ y ln a,

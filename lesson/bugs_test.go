@@ -58,7 +58,7 @@ func TestBugGallery(t *testing.T) {
 					}
 				}
 			}
-			v := BugVerdict(r)
+			v := bugVerdict(r)
 			for _, name := range tc.failed {
 				if !strings.Contains(v, name) {
 					t.Errorf("verdict %q does not name %s", v, name)
@@ -75,17 +75,17 @@ func TestBugGalleryFixes(t *testing.T) {
 	// The fix of "no-max": the same shifted logits through nn's softmax,
 	// which subtracts the maximum, change neither the loss nor the verdict.
 	x, labels := galleryBatch()
-	net := nn.MustNew(GalleryConfig)
+	net := nn.MustNew(galleryConfig)
 	before := net.Loss(x, labels)
 	shiftLogits(net.Dense(3))
 	if after := net.Loss(x, labels); math.Abs(after-before) > 1e-12 {
-		t.Errorf("loss %v after shifting the logits by %d, %v before", after, LogitShift, before)
+		t.Errorf("loss %v after shifting the logits by %d, %v before", after, logitShift, before)
 	}
 	if r := gradcheck.CheckNetwork(net, x, labels, nil); !r.OK() {
 		t.Errorf("nn with shifted logits fails:\n%s", r)
 	}
 	// The fix of "no-ln": the loss with its ln is what NetworkFunc measures.
-	if r := gradcheck.Check(gradcheck.NetworkFunc(nn.MustNew(GalleryConfig), x, labels), nil); !r.OK() {
+	if r := gradcheck.Check(gradcheck.NetworkFunc(nn.MustNew(galleryConfig), x, labels), nil); !r.OK() {
 		t.Errorf("the cross-entropy with its ln fails:\n%s", r)
 	}
 }
@@ -99,7 +99,7 @@ func TestBugTransposeNeedsSquare(t *testing.T) {
 			t.Errorf("panic %q, want both shapes", msg)
 		}
 	}()
-	BugByKey("wt").plant(net, x, labels)
+	bugByKey("wt").plant(net, x, labels)
 }
 
 func TestBugByKeyUnknown(t *testing.T) {
@@ -109,16 +109,16 @@ func TestBugByKeyUnknown(t *testing.T) {
 			t.Errorf("panic %q, want the key and the known ones", msg)
 		}
 	}()
-	BugByKey("nope")
+	bugByKey("nope")
 }
 
 func TestBugGalleryHTML(t *testing.T) {
 	h := BugGalleryHTML()
 	rows := strings.Split(strings.TrimSpace(h), "\n")
-	if len(rows) != 2+len(Bugs()) {
-		t.Fatalf("%d lines, want the table's start, %d rows and its end:\n%s", len(rows), len(Bugs()), h)
+	if len(rows) != 2+len(bugs()) {
+		t.Fatalf("%d lines, want the table's start, %d rows and its end:\n%s", len(rows), len(bugs()), h)
 	}
-	for i, b := range Bugs() {
+	for i, b := range bugs() {
 		row := rows[1+i]
 		if !strings.Contains(row, `<code style="white-space:nowrap">`+b.Key+"</code>") || !strings.Contains(row, textEscaper.Replace(b.Fix)) {
 			t.Errorf("row %d %q lacks the unbreakable key or the fix of %s", i, row, b.Key)
@@ -130,18 +130,18 @@ func TestBugGalleryHTML(t *testing.T) {
 }
 
 func TestTextHTML(t *testing.T) {
-	got := TextHTML("lab's <b> & \"x\"\n  two")
+	got := textHTML("lab's <b> & \"x\"\n  two")
 	if !strings.Contains(got, "lab's &lt;b&gt; &amp; \"x\"\n  two</pre>") {
-		t.Errorf("TextHTML escapes more or less than &, <, >, or loses line breaks: %s", got)
+		t.Errorf("textHTML escapes more or less than &, <, >, or loses line breaks: %s", got)
 	}
 	if !strings.Contains(got, "white-space:pre-wrap;word-break:normal;overflow-wrap:normal") {
-		t.Errorf("TextHTML does not wrap at spaces only: %s", got)
+		t.Errorf("textHTML does not wrap at spaces only: %s", got)
 	}
 	// A browser may break after a hyphen: words with one are kept whole.
-	got = TextHTML("worst -7.13e-05, ratio 8\nx-y")
+	got = textHTML("worst -7.13e-05, ratio 8\nx-y")
 	for _, want := range []string{`<span style="white-space:nowrap">-7.13e-05,</span> ratio 8`, `<span style="white-space:nowrap">x-y</span>`} {
 		if !strings.Contains(got, want) {
-			t.Errorf("TextHTML lacks %s: %s", want, got)
+			t.Errorf("textHTML lacks %s: %s", want, got)
 		}
 	}
 }

@@ -44,14 +44,14 @@ func (c Check) HTML() string {
 
 // Tolerances of the ready-made checks.
 const (
-	// TolExact is for two computations of the same value in a different
+	// tolExact is for two computations of the same value in a different
 	// order (formula vs nn): they differ by rounding, a few ulps of values ≲ 10.
-	TolExact = 1e-12
-	// TolFD is for finite differences: central differences with h = 1e-6
+	tolExact = 1e-12
+	// tolFD is for finite differences: central differences with h = 1e-6
 	// have truncation error ~h²·|E‴| ≈ 1e-12 and rounding error ~ε·E/h ≈ 1e-10;
 	// 1e-7 leaves room and is far below the gradients' size (≳ 1e-4 in the
 	// lessons), so a wrong formula cannot pass.
-	TolFD = 1e-7
+	tolFD = 1e-7
 	// fdStep is h of the central differences.
 	fdStep = 1e-6
 	// fdMaxEntries bounds the entries a finite-difference check perturbs (two
@@ -112,7 +112,7 @@ func checkFD(name string, t *Trace, s int, param string, grad mat.Matrix) Check 
 	if n < total {
 		detail += fmt.Sprintf(", %d of %d entries", n, total)
 	}
-	return Check{Name: name, Detail: detail, MaxErr: maxErr, Tol: TolFD, OK: maxErr <= TolFD}
+	return Check{Name: name, Detail: detail, MaxErr: maxErr, Tol: tolFD, OK: maxErr <= tolFD}
 }
 
 // sampleEntries returns n distinct indices in [0, total): all of them in

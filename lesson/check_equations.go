@@ -26,7 +26,7 @@ func CheckLinear(t *Trace, s int) Check {
 			want.Set(r, i, sum)
 		}
 	}
-	c := CheckEquation("u"+sup(s)+" = W"+sup(s)+"a"+sup(s-1), l.U, want, TolExact)
+	c := CheckEquation("u"+sup(s)+" = W"+sup(s)+"a"+sup(s-1), l.U, want, tolExact)
 	c.Detail = "nn's u vs the sums Σⱼ Wᵢⱼaⱼ" + examples(n)
 	return c
 }
@@ -42,7 +42,7 @@ func CheckBias(t *Trace, s int) Check {
 			want.Set(r, i, l.U.At(r, i)+l.B.At(i, 0))
 		}
 	}
-	c := CheckEquation("v"+sup(s)+" = u"+sup(s)+" + b"+sup(s), l.V, want, TolExact)
+	c := CheckEquation("v"+sup(s)+" = u"+sup(s)+" + b"+sup(s), l.V, want, tolExact)
 	c.Detail = "nn's v vs u + b entry by entry" + examples(n)
 	return c
 }
@@ -62,7 +62,7 @@ func CheckBiasTrick(t *Trace, s int) Check {
 	lhs := new(mat.Dense)
 	lhs.Mul(aug, wb.T())
 	p := sup(s - 1)
-	ch := CheckEquation("[W"+sup(s)+" | b"+sup(s)+"]·[a"+p+"; 1] = W"+sup(s)+"a"+p+" + b"+sup(s)+" = v"+sup(s), lhs, l.V, TolExact)
+	ch := CheckEquation("[W"+sup(s)+" | b"+sup(s)+"]·[a"+p+"; 1] = W"+sup(s)+"a"+p+" + b"+sup(s)+" = v"+sup(s), lhs, l.V, tolExact)
 	ch.Detail = "vs nn's v"
 	return ch
 }
@@ -85,7 +85,7 @@ func CheckActivation(t *Trace, s int) Check {
 		}
 		want.SetRow(r, softmaxLoops(v))
 	}
-	c := CheckEquation("a"+sup(s)+" = "+l.Act+"(v"+sup(s)+")", l.A, want, TolExact)
+	c := CheckEquation("a"+sup(s)+" = "+l.Act+"(v"+sup(s)+")", l.A, want, tolExact)
 	c.Detail = "nn's a vs φ applied here" + examples(n)
 	return c
 }
@@ -129,7 +129,7 @@ func CheckBatchRows(t *Trace) Check {
 	return Check{
 		Name:   "V = A·Wᵀ + 1bᵀ, row n = the pass of example n alone",
 		Detail: fmt.Sprintf("every layer's v, N = %d examples", n),
-		MaxErr: maxErr, Tol: TolExact, OK: maxErr <= TolExact,
+		MaxErr: maxErr, Tol: tolExact, OK: maxErr <= tolExact,
 	}
 }
 
@@ -164,7 +164,7 @@ func CheckDerivative(act nn.Elementwise) Check {
 		name = act.Name() + "′"
 	}
 	return Check{Name: name, Detail: fmt.Sprintf("vs central differences at %d points in [−4, 4], h = %.0e", points, fdStep),
-		MaxErr: maxErr, Tol: TolFD, OK: maxErr <= TolFD}
+		MaxErr: maxErr, Tol: tolFD, OK: maxErr <= tolFD}
 }
 
 // CheckSoftmaxForms checks (softmax) on v: the two forms of the equation,
@@ -174,7 +174,7 @@ func CheckDerivative(act nn.Elementwise) Check {
 func CheckSoftmaxForms(v []float64) Check {
 	k := len(v)
 	c := CheckEquation("e^vᵢ/Σₖe^vₖ = e^(vᵢ−m)/Σₖe^(vₖ−m)",
-		mat.NewDense(1, k, naiveSoftmax(v)), mat.NewDense(1, k, StableSoftmax(v)), TolExact)
+		mat.NewDense(1, k, naiveSoftmax(v)), mat.NewDense(1, k, StableSoftmax(v)), tolExact)
 	c.Detail = "naive vs max-subtracted (nn), v = " + vec(v)
 	return c
 }
@@ -196,7 +196,7 @@ func CheckSoftmaxJacobian(v []float64) Check {
 			fd.Set(i, c, (plus[i]-minus[i])/(2*fdStep))
 		}
 	}
-	c := CheckEquation("∂aᵢ/∂vₖ = aᵢ(1[i = k] − aₖ)", SoftmaxJacobian(v), fd, TolFD)
+	c := CheckEquation("∂aᵢ/∂vₖ = aᵢ(1[i = k] − aₖ)", SoftmaxJacobian(v), fd, tolFD)
 	c.Detail = fmt.Sprintf("vs central differences, h = %.0e, v = %s", fdStep, vec(v))
 	return c
 }
@@ -213,7 +213,7 @@ func CheckLikelihood(t *Trace) Check {
 	}
 	lhs := mat.NewDense(1, 1, []float64{t.Loss})
 	rhs := mat.NewDense(1, 1, []float64{-math.Log(prod) / float64(t.N())})
-	c := CheckEquation("E = −(1/N) ln Πₙ aₙ,cₙ", lhs, rhs, TolExact)
+	c := CheckEquation("E = −(1/N) ln Πₙ aₙ,cₙ", lhs, rhs, tolExact)
 	c.Detail = fmt.Sprintf("nn's E vs the product of %d probabilities", t.N())
 	return c
 }
@@ -234,7 +234,7 @@ func CheckNoLnDelta(v []float64, label int) Check {
 		w[i] = v[i]
 		fd[i] = (plus - minus) / (2 * fdStep)
 	}
-	c := CheckEquation("∂(−a_c)/∂v = a_c(a − y)", mat.NewDense(1, k, noLnDelta(v, label)), mat.NewDense(1, k, fd), TolFD)
+	c := CheckEquation("∂(−a_c)/∂v = a_c(a − y)", mat.NewDense(1, k, noLnDelta(v, label)), mat.NewDense(1, k, fd), tolFD)
 	c.Detail = fmt.Sprintf("vs central differences, h = %.0e, v = %s, c = %d", fdStep, vec(v), label)
 	return c
 }
@@ -273,7 +273,7 @@ func CheckDelta(t *Trace, s int) Check {
 	if n < total {
 		detail += fmt.Sprintf(", %d of %d entries", n, total)
 	}
-	return Check{Name: "δ" + sup(s) + " = ∂E/∂v" + sup(s), Detail: detail, MaxErr: maxErr, Tol: TolFD, OK: maxErr <= TolFD}
+	return Check{Name: "δ" + sup(s) + " = ∂E/∂v" + sup(s), Detail: detail, MaxErr: maxErr, Tol: tolFD, OK: maxErr <= tolFD}
 }
 
 // CheckOutputDelta checks (output-delta) for the batch: nn's δ⁽ʰ⁾ against
@@ -284,7 +284,7 @@ func CheckOutputDelta(t *Trace) Check {
 	want.Sub(out.A, t.Y)
 	want.Scale(1/float64(t.N()), want)
 	h := sup(t.H())
-	c := CheckEquation("δ"+h+" = (a"+h+" − y)/N", out.Delta, want, TolExact)
+	c := CheckEquation("δ"+h+" = (a"+h+" − y)/N", out.Delta, want, tolExact)
 	c.Detail = "nn's δ vs the formula"
 	return c
 }
@@ -304,7 +304,7 @@ func CheckHiddenDelta(t *Trace, s int) Check {
 	want.Mul(up.Delta, up.W)
 	want.MulElem(l.DPhi, want)
 	n := sup(s + 1)
-	c := CheckEquation("δ"+sup(s)+" = φ′(v"+sup(s)+") ⊙ (W"+n+"ᵀδ"+n+")", l.Delta, want, TolExact)
+	c := CheckEquation("δ"+sup(s)+" = φ′(v"+sup(s)+") ⊙ (W"+n+"ᵀδ"+n+")", l.Delta, want, tolExact)
 	c.Detail = "nn's δ vs the formula"
 	return c
 }
@@ -351,7 +351,7 @@ func CheckBatchMean(t *Trace, s int) Check {
 		mean.Add(mean, one.Layer(s).DW)
 	}
 	mean.Scale(1/float64(n), mean)
-	c := CheckEquation("∂E/∂W"+sup(s)+" = Δ"+sup(s)+"ᵀA"+sup(s-1)+" = (1/N) Σₙ δₙ"+sup(s)+"aₙ"+sup(s-1)+"ᵀ", l.DW, mean, TolExact)
+	c := CheckEquation("∂E/∂W"+sup(s)+" = Δ"+sup(s)+"ᵀA"+sup(s-1)+" = (1/N) Σₙ δₙ"+sup(s)+"aₙ"+sup(s-1)+"ᵀ", l.DW, mean, tolExact)
 	c.Detail = fmt.Sprintf("batch vs the mean of %d one-example gradients", n)
 	return c
 }

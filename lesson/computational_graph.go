@@ -62,19 +62,19 @@ func graphMatrices(g *autodiff.MLP, s int) (delta, dW, db *mat.Dense) {
 
 // CheckGraphGrads compares the graph's gradients with nn's matrix backward
 // pass on the same example (a trace of one example): E, then δ⁽ˢ⁾, ∂E/∂W⁽ˢ⁾
-// and ∂E/∂b⁽ˢ⁾ of every layer, to TolExact (the same sums in another order).
+// and ∂E/∂b⁽ˢ⁾ of every layer, to tolExact (the same sums in another order).
 func CheckGraphGrads(g *autodiff.MLP, t *Trace) []Check {
 	if t.N() != 1 || len(t.Layers) != len(g.Layers) {
 		panic(fmt.Sprintf("lesson: CheckGraphGrads needs a trace of one example through %d layers, got N = %d, %d layers", len(g.Layers), t.N(), len(t.Layers)))
 	}
-	checks := []Check{CheckEquation("E (graph) = E (nn)", mat.NewDense(1, 1, []float64{g.Loss.Data}), mat.NewDense(1, 1, []float64{t.Loss}), TolExact)}
+	checks := []Check{CheckEquation("E (graph) = E (nn)", mat.NewDense(1, 1, []float64{g.Loss.Data}), mat.NewDense(1, 1, []float64{t.Loss}), tolExact)}
 	for s := len(g.Layers); s >= 1; s-- {
 		delta, dW, db := graphMatrices(g, s)
 		l := t.Layer(s)
 		checks = append(checks,
-			CheckEquation(fmt.Sprintf("∂E/∂v%s (graph) = δ%s (nn)", sup(s), sup(s)), delta, l.Delta, TolExact),
-			CheckEquation(fmt.Sprintf("∂E/∂W%s (graph) = ∂E/∂W%s (nn)", sup(s), sup(s)), dW, l.DW, TolExact),
-			CheckEquation(fmt.Sprintf("∂E/∂b%s (graph) = ∂E/∂b%s (nn)", sup(s), sup(s)), db, l.DB, TolExact))
+			CheckEquation(fmt.Sprintf("∂E/∂v%s (graph) = δ%s (nn)", sup(s), sup(s)), delta, l.Delta, tolExact),
+			CheckEquation(fmt.Sprintf("∂E/∂W%s (graph) = ∂E/∂W%s (nn)", sup(s), sup(s)), dW, l.DW, tolExact),
+			CheckEquation(fmt.Sprintf("∂E/∂b%s (graph) = ∂E/∂b%s (nn)", sup(s), sup(s)), db, l.DB, tolExact))
 	}
 	for i := range checks {
 		checks[i].Detail = "graph of scalars vs nn's matrices"
@@ -103,7 +103,7 @@ func CheckBP(g *autodiff.MLP) []Check {
 		lhs.Set(0, k, out.V[k].Grad)
 		rhs.Set(0, k, out.A[k].Data-y)
 	}
-	checks := []Check{CheckEquation(fmt.Sprintf("BP1 δ%s = a%s − y", sup(h), sup(h)), lhs, rhs, TolExact)}
+	checks := []Check{CheckEquation(fmt.Sprintf("BP1 δ%s = a%s − y", sup(h), sup(h)), lhs, rhs, tolExact)}
 	for s := h; s >= 2; s-- {
 		up, l := g.Layers[s-1], g.Layers[s-2]
 		lhs, rhs := mat.NewDense(1, len(l.V), nil), mat.NewDense(1, len(l.V), nil)
@@ -119,7 +119,7 @@ func CheckBP(g *autodiff.MLP) []Check {
 			lhs.Set(0, j, l.V[j].Grad)
 			rhs.Set(0, j, gate*sum)
 		}
-		checks = append(checks, CheckEquation(fmt.Sprintf("BP2 δ%s = ReLU′(v%s) ⊙ W%sᵀδ%s", sup(s-1), sup(s-1), sup(s), sup(s)), lhs, rhs, TolExact))
+		checks = append(checks, CheckEquation(fmt.Sprintf("BP2 δ%s = ReLU′(v%s) ⊙ W%sᵀδ%s", sup(s-1), sup(s-1), sup(s), sup(s)), lhs, rhs, tolExact))
 	}
 	for s := h; s >= 1; s-- {
 		l := g.Layers[s-1]
@@ -139,8 +139,8 @@ func CheckBP(g *autodiff.MLP) []Check {
 			}
 		}
 		checks = append(checks,
-			CheckEquation(fmt.Sprintf("BP3 ∂E/∂b%s = δ%s", sup(s), sup(s)), db, d, TolExact),
-			CheckEquation(fmt.Sprintf("BP4 ∂E/∂W%s = δ%s a%sᵀ", sup(s), sup(s), sup(s-1)), dW, outer, TolExact))
+			CheckEquation(fmt.Sprintf("BP3 ∂E/∂b%s = δ%s", sup(s), sup(s)), db, d, tolExact),
+			CheckEquation(fmt.Sprintf("BP4 ∂E/∂W%s = δ%s a%sᵀ", sup(s), sup(s), sup(s-1)), dW, outer, tolExact))
 	}
 	return checks
 }
@@ -182,7 +182,7 @@ func GateExample() (f *autodiff.Value, x, y, z, w *autodiff.Value) {
 }
 
 // CheckGateFD compares the gradients of GateExample's inputs with central
-// differences of f (h = 1e-6, tolerance TolFD).
+// differences of f (h = 1e-6, tolerance tolFD).
 func CheckGateFD() Check {
 	_, x, y, z, w := GateExample()
 	at := []float64{x.Data, y.Data, z.Data, w.Data}
@@ -195,7 +195,7 @@ func CheckGateFD() Check {
 		m[i] -= fdStep
 		want.Set(0, i, (eval(p)-eval(m))/(2*fdStep))
 	}
-	c := CheckEquation("(∂f/∂x, ∂f/∂y, ∂f/∂z, ∂f/∂w) graph = finite differences", got, want, TolFD)
+	c := CheckEquation("(∂f/∂x, ∂f/∂y, ∂f/∂z, ∂f/∂w) graph = finite differences", got, want, tolFD)
 	c.Detail = fmt.Sprintf("central differences, h = %g", fdStep)
 	return c
 }

@@ -49,21 +49,21 @@ func displayHTML(h string) {
 func DisplayHTML(h string) { displayHTML(h) }
 
 // DisplayText displays preformatted text, such as a gradcheck report, as
-// TextHTML renders it.
-func DisplayText(s string) { displayHTML(TextHTML(s)) }
+// textHTML renders it.
+func DisplayText(s string) { displayHTML(textHTML(s)) }
 
 // textEscaper escapes what HTML element content needs escaped, and nothing
 // more, so that the text stays searchable as it was (an apostrophe stays an
 // apostrophe).
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// TextHTML renders s as a block of monospace text that keeps its line
+// textHTML renders s as a block of monospace text that keeps its line
 // breaks and wraps a line that is too long only at a space. Jupyter's own
 // text output breaks long lines anywhere, even inside a word or a number
 // (numeri|c, -6.127|5e-05); a single word wider than the output scrolls
 // sideways instead. A browser may also break after a hyphen (-7.13e-|05),
 // so every word with a hyphen is kept whole in a no-wrap span.
-func TextHTML(s string) string {
+func textHTML(s string) string {
 	return `<pre class="bp-text" style="white-space:pre-wrap;word-break:normal;overflow-wrap:normal;overflow-x:auto;` +
 		`font-family:monospace;font-size:13px;line-height:1.35;margin:0">` +
 		hyphenated.ReplaceAllString(textEscaper.Replace(s), `<span style="white-space:nowrap">$0</span>`) + "</pre>"

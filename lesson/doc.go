@@ -17,4 +17,48 @@
 // example per row, so a Trace's U, V, A, DPhi, Delta are N×n_out and δ
 // includes the 1/N of the batch mean. Inconsistent shapes panic with both
 // sizes in the message; missing data or files are errors.
+//
+// # By notebook
+//
+// What each lesson's cells call, listed at the first lesson that calls it,
+// with the file that holds it (TestDocIndex keeps this list in step with
+// the notebooks). Names no lesson calls are unexported.
+//
+//   - 01 The forward pass: DisplayDerivation, DisplayMarkdown, DisplayChecks
+//     (display.go); TinyNet, TinyExample, WalkthroughStep, TinyBatch
+//     (walkthrough.go); NewTrace (trace.go); ParamsText, ForwardShapes,
+//     InactiveFraction (forward.go); CheckLinear, CheckBias,
+//     CheckActivation, CheckBiasTrick, CheckBatchRows, CheckDerivative
+//     (check_equations.go); Examples (data.go); ActivationHistograms
+//     (plots.go).
+//   - 02 The computational graph: GateExample, GraphText, GraphChart,
+//     CheckGateFD, ScalarGraph, CheckGraphGrads, CheckBP
+//     (computational_graph.go); the scalar engine is lesson/autodiff.
+//   - 03 Backpropagation: CheckDelta, CheckOutputDelta, CheckHiddenDelta,
+//     CheckWeightGrad, CheckBiasGrad, CheckGrad, CheckBatchMean
+//     (check_equations.go); Step (derivation.go); UnmaskedWeightGrad,
+//     BackwardShapes, ZeroGradientText (backward.go); DisplayTrace
+//     (display.go); GradientHistograms (plots.go).
+//   - 04 Softmax and cross-entropy: Trace (trace.go); CheckSoftmaxForms,
+//     CheckLikelihood, CheckSoftmaxJacobian, CheckNoLnDelta
+//     (check_equations.go); OutputBars (plots.go); LikelihoodText,
+//     StableSoftmax, SoftmaxJacobian, LnComparison, SoftmaxOverflow
+//     (softmax.go); Check (check.go).
+//   - 05 Gradient checking: ThresholdsMarkdown, StepSweepSeries, SweepBest,
+//     ReLUSum, TaylorCompare (gradcheck.go); DisplayText, DisplayHTML
+//     (display.go); LabBugMarkdown, WithLabBug (labbug.go); CompareLabBug,
+//     BugGalleryHTML, CheckBug (bugs.go).
+//   - 06 Training on MNIST: MustLoadMNIST, TopConfusions, Confusion, Labels
+//     (data.go); SetDigits, FirstLayerWeights, SetConfusionMatrix,
+//     SetMisclassified (plots.go); EvaluateLab, ActivationStats
+//     (training.go); SaveModel, MustLoadModel (models.go).
+//   - 07 Initialization: InitStudy, ComparedInits, CheckReLUScaling,
+//     InitTable, FirstLayerGap, InitCharts, InitLossCurves
+//     (initialization.go).
+//   - 08 The learning rate and the batch size: CheckSGDStep,
+//     MeasureBowl, CheckBowl, RateStudy, RateTable, RateLossCurves,
+//     SpreadTable, GradSpreadTable, NoiseTable (learning_rate.go).
+//   - 09 What backpropagation costs: CountProducts, CheckProducts,
+//     TimePasses, ParamCount, FDVersusBackprop (cost_of_backprop.go).
+//   - 10 Exercises: nothing new (TinyNet; the checks are package grading's).
 package lesson

@@ -63,6 +63,7 @@ func ExampleSweepBest() {
 	// Output:
 	// best central difference: relative error 1.7e-07 at h = 1e-03
 	// best forward difference: relative error 5.0e-04 at h = 1e-03
+	// the bottom of the central V is 3000× lower than the forward one's
 }
 
 // At the kink θ = 0 the central difference is ½ and the convention says 0:

@@ -12,10 +12,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Gaussian returns the initialisation W_ij ~ N(0, σ²), "×σ" in the lessons:
+// gaussian returns the initialisation W_ij ~ N(0, σ²), "×σ" in the lessons:
 // a standard normal draw times σ, whatever the layer's size (the classic
 // 0.01·randn, or randn itself for σ = 1).
-func Gaussian(sigma float64) nn.Init {
+func gaussian(sigma float64) nn.Init {
 	return nn.Init{Name: fmt.Sprintf("×%g", sigma), Sample: func(rng *rand.Rand, _, _ int) float64 {
 		return sigma * rng.NormFloat64()
 	}}
@@ -27,7 +27,7 @@ func Gaussian(sigma float64) nn.Init {
 func ComparedInits() []nn.Init {
 	lab := nn.LabUniform
 	lab.Name = "lab U[−0.2,0.2)"
-	return []nn.Init{lab, nn.He, nn.Xavier, Gaussian(0.01), Gaussian(1)}
+	return []nn.Init{lab, nn.He, nn.Xavier, gaussian(0.01), gaussian(1)}
 }
 
 // LayerRMS holds, for layers s = 1 … h (index s−1), the root mean square
@@ -38,9 +38,9 @@ type LayerRMS struct {
 	A, Delta, DW []float64
 }
 
-// MeasureLayers runs one forward and backward pass of net on the batch (net
+// measureLayers runs one forward and backward pass of net on the batch (net
 // is not changed) and returns the per-layer RMS values.
-func MeasureLayers(net *nn.Network, x *mat.Dense, labels []int) LayerRMS {
+func measureLayers(net *nn.Network, x *mat.Dense, labels []int) LayerRMS {
 	t := NewTrace(net, x, labels)
 	var m LayerRMS
 	for _, l := range t.Layers {
@@ -84,13 +84,13 @@ func (c InitStudy) Run(train, test nn.Data, inits []nn.Init) ([]InitRun, error) 
 		if err != nil {
 			return nil, err
 		}
-		r := InitRun{Init: init.Name, Step0: MeasureLayers(net, xProbe, lProbe), Batches: batchCount(train.Len(), c.BatchSize)}
+		r := InitRun{Init: init.Name, Step0: measureLayers(net, xProbe, lProbe), Batches: batchCount(train.Len(), c.BatchSize)}
 		sgd := nn.SGD{LearningRate: c.LearningRate, BatchSize: c.BatchSize, Epochs: c.Epochs, Seed: c.Seed,
 			OnBatch: func(s nn.Step) error { r.BatchLoss = append(r.BatchLoss, s.Loss); return nil },
 			OnEpoch: func(e nn.Epoch) error {
 				r.EpochLoss = append(r.EpochLoss, e.Loss)
 				if e.Epoch == 1 {
-					r.Epoch1 = MeasureLayers(net, xProbe, lProbe)
+					r.Epoch1 = measureLayers(net, xProbe, lProbe)
 				}
 				return nil
 			}}

@@ -10,14 +10,14 @@ import (
 )
 
 func TestGaussianInit(t *testing.T) {
-	net := nn.MustNew(nn.Config{Sizes: []int{400, 300, 10}, Init: Gaussian(0.5), Seed: 1})
+	net := nn.MustNew(nn.Config{Sizes: []int{400, 300, 10}, Init: gaussian(0.5), Seed: 1})
 	r := rms(net.Dense(1).W)
 	// 120 000 draws: the sample RMS of N(0, 0.25) is 0.5 within ~0.5·0.003.
 	if math.Abs(r-0.5) > 0.005 {
-		t.Errorf("RMS of W drawn from Gaussian(0.5) = %g, want 0.5", r)
+		t.Errorf("RMS of W drawn from gaussian(0.5) = %g, want 0.5", r)
 	}
-	if Gaussian(0.01).Name != "×0.01" {
-		t.Errorf("name %q", Gaussian(0.01).Name)
+	if gaussian(0.01).Name != "×0.01" {
+		t.Errorf("name %q", gaussian(0.01).Name)
 	}
 }
 

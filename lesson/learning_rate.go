@@ -81,12 +81,12 @@ func (c RateStudy) CompareBatchSizes(train, test nn.Data, eta float64, ns ...int
 	return runs, nil
 }
 
-// Roughness measures how noisy a loss curve is: the root mean square of the
+// roughness measures how noisy a loss curve is: the root mean square of the
 // change from one mini-batch to the next, divided by √2. When the loss
 // drifts slowly and each batch adds independent noise of standard deviation
 // σ, this estimates σ (a difference of two draws has variance 2σ²). It is
 // NaN for fewer than two finite points.
-func Roughness(batchLoss []float64) float64 {
+func roughness(batchLoss []float64) float64 {
 	var sum float64
 	n := 0
 	for i := 1; i < len(batchLoss); i++ {
@@ -123,7 +123,7 @@ func RateTable(runs []RateRun) string {
 }
 
 // NoiseTable gives, per batch size, the number of steps per epoch and the
-// roughness of the loss curve (see Roughness), with the ratio to the first
+// roughness of the loss curve (see roughness), with the ratio to the first
 // run's and 1/√(N/N₁), the ratio if the noise of a batch mean shrank like
 // 1/√N.
 func NoiseTable(runs []RateRun) string {
@@ -132,28 +132,28 @@ func NoiseTable(runs []RateRun) string {
 	if len(runs) == 0 {
 		return b.String()
 	}
-	r0 := Roughness(runs[0].BatchLoss)
+	r0 := roughness(runs[0].BatchLoss)
 	for _, r := range runs {
 		steps := len(r.BatchLoss)
 		if len(r.EpochLoss) > 0 {
 			steps /= len(r.EpochLoss)
 		}
-		rough := Roughness(r.BatchLoss)
+		rough := roughness(r.BatchLoss)
 		fmt.Fprintf(&b, "%6d %14d %11.4f %10.3f %12.3f\n", r.BatchSize, steps, rough, rough/r0,
 			math.Sqrt(float64(runs[0].BatchSize)/float64(r.BatchSize)))
 	}
 	return b.String()
 }
 
-// BatchLossSpread measures the noise that the batch size controls: at fixed
+// batchLossSpread measures the noise that the batch size controls: at fixed
 // weights it draws `samples` random batches of n examples (without
 // replacement within a batch; seeded) and returns the mean and the standard
 // deviation of their loss. The loss of a batch is a mean of n example
 // losses, so its standard deviation shrinks like 1/√n; the gradient's noise
 // behaves the same way.
-func BatchLossSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64) (mean, std float64) {
+func batchLossSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64) (mean, std float64) {
 	if n < 1 || n > data.Len() || samples < 2 {
-		panic(fmt.Sprintf("lesson: BatchLossSpread: batch size %d of %d examples, %d samples (need 1 ≤ n ≤ len, samples ≥ 2)", n, data.Len(), samples))
+		panic(fmt.Sprintf("lesson: batchLossSpread: batch size %d of %d examples, %d samples (need 1 ≤ n ≤ len, samples ≥ 2)", n, data.Len(), samples))
 	}
 	rng := rand.New(rand.NewPCG(seed, 1))
 	x := make([]float64, n*data.Dim())
@@ -172,14 +172,14 @@ func BatchLossSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64)
 	return mean, math.Sqrt(std / float64(samples-1))
 }
 
-// SpreadTable prints BatchLossSpread for each batch size, with the ratio of
+// SpreadTable prints batchLossSpread for each batch size, with the ratio of
 // the standard deviations to the first one's and √(n₁/n).
 func SpreadTable(net *nn.Network, data nn.Data, samples int, seed uint64, ns ...int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%6s %10s %10s %8s %9s\n", "N", "mean loss", "std", "ratio", "√(N₁/N)")
 	var s0 float64
 	for k, n := range ns {
-		m, s := BatchLossSpread(net, data, n, samples, seed)
+		m, s := batchLossSpread(net, data, n, samples, seed)
 		if k == 0 {
 			s0 = s
 		}
@@ -212,7 +212,7 @@ func RateLossCurves(title string, runs []RateRun) *chart.Chart {
 // CheckSGDStep checks the update rule θ ← θ − η ∂E/∂θ on nn: one nn.SGD
 // step with the whole batch (x, labels) as its mini-batch moves every
 // parameter of a clone of net by exactly −η times the gradient that
-// LossAndGrad computes on that batch (to TolExact: the batch is shuffled, so
+// LossAndGrad computes on that batch (to tolExact: the batch is shuffled, so
 // the mean is summed in another order).
 func CheckSGDStep(net *nn.Network, x *mat.Dense, labels []int, eta float64) Check {
 	grad := net.Clone()
@@ -229,38 +229,140 @@ func CheckSGDStep(net *nn.Network, x *mat.Dense, labels []int, eta float64) Chec
 		want := new(mat.Dense)
 		want.Scale(-eta, g[k].Grad)
 		want.Add(want, before[k].Value)
-		c := CheckEquation("", after[k].Value, want, TolExact)
+		c := CheckEquation("", after[k].Value, want, tolExact)
 		worst = math.Max(worst, c.MaxErr)
 	}
 	return Check{Name: fmt.Sprintf("θ after one SGD step = θ − η ∂E/∂θ (η = %g, every parameter)", eta),
-		MaxErr: worst, Tol: TolExact, OK: worst <= TolExact}
+		MaxErr: worst, Tol: tolExact, OK: worst <= tolExact}
 }
 
-// QuadraticDescent runs k gradient-descent steps θ ← θ − η·λθ on the
-// one-parameter loss E(θ) = ½λθ² from θ₀ and returns every θ (k+1 values).
-func QuadraticDescent(lambda, eta, theta0 float64, k int) []float64 {
-	th := []float64{theta0}
-	for range k {
-		t := th[len(th)-1]
-		th = append(th, t-eta*lambda*t)
+// Bowl is the loss of a network along its descent direction, f(η) =
+// E(θ − η·g) with g = ∂E/∂θ at θ, next to the one-parameter bowl that
+// describes it near η = 0: f(η) ≈ E − η‖g‖² + ½η²λ‖g‖², where λ = gᵀHg/‖g‖²
+// is the curvature of E along g (H the Hessian). On the bowl one step of η
+// lowers the loss for 0 < η < 2/λ, most at η = 1/λ, and raises it above.
+type Bowl struct {
+	E, G2, Lambda float64   // E(θ), ‖g‖², the curvature along g
+	Eta           []float64 // the steps measured
+	Measured      []float64 // E(θ − η·g) − E(θ), by a forward pass
+	Predicted     []float64 // −η‖g‖² + ½η²λ‖g‖²
+}
+
+// MeasureBowl measures the loss of net on the batch along −∂E/∂θ, at steps
+// η = m/λ for each multiple m: λ from the second difference of E at a step
+// of length 10⁻³ along g, then one forward pass per η. net is not changed.
+func MeasureBowl(net *nn.Network, x *mat.Dense, labels []int, multiples ...float64) Bowl {
+	g := net.Clone()
+	e0 := g.LossAndGrad(x, labels)
+	grads := g.Params()
+	var g2 float64
+	for _, p := range grads {
+		for _, v := range p.Grad.RawMatrix().Data {
+			g2 += v * v
+		}
 	}
-	return th
+	along := func(t float64) float64 { // E(θ − t·g)
+		c := net.Clone()
+		for k, p := range c.Params() {
+			d := p.Value.RawMatrix().Data
+			for i, gv := range grads[k].Grad.RawMatrix().Data {
+				d[i] -= t * gv
+			}
+		}
+		return c.Loss(x, labels)
+	}
+	t := 1e-3 / math.Sqrt(g2)
+	lambda := (along(t) - 2*e0 + along(-t)) / (t * t) / g2
+	b := Bowl{E: e0, G2: g2, Lambda: lambda}
+	for _, m := range multiples {
+		eta := m / lambda
+		b.Eta = append(b.Eta, eta)
+		b.Measured = append(b.Measured, along(eta)-e0)
+		b.Predicted = append(b.Predicted, -eta*g2+0.5*eta*eta*lambda*g2)
+	}
+	return b
 }
 
-// CheckQuadraticDescent checks the closed form of gradient descent on
-// E(θ) = ½λθ²: θ_k = (1 − ηλ)^k θ₀, which shrinks to 0 when |1 − ηλ| < 1,
-// that is 0 < η < 2/λ, and blows up when η > 2/λ. Relative tolerance 1e-12.
-func CheckQuadraticDescent(lambda, eta, theta0 float64, k int) Check {
-	th := QuadraticDescent(lambda, eta, theta0, k)
+// CheckBowl checks that the bowl describes the network for the steps up to
+// η = maxMultiple/λ: the measured change of the loss agrees with the
+// predicted one to within tol, relative to the prediction.
+func CheckBowl(b Bowl, maxMultiple, tol float64) Check {
 	var worst float64
-	for i, t := range th {
-		want := math.Pow(1-eta*lambda, float64(i)) * theta0
-		worst = math.Max(worst, math.Abs(t-want)/math.Max(1, math.Abs(want)))
+	for i, eta := range b.Eta {
+		if eta*b.Lambda <= maxMultiple*(1+1e-12) {
+			worst = math.Max(worst, math.Abs(b.Measured[i]-b.Predicted[i])/math.Abs(b.Predicted[i]))
+		}
 	}
-	verdict := "converges"
-	if math.Abs(1-eta*lambda) >= 1 {
-		verdict = "diverges"
+	return Check{Name: fmt.Sprintf("E(θ − η∂E/∂θ) − E(θ) = −η‖g‖² + ½η²λ‖g‖² for η ≤ %g/λ (λ = %.3g along g, 2/λ = %.3g)", maxMultiple, b.Lambda, 2/b.Lambda),
+		Detail: "relative to the prediction", MaxErr: worst, Tol: tol, OK: worst <= tol}
+}
+
+// String prints the bowl as a table: each step η (as a multiple of 1/λ),
+// the measured and the predicted change of the loss.
+func (b Bowl) String() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "E = %.4f, ‖g‖² = %.4g, λ = %.4g along g\n%8s %8s %12s %12s\n", b.E, b.G2, b.Lambda, "η·λ", "η", "measured ΔE", "bowl ΔE")
+	for i, eta := range b.Eta {
+		fmt.Fprintf(&sb, "%8.2f %8.3g %12.4f %12.4f\n", eta*b.Lambda, eta, b.Measured[i], b.Predicted[i])
 	}
-	return Check{Name: fmt.Sprintf("λ = %g, η = %g: θ_k = (1 − ηλ)^k θ₀ = %.4g after %d steps (|1 − ηλ| = %.2g: %s)",
-		lambda, eta, th[k], k, math.Abs(1-eta*lambda), verdict), Detail: "relative", MaxErr: worst, Tol: 1e-12, OK: worst <= 1e-12}
+	return sb.String()
+}
+
+// gradSpread measures the noise of the mini-batch gradient itself: at fixed
+// weights it draws `samples` random batches of n examples (as
+// batchLossSpread does) and returns the standard deviation of ∂E/∂θ across
+// the batches, as the root mean square over all P parameters:
+// √((1/P) Σ_p var_batches(∂E/∂θ_p)). Each entry of the gradient is a mean
+// over the batch, so this too shrinks like 1/√n.
+func gradSpread(net *nn.Network, data nn.Data, n, samples int, seed uint64) float64 {
+	if n < 1 || n > data.Len() || samples < 2 {
+		panic(fmt.Sprintf("lesson: gradSpread: batch size %d of %d examples, %d samples (need 1 ≤ n ≤ len, samples ≥ 2)", n, data.Len(), samples))
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := make([]float64, n*data.Dim())
+	labels := make([]int, n)
+	g := net.Clone()
+	var mean, m2 []float64 // Welford's running mean and sum of squared deviations, per parameter
+	for b := range samples {
+		idx := rng.Perm(data.Len())[:n]
+		data.Batch(x, labels, idx)
+		g.LossAndGrad(mat.NewDense(n, data.Dim(), x), labels)
+		k := 0
+		for _, p := range g.Params() {
+			for _, v := range p.Grad.RawMatrix().Data {
+				if b == 0 {
+					mean, m2 = append(mean, 0), append(m2, 0)
+				}
+				d := v - mean[k]
+				mean[k] += d / float64(b+1)
+				m2[k] += d * (v - mean[k])
+				k++
+			}
+		}
+	}
+	var total float64
+	for _, v := range m2 {
+		total += v / float64(samples-1)
+	}
+	return math.Sqrt(total / float64(len(m2)))
+}
+
+// GradSpreadTable prints gradSpread for each batch size, with the ratio to
+// the first one's, √(N₁/N), and √(N₁/N) times the finite-population
+// correction of batches drawn without replacement from the M examples of
+// data, √((M − N)/(M − N₁)): the noise of the gradient, measured.
+func GradSpreadTable(net *nn.Network, data nn.Data, samples int, seed uint64, ns ...int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%6s %14s %8s %9s %18s\n", "N", "std of ∂E/∂θ", "ratio", "√(N₁/N)", "× √((M−N)/(M−N₁))")
+	var s0 float64
+	m := float64(data.Len())
+	for k, n := range ns {
+		s := gradSpread(net, data, n, samples, seed)
+		if k == 0 {
+			s0 = s
+		}
+		plain := math.Sqrt(float64(ns[0]) / float64(n))
+		fmt.Fprintf(&b, "%6d %14.3e %8.3f %9.3f %18.3f\n", n, s, s/s0, plain, plain*math.Sqrt((m-float64(n))/(m-float64(ns[0]))))
+	}
+	return b.String()
 }

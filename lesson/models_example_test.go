@@ -14,11 +14,11 @@ func ExampleSaveModel() {
 	// Training cell.
 	net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
 	// … train net …
-	if _, err := lesson.SaveModel(net, "05-lab"); err != nil {
+	if _, err := lesson.SaveModel(net, "06-training-mnist"); err != nil {
 		fmt.Println(err)
 	}
 
 	// A later cell.
-	net = lesson.MustLoadModel("05-lab") // panics, saying to run the training cell first, if there is none
+	net = lesson.MustLoadModel("06-training-mnist") // panics, saying to run the training cell first, if there is none
 	fmt.Println(net.Sizes())
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/backprop-lab/backprop/nn"
@@ -17,21 +19,11 @@ import (
 //
 //	W⁽¹⁾ = [0.5 −0.2; −0.3 0.4], b⁽¹⁾ = (0.1, −0.6)
 //	W⁽²⁾ = [0.3 −0.5; 0.8 0.2],  b⁽²⁾ = (0, 0.1)
-func TinyNet() *nn.Network {
-	l1 := nn.NewDense(2, 2, nn.ReLU)
-	l1.W.Copy(mat.NewDense(2, 2, []float64{0.5, -0.2, -0.3, 0.4}))
-	l1.B.Copy(mat.NewDense(2, 1, []float64{0.1, -0.6}))
-	l2 := nn.NewDense(2, 2, nn.Softmax)
-	l2.W.Copy(mat.NewDense(2, 2, []float64{0.3, -0.5, 0.8, 0.2}))
-	l2.B.Copy(mat.NewDense(2, 1, []float64{0, 0.1}))
-	return &nn.Network{Layers: []nn.Layer{l1, l2}}
-}
+func TinyNet() *nn.Network { return tiny.Net() }
 
 // TinyExample returns the walkthrough's input x = (1, 2) as a 1×2 batch and
-// its label, class 0.
-func TinyExample() (x *mat.Dense, labels []int) {
-	return mat.NewDense(1, 2, []float64{1, 2}), []int{0}
-}
+// its label, class 0 (tiny.Walkthrough).
+func TinyExample() (x *mat.Dense, labels []int) { return tiny.Walkthrough() }
 
 // TinyBatch returns four examples for TinyNet, one per row (x is 4×2), and
 // their labels. The first is TinyExample's; each switches on a different set

@@ -24,6 +24,8 @@
 //	Exp   z = eˣ         ∂z/∂x = eˣ
 //	Ln    z = ln x       ∂z/∂x = 1/x
 //	Pow   z = xᵖ         ∂z/∂x = p·xᵖ⁻¹    (p a constant)
+//	Tanh  z = tanh x     ∂z/∂x = 1 − z²
+//	Sigmoid z = σ(x)     ∂z/∂x = z(1 − z)
 //
 // Values are not safe for concurrent use; a graph is built and
 // differentiated by one goroutine. Float64 throughout.
@@ -39,7 +41,7 @@ import (
 type Value struct {
 	Data  float64 // the forward value
 	Grad  float64 // ∂out/∂this after out.Backward(); 0 before
-	Op    string  // "" for a leaf, else "+", "×", "max", "relu", "exp", "ln", "^p"
+	Op    string  // "" for a leaf, else "+", "×", "max", "relu", "exp", "ln", "^p", "tanh", "σ"
 	Label string  // a name for display, e.g. "W⁽¹⁾₁₁"; may be empty
 
 	parents []*Value

@@ -63,6 +63,9 @@ func CheckStructure(raw []byte) []string {
 				add("%s: expectation %q: %v", c.label(i), p, err)
 			}
 		}
+		for _, p := range c.pinProblems() {
+			add("%s: %s", c.label(i), p)
+		}
 		if c.CellType != "code" {
 			continue
 		}
@@ -167,6 +170,11 @@ func CheckExecuted(nb *Notebook) []string {
 	}
 	if len(nb.Metadata.Backprop.patterns()) == 0 {
 		add(`declares no key results (metadata "backprop": {"expect": [...]})`)
+	}
+	for i := range nb.Cells {
+		for _, p := range nb.Cells[i].pinResults(all.String()) {
+			add("%s: %s", nb.Cells[i].label(i), p)
+		}
 	}
 	for _, p := range nb.Metadata.Backprop.patterns() {
 		if !matches(p, all.String()) {

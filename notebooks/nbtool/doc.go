@@ -33,6 +33,19 @@
 //     cell-level ones, in a code cell's metadata, only in that cell's
 //     outputs. A notebook without patterns fails the tests.
 //
+//     A number the prose of a markdown cell quotes from a computation is
+//     rendered by a cell or pinned to the output that computes it, in that
+//     markdown cell's metadata, at the precision the prose states (see
+//     [Pin]):
+//
+//     "backprop": {"pins": [{"text": "about 200 times", "output": "(\\d+)× lower", "range": [100, 400]}]}
+//
+//     TestLessonNumerals fails on a numeral of lesson prose that is a
+//     claim (see [Claim] for the rule) and not pinned; the execution tests
+//     fail on a pin the outputs do not bear out. TestCrossReferences checks
+//     every "notebook N", "lesson N", «урок N», «тетрадь N», "блокнот N"
+//     and NN-name reference, and each lesson's closing "Next".
+//
 //  5. A cell meant to fail (a panic shown on purpose) is tagged
 //     "raises-exception": it must produce an error. Any other cell must
 //     not, nor print "panic:" or "exit status" (a failed "!" shell line is

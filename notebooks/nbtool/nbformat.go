@@ -47,9 +47,11 @@ type Metadata struct {
 
 // Expectations are the key results a notebook (or a cell) must show once
 // executed: regular expressions in Go syntax, stored under the "backprop"
-// metadata key.
+// metadata key, and, in a markdown cell, the numbers its prose quotes from
+// the outputs (see [Pin]).
 type Expectations struct {
 	Expect []string `json:"expect"`
+	Pins   []Pin    `json:"pins,omitempty"`
 }
 
 // patterns returns the expectations, nil-safe.

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/backprop-lab/backprop/internal/testenv"
 )
 
 // cellTimeout bounds one cell's run (nbclient's per-cell timeout): generous,
@@ -60,11 +62,7 @@ func requireJupyter(t *testing.T) string {
 	if err == nil {
 		return bin
 	}
-	msg := "executing notebooks needs Jupyter's headless tooling (nbconvert, nbclient, jupyter-client): " + err.Error()
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.Missing(t, "executing notebooks needs Jupyter's headless tooling (nbconvert, nbclient, jupyter-client): "+err.Error())
 	return ""
 }
 

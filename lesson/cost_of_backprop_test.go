@@ -49,20 +49,20 @@ func TestFDGradient(t *testing.T) {
 	x := mat.NewDense(3, 6, []float64{0.1, 0.5, -0.3, 0.9, 0.2, -0.7, 1, 0, 0.4, -0.2, 0.6, 0.3, -0.5, 0.8, 0.1, 0, -0.9, 0.4})
 	labels := []int{0, 2, 1}
 	before := mat.DenseCopyOf(net.Dense(1).W)
-	_, evals := FDGradient(net, x, labels, 1e-6)
+	_, evals := fdGradient(net, x, labels, 1e-6)
 	if evals != 2*ParamCount(net) {
 		t.Errorf("%d loss evaluations, want 2·%d", evals, ParamCount(net))
 	}
 	if !mat.Equal(before, net.Dense(1).W) {
-		t.Error("FDGradient changed the weights")
+		t.Error("fdGradient changed the weights")
 	}
-	if c := CheckFDGradient(net, x, labels); !c.OK {
+	if c := checkFDGradient(net, x, labels); !c.OK {
 		t.Error(c)
 	}
 	// With the lab's bug (no ReLU mask in what flows back) the check fails
 	// on a deeper net.
 	deep := nn.MustNew(nn.Config{Sizes: []int{6, 5, 5, 3}, Init: nn.He, Seed: 2})
-	if c := CheckFDGradient(WithLabBug(deep), x, labels); c.OK {
+	if c := checkFDGradient(WithLabBug(deep), x, labels); c.OK {
 		t.Errorf("lab bug not caught: %s", c)
 	}
 	small := nn.MustNew(nn.Config{Sizes: []int{6, 2, 3}, Seed: 1})

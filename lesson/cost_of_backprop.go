@@ -133,12 +133,12 @@ func TimePasses(net *nn.Network, x *mat.Dense, labels []int, reps int) PassTimes
 	}
 }
 
-// FDGradient computes ∂E/∂θ for every parameter of net by central
+// fdGradient computes ∂E/∂θ for every parameter of net by central
 // differences, (E(θ + h) − E(θ − h)) / 2h, one parameter at a time: 2 loss
 // evaluations (forward passes) per parameter. It returns the gradients in
 // the order of net.Params() and the number of loss evaluations. net's
 // weights are restored exactly.
-func FDGradient(net *nn.Network, x *mat.Dense, labels []int, h float64) (grads []*mat.Dense, evals int) {
+func fdGradient(net *nn.Network, x *mat.Dense, labels []int, h float64) (grads []*mat.Dense, evals int) {
 	for _, p := range net.Params() {
 		r, c := p.Value.Dims()
 		g := mat.NewDense(r, c, nil)
@@ -159,15 +159,15 @@ func FDGradient(net *nn.Network, x *mat.Dense, labels []int, h float64) (grads [
 	return grads, evals
 }
 
-// CheckFDGradient compares FDGradient with backpropagation (nn's
-// LossAndGrad) on every parameter of net, to TolFD. It leaves net's
+// checkFDGradient compares fdGradient with backpropagation (nn's
+// LossAndGrad) on every parameter of net, to tolFD. It leaves net's
 // weights as they were (its gradients and caches hold the last pass).
-func CheckFDGradient(net *nn.Network, x *mat.Dense, labels []int) Check {
-	fd, evals := FDGradient(net, x, labels, fdStep)
+func checkFDGradient(net *nn.Network, x *mat.Dense, labels []int) Check {
+	fd, evals := fdGradient(net, x, labels, fdStep)
 	net.LossAndGrad(x, labels)
 	var worst Check
 	for k, p := range net.Params() {
-		ch := CheckEquation("", p.Grad, fd[k], TolFD)
+		ch := CheckEquation("", p.Grad, fd[k], tolFD)
 		if k == 0 || !(ch.MaxErr <= worst.MaxErr) {
 			worst = ch
 		}
@@ -178,13 +178,13 @@ func CheckFDGradient(net *nn.Network, x *mat.Dense, labels []int) Check {
 }
 
 // FDVersusBackprop computes one gradient of small both ways on the batch,
-// checks that they agree (CheckFDGradient) and times both; then it
+// checks that they agree (checkFDGradient) and times both; then it
 // extrapolates to big: central differences cost 2·P forward passes, timed
 // on big's forward pass, beside one measured backpropagation of big. The
 // times depend on the machine and its load: they are for display only.
 func FDVersusBackprop(small, big *nn.Network, x *mat.Dense, labels []int, reps int) (Check, string) {
 	start := time.Now()
-	check := CheckFDGradient(small, x, labels)
+	check := checkFDGradient(small, x, labels)
 	fdSmall := time.Since(start)
 	ts, tb := TimePasses(small, x, labels, reps), TimePasses(big, x, labels, reps)
 	ps, pb := ParamCount(small), ParamCount(big)
@@ -207,12 +207,12 @@ func sizesString(sizes []int) string {
 	return strings.Join(s, "-")
 }
 
-// PredictedProducts lists the matrix products the derivation predicts for
+// predictedProducts lists the matrix products the derivation predicts for
 // a network of the given sizes on a batch of n examples, in the order nn
 // runs them: forward, U⁽ˢ⁾ = A⁽ˢ⁻¹⁾·W⁽ˢ⁾ᵀ for s = 1 … h, (n×n_in)·(n_in×n_out);
 // backward, for s = h … 1, ∂E/∂W⁽ˢ⁾ = Δ⁽ˢ⁾ᵀ·A⁽ˢ⁻¹⁾, (n_out×n)·(n×n_in), then
 // for s > 1 the input gradient Δ⁽ˢ⁾·W⁽ˢ⁾, (n×n_out)·(n_out×n_in).
-func PredictedProducts(sizes []int, n int) ProductCount {
+func predictedProducts(sizes []int, n int) ProductCount {
 	var pc ProductCount
 	for s := 1; s < len(sizes); s++ {
 		pc.Forward = append(pc.Forward, Product{M: n, N: sizes[s], K: sizes[s-1]})
@@ -227,10 +227,10 @@ func PredictedProducts(sizes []int, n int) ProductCount {
 }
 
 // CheckProducts compares the products counted in nn (CountProducts) with
-// PredictedProducts: the same number, each with the same flop count
+// predictedProducts: the same number, each with the same flop count
 // (2·m·n·k; a product and its transposed form count the same).
 func CheckProducts(counted ProductCount, sizes []int, n int) Check {
-	want := PredictedProducts(sizes, n)
+	want := predictedProducts(sizes, n)
 	name := fmt.Sprintf("%s, N = %d: %d forward + %d backward products as predicted", sizesString(sizes), n, len(want.Forward), len(want.Backward))
 	flopsOf := func(pc ProductCount) []float64 {
 		var f []float64
