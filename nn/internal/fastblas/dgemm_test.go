@@ -428,15 +428,16 @@ func TestSetThreads(t *testing.T) {
 }
 
 // TestDgemmHalfEdge runs shapes whose right edge is at most nr/2 columns
-// wide, where a kernel's half-width edge kernel (fnHalf) computes the last
-// tile: the lab's output layer (200×10×96 forward, nr = 8), edges that fill
-// the half tile exactly (written to C directly) or partly (through the
-// scratch tile), and rows that do not fill the last tile.
+// wide or whose bottom edge at most shortRows rows high, where a kernel's
+// edge kernels (fnHalf, fnShort) compute the last tiles: the lab's output
+// layer (200×10×96 forward, 10×96×200 for ∂E/∂W⁽²⁾), edges that fill the
+// edge tile exactly (written to C directly) or partly (through the scratch
+// tile), and corners where both edges meet.
 func TestDgemmHalfEdge(t *testing.T) {
 	forEachKernel(t, func(t *testing.T) {
 		rnd := rand.New(rand.NewPCG(11, 12))
 		i := 0
-		for _, sh := range [][3]int{{200, 10, 96}, {12, 4, 5}, {6, 12, 9}, {13, 11, 33}, {7, 2, 1}, {24, 20, 17}} {
+		for _, sh := range [][3]int{{200, 10, 96}, {10, 96, 200}, {12, 4, 5}, {6, 12, 9}, {13, 11, 33}, {7, 2, 1}, {24, 20, 17}, {4, 8, 3}, {10, 12, 7}, {3, 3, 40}, {16, 19, 9}} {
 			for _, tA := range transposes {
 				for _, tB := range transposes {
 					for _, beta := range betas {

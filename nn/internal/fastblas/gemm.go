@@ -32,6 +32,13 @@ type kernel struct {
 	// GFLOP/s), 10th percentile 24.4 → 27.8 GFLOP/s.
 	fnHalf kernelFunc
 
+	// fnShort, if not nil, computes shortRows×nr tiles with fn's contract:
+	// the bottom edge when at most shortRows rows are left (m = 10 = 6 + 4
+	// with mr = 6): 10×96×200 on one core, 83460 interleaved calls each,
+	// best 11.5 → 9.9 µs (33.3 → 38.8 GFLOP/s).
+	fnShort   kernelFunc
+	shortRows int
+
 	// packTrans, if not nil, packs a full kb×nr panel of a B whose
 	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
 	packTrans func(dst, src []float64, lds, kb int)
@@ -252,11 +259,14 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 							apan, ars, aks = a.at(ic+ir, pc), a.rs, a.cs
 						}
 						ct := c[(ic+ir)*ldc+jc+jr:]
-						fn, w := kn.fn, nr
-						if nrb <= nr/2 && kn.fnHalf != nil {
+						fn, h, w := kn.fn, mr, nr
+						switch {
+						case mrb <= kn.shortRows && kn.fnShort != nil:
+							fn, h = kn.fnShort, kn.shortRows
+						case nrb <= nr/2 && kn.fnHalf != nil:
 							fn, w = kn.fnHalf, nr/2
 						}
-						if mrb == mr && nrb == w {
+						if mrb == h && nrb == w {
 							fn(kb, apan, ars, aks, bpan, bks, ct, ldc, alpha, bt)
 							continue
 						}

@@ -33,6 +33,17 @@ func kernAVX2Half(k int, a []float64, ars, aks int, b []float64, bks int, c []fl
 	kern6x4(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
 
+// kern4x8 (kernel_amd64.s) is kern6x8 for a 4×8 tile: the bottom-edge
+// kernel of A panels at most 4 rows high.
+//
+//go:noescape
+func kern4x8(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+func kernAVX2Short(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	kern4x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
+}
+
 // packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into 8 columns of a
 // panel: dst[p*ldd/8+j] = src[j*lds/8+p]. lds and ldd are in bytes.
 //
@@ -65,8 +76,9 @@ var avx2Kernel = &kernel{
 	name: "avx2",
 	mr:   6, nr: 8,
 	kc: 256, mc: 96, nc: 2048,
-	fn:        kernAVX2,
-	fnHalf:    kernAVX2Half,
+	fn:      kernAVX2,
+	fnHalf:  kernAVX2Half,
+	fnShort: kernAVX2Short, shortRows: 4,
 	packTrans: packTransAVX2(8),
 	peakLoop:  fmaLoop256, peakFlops: 12 * 4 * 2,
 }

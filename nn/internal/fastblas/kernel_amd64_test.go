@@ -73,3 +73,39 @@ func TestKern6x4MatchesKern6x8(t *testing.T) {
 		}
 	}
 }
+
+// TestKern4x8MatchesKern6x8 checks the 4×8 edge kernel against the first
+// four rows of the 6×8 kernel bit for bit, like TestKern6x4MatchesKern6x8.
+func TestKern4x8MatchesKern6x8(t *testing.T) {
+	if avx2Kernel.fnShort == nil || avx2Kernel.shortRows != 4 {
+		t.Fatal("avx2 kernel has no 4-row edge kernel")
+	}
+	r := rand.New(rand.NewPCG(10, 10))
+	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 96, 97} {
+		for _, lay := range [][2]int{{1, 6}, {k + 3, 1}} { // A as ars, aks
+			ars, aks := lay[0], lay[1]
+			a := randSlice(r, 6*ars+k*aks)
+			b := randSlice(r, k*8)
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.5}} {
+				const ldc = 11
+				c0 := randSlice(r, 6*ldc)
+				want := slices.Clone(c0)
+				got := slices.Clone(c0)
+				wide := make([]float64, 6*8)
+				for i := range 4 {
+					copy(wide[i*8:i*8+8], c0[i*ldc:i*ldc+8])
+				}
+				kernAVX2(k, a, ars, aks, b, 8, wide, 8, ab[0], ab[1])
+				for i := range 4 {
+					copy(want[i*ldc:i*ldc+8], wide[i*8:i*8+8])
+				}
+				kernAVX2Short(k, a, ars, aks, b, 8, got, ldc, ab[0], ab[1])
+				for i := range got {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("k=%d ars=%d aks=%d alpha=%g beta=%g: C[%d] = %v, want %v", k, ars, aks, ab[0], ab[1], i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
