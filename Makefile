@@ -27,9 +27,10 @@ REQUIREMENTS := notebooks/nbtool/requirements.txt
 
 # Debian packages: python3-venv for the environment above; the browser test
 # of the charts and the JupyterLab run of every lesson (chromium); the race
-# detector (go test -race) needs cgo, hence a C compiler.
+# detector (go test -race) needs cgo, hence a C compiler; the book (make book
+# and its test) typesets formulas with Debian's MathJax 2.7 (libjs-mathjax).
 APT_VENV  := python3-venv
-APT_TEST  := chromium gcc libc6-dev
+APT_TEST  := chromium gcc libc6-dev libjs-mathjax
 # The peers of `make bench-peers` (Debian's numpy and PyTorch 1.13), and
 # OpenBLAS as their libblas.so.3: Debian's default, the reference BLAS, is
 # ~10x slower and benchpeers refuses to compare against it.
@@ -128,6 +129,12 @@ bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLA
 
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/nbtool/bench.sh
+
+BOOK_OUT ?= $(CURDIR)/.cache/book
+
+.PHONY: book
+book: assets venv ## execute every lesson (nbconvert from the venv) and write the lessons as a static site into $(BOOK_OUT)
+	$(GO) run ./notebooks/nbtool/cmd/book -o $(BOOK_OUT) -tools $(TOOLS)
 
 strip-notebooks: ## remove outputs before committing notebooks
 	$(GO) run ./notebooks/nbtool/cmd/nbstrip

@@ -53,6 +53,10 @@ const (
 	// CauseLabBug: ∂L/∂x = G·W instead of Δ·W, while ∂E/∂W and ∂E/∂b are
 	// right: the lab's bug (the φ′ mask missing from what flows down).
 	CauseLabBug Cause = "G·W instead of Δ·W"
+	// CauseBiasMaskMissing: ∂E/∂b = Gᵀ·1 while ∂E/∂W is right: the bias
+	// gradient sums G where Δ = φ′(V) ⊙ G belongs (the mask is missing
+	// from ∂E/∂b only).
+	CauseBiasMaskMissing Cause = "bias from G, not Δ"
 	// CauseInputModified: Forward or Backward modifies its input x in
 	// place (the layer below owns that matrix).
 	CauseInputModified Cause = "input modified in place"
@@ -124,20 +128,21 @@ func (d *Diagnosis) String() string {
 
 // explain says what each cause means for the learner.
 var explain = map[Cause]string{
-	CauseTransposed:    "transposed: Xᵀ·Δ where Δᵀ·X is needed, or Wᵀ where W is needed",
-	CauseMaskMissing:   "the φ′ mask is missing: Δ = G instead of Δ = φ′(V) ⊙ G",
-	CauseMaskWrong:     "φ′ evaluated on the wrong tensor",
-	CauseNotWritten:    "never written: Backward leaves this gradient at zero",
-	CauseStale:         "stale: this gradient holds values from an earlier call of Backward",
-	CauseAccumulated:   "accumulated: Backward adds to the gradient of an earlier call instead of overwriting it",
-	CauseFirstExample:  "only the first example of the batch is used: sum over all N rows",
-	CauseRowsPermuted:  "example rows permuted: row n of Δ must be paired with row n of X",
-	CauseBiasAxis:      "bias summed over the wrong axis: ∂E/∂b = Δᵀ·1 sums over the examples (rows)",
-	CauseBiasAveraged:  "bias averaged (÷N) while ∂E/∂W is summed",
-	CauseSignRows:      "the sign is flipped in some rows",
-	CauseRowsScaled:    "some rows are off by a constant factor",
-	CauseLabBug:        "G·W instead of Δ·W (the lab's bug): the φ′ mask is missing from the gradient passed down",
-	CauseInputModified: "the input x is modified in place",
+	CauseTransposed:      "transposed: Xᵀ·Δ where Δᵀ·X is needed, or Wᵀ where W is needed",
+	CauseMaskMissing:     "the φ′ mask is missing: Δ = G instead of Δ = φ′(V) ⊙ G",
+	CauseMaskWrong:       "φ′ evaluated on the wrong tensor",
+	CauseNotWritten:      "never written: Backward leaves this gradient at zero",
+	CauseStale:           "stale: this gradient holds values from an earlier call of Backward",
+	CauseAccumulated:     "accumulated: Backward adds to the gradient of an earlier call instead of overwriting it",
+	CauseFirstExample:    "only the first example of the batch is used: sum over all N rows",
+	CauseRowsPermuted:    "example rows permuted: row n of Δ must be paired with row n of X",
+	CauseBiasAxis:        "bias summed over the wrong axis: ∂E/∂b = Δᵀ·1 sums over the examples (rows)",
+	CauseBiasAveraged:    "bias averaged (÷N) while ∂E/∂W is summed",
+	CauseSignRows:        "the sign is flipped in some rows",
+	CauseRowsScaled:      "some rows are off by a constant factor",
+	CauseLabBug:          "G·W instead of Δ·W (the lab's bug): the φ′ mask is missing from the gradient passed down",
+	CauseBiasMaskMissing: "∂E/∂b sums G instead of Δ: the φ′ mask is missing from the bias gradient only",
+	CauseInputModified:   "the input x is modified in place",
 }
 
 // label is the cause explained, with its factor or rows.

@@ -123,9 +123,12 @@ func (m *layerModel) candidates(d *tensorData, r *Report) []candidate {
 		cs = append(cs, candidate{cause: c, what: what, at: pick(w, b, x)})
 	}
 	// G instead of Δ: the mask missing everywhere, or only in ∂L/∂x.
-	if which == 2 && !m.wFailed {
+	switch {
+	case which == 2 && !m.wFailed:
 		add(CauseLabBug, "G·W", m.g)
-	} else {
+	case which == 1 && !m.wFailed:
+		add(CauseBiasMaskMissing, "Gᵀ·1 (G where Δ belongs) while ∂E/∂W is right", m.g)
+	default:
 		add(CauseMaskMissing, "what Δ = G gives", m.g)
 	}
 	// φ′ on the wrong tensor.

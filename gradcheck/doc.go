@@ -108,10 +108,10 @@
 // undecidable at kinks, the largest relative error, the worst element
 // (row, col) with its analytic and numeric values, the TopK worst and, if
 // it is wrong, its Diagnosis, which every rendering states first. It renders as
-// a text table (String), as self-contained HTML for notebooks (HTML), as
-// Gradescope's results.json (Gradescope: one test per tensor, points per
-// tensor configurable), and as short student-friendly sentences with a
-// hint (TensorResult.Message, Assert).
+// a text table (String), as self-contained HTML for notebooks (HTML), and
+// as short student-friendly sentences with a hint (TensorResult.Message,
+// Assert). These print the numeric (expected) values, so they are for
+// learners' own checks and graders' tests, not for graded verdicts.
 //
 // # Quick start for graders
 //

@@ -1,10 +1,7 @@
 package gradcheck_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 
@@ -204,39 +201,6 @@ func ExampleReport_Failures() {
 	// OK: false
 	// gradient of W1 is wrong: 29 of 30 elements wrong
 	// gradient of b1 is wrong: 5 of 5 elements wrong
-}
-
-// The report as Gradescope's results.json: one test per tensor, here W1
-// worth 2 points and every other tensor 1.
-func ExampleReport_Gradescope() {
-	net := nn.MustNew(nn.Config{Sizes: []int{6, 5, 4, 3}, Init: nn.Uniform(0.8), Seed: 3})
-	net.Layers[1] = labBug{net.Dense(2)}
-	x, labels := data()
-	r := gradcheck.CheckNetwork(net, x, labels, nil)
-	g := r.Gradescope(&gradcheck.GradescopeOptions{Points: map[string]float64{"W1": 2}, Prefix: "backprop: "})
-	fmt.Println("score", g.Score)
-	for _, t := range g.Tests {
-		fmt.Printf("%-25s %g/%g %s\n", t.Name, t.Score, t.MaxScore, t.Status)
-	}
-
-	var doc map[string]any
-	if err := json.Unmarshal(g.JSON(), &doc); err != nil {
-		fmt.Println(err)
-		return
-	}
-	test := doc["tests"].([]any)[0].(map[string]any)
-	fmt.Println("results.json keys:", slices.Sorted(maps.Keys(doc)))
-	fmt.Println("test keys:", slices.Sorted(maps.Keys(test)))
-	// Output:
-	// score 4
-	// backprop: gradient of W1  0/2 failed
-	// backprop: gradient of b1  0/1 failed
-	// backprop: gradient of W2  1/1 passed
-	// backprop: gradient of b2  1/1 passed
-	// backprop: gradient of W3  1/1 passed
-	// backprop: gradient of b3  1/1 passed
-	// results.json keys: [output score tests]
-	// test keys: [max_score name output score status visibility]
 }
 
 // The -mode flag of cmd/gradcheck.

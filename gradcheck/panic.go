@@ -71,7 +71,7 @@ func ExplainPanic(r any, shapes ...Operand) *Panic {
 // runtime or the testing package, not to the learner.
 func ours(fn string) bool {
 	for _, pre := range []string{"runtime.", "testing.", "gonum.org/", "github.com/backprop-lab/backprop/gradcheck.",
-		"github.com/backprop-lab/backprop/grading.", "github.com/backprop-lab/backprop/nn."} {
+		"github.com/backprop-lab/backprop/nn."} {
 		if strings.HasPrefix(fn, pre) {
 			return true
 		}

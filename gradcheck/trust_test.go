@@ -37,11 +37,6 @@ func TestNonFiniteLossIsACheckError(t *testing.T) {
 	if !strings.Contains(txt, "CHECK NOT RUN") || !strings.Contains(txt, "not finite") || strings.Contains(txt, "is wrong") {
 		t.Errorf("text:\n%s", txt)
 	}
-	g := r.Gradescope(nil)
-	if len(g.Tests) != 1 || !strings.Contains(g.Tests[0].Output, "check error (not a wrong gradient)") || g.Score != 0 ||
-		!strings.Contains(string(g.JSON()), `"check_error": "the loss is not finite`) {
-		t.Errorf("gradescope: %+v", g)
-	}
 	tb := &fakeTB{}
 	if Assert(tb, r) || len(tb.errors) != 1 || !strings.Contains(tb.errors[0], "check not run") {
 		t.Errorf("Assert: %v", tb.errors)

@@ -54,7 +54,7 @@ func TestDenseLayerCauses(t *testing.T) {
 			gx.Mul(delta(l, g), l.W.T()) // Δ·Wᵀ: (4×5)(6×5) does not fit
 			return &gx
 		}, []string{"your code panicked: mat: dimension mismatch"},
-			"products that fit: Δ·W: (4×5)(5×6) → 4×6 = ∂L/∂x"},
+			"products that fit: Δ·W:"},
 		{"DB never written", func(l *nn.Dense, g *mat.Dense) *mat.Dense {
 			d := delta(l, g)
 			l.DW.Mul(d.T(), l.X())
@@ -71,7 +71,7 @@ func TestDenseLayerCauses(t *testing.T) {
 			var gx mat.Dense
 			gx.Mul(g, l.W)
 			return &gx
-		}, []string{"wrong: cause (", "the φ′ mask is missing"}, ""},
+		}, []string{"wrong: your ∂E/∂W uses no derivative at all", "the ReLU′ mask left out"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := DenseLayer(layerWith(tc.backward))

@@ -1,35 +1,29 @@
 package grading
 
-// The automatic checks of the exercises notebook (10-exercises). Each check
-// (ReLUPrime, OutputDelta, DenseLayer, SGDStep, TrainYourOwn; NumGrad,
-// TanhLayer, Backprop, TinyAnswers in exercise_numgrad.go,
-// exercise_derive.go and exercise_tiny.go) calls the learner's code,
-// compares it with what gradcheck (or package nn) gives, and returns a
-// verdict that prints as one ✓/✗ line, the most likely cause first, plus
-// details: which element is wrong, the diagnosis's evidence, a hint. A
-// stub that panics with "not implemented" gives "not implemented yet", any
-// other panic is reported with the learner's line, not raised, so a
-// notebook full of stubs runs to the end. Exercises grades a whole
-// Submission; cmd/nbgrade runs ExerciseUnits on a learner's notebook, one
-// process per exercise.
-//
-// Adding an exercise: a Submission field, a check function returning an
-// ExerciseResult, a line in exercises (the notebook's function name, the
-// field, the adapter expression, the time limit, the points; More for
-// further functions it asks for) and a case in Exercise.Check; cmd/nbgrade
-// and the Gradescope autograder pick it up.
+// The exercises of the exercises notebook (10-exercises). Each exercise
+// is one file (exercise_*.go) holding its table entry (register) and its
+// check. A check draws its inputs (values and shapes) from the rng it is
+// given, asks the learner's functions through a worker.Client, compares
+// every answer with the course's reference (the specification, never the
+// learner's code) and returns a verdict that prints as one ✓/✗ line plus
+// details: which tensor is wrong, where, the diagnosis, the learner's own
+// value, never an expected value. Graded, the client talks to a worker
+// process and the inputs are fresh (Grade, GradeNotebook); in the
+// learner's kernel the same check runs in-process on a fixed example
+// (Check, and the per-exercise functions ReLUPrime, OutputDelta, …), which
+// is practice, not grading.
 
 import (
 	"fmt"
-	"strconv"
+	"math/rand/v2"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/backprop-lab/backprop/gradcheck"
-	"github.com/backprop-lab/backprop/grading/runner"
-	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/grading/learner"
+	"github.com/backprop-lab/backprop/grading/worker"
 )
 
 // ExerciseStatus is the verdict on one exercise.
@@ -68,7 +62,9 @@ func (s ExerciseStatus) String() string {
 
 // ExerciseResult is the verdict on one exercise.
 type ExerciseResult struct {
-	N     int    // exercise number, 1…8 (0 for the final training run)
+	N int // exercise number, 1…8 (0 for the final training run or a layer check)
+	// Name, if set, names the check in place of "Exercise N".
+	Name  string
 	Title string // what is implemented, e.g. "ReLU′"
 	// Func is the name and signature the notebook asks for.
 	Func   string
@@ -98,11 +94,17 @@ func (r ExerciseResult) String() string {
 		mark = "✗"
 	}
 	name := "Putting it together"
-	if r.N > 0 {
+	switch {
+	case r.Name != "":
+		name = r.Name
+	case r.N > 0:
 		name = fmt.Sprintf("Exercise %d", r.N)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s): %s", mark, name, r.Title, r.Summary)
+	if r.Title != "" {
+		name += " (" + r.Title + ")"
+	}
+	fmt.Fprintf(&b, "%s %s: %s", mark, name, r.Summary)
 	for _, d := range r.Details {
 		b.WriteString("\n    " + strings.ReplaceAll(d, "\n", "\n    "))
 	}
@@ -146,16 +148,31 @@ func wrapLines(s string, width int) string {
 	return b.String()
 }
 
-// notImplemented is what the stubs of the student version panic with.
-const notImplemented = "not implemented"
-
-// guardExercise runs the learner's code through check and turns a panic
-// into a verdict: "not implemented yet" for the stub's panic, else a
-// failure that quotes the panic and the learner's line it came from.
+// guardExercise runs check and turns what the learner's code did instead
+// of answering into a verdict: a function the notebook does not define is
+// "missing", the stub's panic "not implemented yet", another panic a
+// failure quoting it and the learner's line, a worker that died, hung or
+// answered garbage a failure with the reason. Any other panic is the
+// judge's own: a check error (undecided), never a pass or a fail.
 func guardExercise(res ExerciseResult, check func(*ExerciseResult)) (out ExerciseResult) {
 	defer func() {
-		if p := recover(); p != nil {
-			out = panicked(res, fmt.Sprint(p), learnerFrame(2))
+		p := recover()
+		switch e := p.(type) {
+		case nil:
+		case *worker.MissingError:
+			out = missing(res)
+		case *worker.PanicError:
+			out = panicked(res, e.Msg, e.Where)
+		case *worker.Failure:
+			res.Details, res.Report = nil, nil
+			res.Status, res.Summary = ExerciseFailed, "no answer: "+learner.Inline(e.Reason)
+			out = res
+		default:
+			res.Details, res.Report = nil, nil
+			res.Status = ExerciseCheckError
+			res.CheckError = fmt.Sprintf("the grader failed: %v", p)
+			res.Summary = "check error (not a wrong answer): " + res.CheckError + "."
+			out = res
 		}
 	}()
 	check(&res)
@@ -163,21 +180,21 @@ func guardExercise(res ExerciseResult, check func(*ExerciseResult)) (out Exercis
 }
 
 // panicked is the verdict on an exercise whose code panicked with msg at
-// where (see learnerFrame).
+// where (see worker.LearnerFrame).
 func panicked(res ExerciseResult, msg, where string) ExerciseResult {
 	res.Details, res.Report = nil, nil
-	if strings.Contains(msg, notImplemented) {
+	if worker.IsNotImplemented(msg) {
 		res.Status = ExerciseNotImplemented
-		res.Summary = fmt.Sprintf("not implemented yet: write %s in place of panic(%q) in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.", res.Func, notImplemented)
+		res.Summary = fmt.Sprintf("not implemented yet: write %s in place of panic(%q) in its cell, run that cell, then this one. Stuck? The hints under the exercise's text open one at a time.", res.Func, worker.NotImplemented)
 		if res.N == 0 {
-			res.Summary = fmt.Sprintf("not implemented yet: %s still panic with %q; finish exercises 3 and 4 first.", res.Func, notImplemented)
+			res.Summary = fmt.Sprintf("not implemented yet: %s still panic with %q; finish exercises 3 and 4 first.", res.Func, worker.NotImplemented)
 		}
 		return res
 	}
 	res.Status = ExerciseFailed
-	res.Summary = "your code panicked: " + msg
+	res.Summary = "your code panicked: " + learner.Inline(msg)
 	if where != "" {
-		res.Summary += " (in " + where + ")"
+		res.Summary += " (in " + learner.Inline(where) + ")"
 	}
 	return res
 }
@@ -209,151 +226,96 @@ func missing(res ExerciseResult) ExerciseResult {
 	return res
 }
 
-// Submission holds a learner's answers to the exercises notebook; nil
-// fields are reported as missing.
-type Submission struct {
-	ReLUPrime   func(v float64) float64
-	OutputDelta func(a, y *mat.Dense) *mat.Dense
-	NewLayer    func(nIn, nOut int) nn.Layer
-	SGDStep     func(params []nn.Param, eta float64)
-	// Exercises 5–8 (exercise_derive.go).
-	NumGrad      func(loss func() float64, theta *mat.Dense, h float64) *mat.Dense
-	NumGradLayer func(l nn.Layer, x, g *mat.Dense) *mat.Dense
-	NewTanhLayer func(nIn, nOut int) nn.Layer
-	Backprop     func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)
-	TinyAnswers  func() (delta1, delta2, dW12 float64)
-}
+// Submission holds a learner's answers to the exercises notebook (the
+// functions a worker serves); nil fields are reported as missing.
+type Submission = worker.Funcs
 
-// An Exercise is one graded exercise of the exercises notebook, as
-// cmd/nbgrade finds it in a learner's notebook and runs it.
+// An Exercise is one graded exercise of the exercises notebook. Its entry,
+// in the file that holds its check, is the only place it is declared:
+// cmd/nbgrade, the Gradescope autograder and the practice checks take
+// everything from it.
 type Exercise struct {
 	N     int    // its number, 1…
 	Title string // what is implemented: "ReLU′"
 	Func  string // the declaration the notebook asks for
-	// Ident is the notebook's name for the function ("reluPrime"), Field
-	// the Submission field it fills, Adapt the Go expression of the
-	// field's value in terms of Ident.
-	Ident, Field, Adapt string
-	// Timeout limits the check's run in a grading program.
+	// Bindings are the notebook's functions the exercise needs, each
+	// filling a Submission field (see Binding).
+	Bindings []Binding
+	// Needs are the learner's functions and types the graded functions
+	// need besides Bindings' (e.g. "MyDense"); the source rules follow
+	// them transitively.
+	Needs []string
+	// MayUse are the identifiers of package nn the exercise's code may use
+	// ("nn.Param"); the source rules refuse others.
+	MayUse []string
+	// Timeout limits the exercise's worker (its whole life).
 	Timeout time.Duration
 	// Points is what the exercise is worth (unless the grader overrides it).
 	Points float64
-	// More are further functions the exercise asks for, each a Submission
-	// field like Ident, Field and Adapt above.
-	More []Binding
+	// check judges the learner's answers through c on inputs drawn from
+	// rng, against the reference.
+	check func(c worker.Client, rng *rand.Rand) ExerciseResult
 }
 
 // A Binding ties a function the notebook defines (Ident) to the
 // Submission field it fills (Field), whose value is the Go expression
-// Adapt.
+// Adapt (in terms of Ident).
 type Binding struct{ Ident, Field, Adapt string }
 
-// Bindings returns the functions the exercise asks for: its own, then More.
-func (e Exercise) Bindings() []Binding {
-	return append([]Binding{{e.Ident, e.Field, e.Adapt}}, e.More...)
-}
+// exercises are the graded exercises, in order of N; each file's entry
+// adds itself (register).
+var exercises []Exercise
 
-// exercises are the graded exercises, in order. A new exercise is a
-// Submission field, a check function and a line here.
-var exercises = []Exercise{
-	{N: 1, Title: "ReLU′", Func: "func reluPrime(v float64) float64", Ident: "reluPrime", Field: "ReLUPrime", Adapt: "reluPrime",
-		Timeout: 10 * time.Second, Points: 1},
-	{N: 2, Title: "output delta δ⁽ʰ⁾", Func: "func outputDelta(a, y *mat.Dense) *mat.Dense", Ident: "outputDelta", Field: "OutputDelta", Adapt: "outputDelta",
-		Timeout: 10 * time.Second, Points: 1},
-	{N: 3, Title: "dense layer backward", Func: "func (l *MyDense) Backward(g *mat.Dense) *mat.Dense", Ident: "NewLayer", Field: "NewLayer",
-		Adapt: "func(nIn, nOut int) nn.Layer { return NewLayer(nIn, nOut) }", Timeout: 20 * time.Second, Points: 2},
-	{N: 4, Title: "one SGD step", Func: "func sgdStep(params []nn.Param, eta float64)", Ident: "sgdStep", Field: "SGDStep", Adapt: "sgdStep",
-		Timeout: 10 * time.Second, Points: 1},
-	// Exercises 5–8 make the learner derive (exercise_derive.go).
-	exerciseNumGrad, exerciseTanh, exerciseBackprop, exerciseTiny,
-}
-
-// Check runs the exercise's check on s.
-func (e Exercise) Check(s Submission) ExerciseResult {
-	switch e.N {
-	case 1:
-		return ReLUPrime(s.ReLUPrime)
-	case 2:
-		return OutputDelta(s.OutputDelta)
-	case 3:
-		return DenseLayer(s.NewLayer)
-	case 4:
-		return SGDStep(s.SGDStep)
-	case 5:
-		return NumGrad(s.NumGrad, s.NumGradLayer, s.NewLayer)
-	case 6:
-		return TanhLayer(s.NewTanhLayer)
-	case 7:
-		return Backprop(s.Backprop)
-	case 8:
-		return TinyAnswers(s.TinyAnswers)
+// register adds e to the table and returns it.
+func register(e Exercise) Exercise {
+	i := sort.Search(len(exercises), func(i int) bool { return exercises[i].N >= e.N })
+	if i < len(exercises) && exercises[i].N == e.N {
+		panic(fmt.Sprintf("grading: exercise %d declared twice", e.N))
 	}
-	panic(fmt.Sprintf("grade: no exercise %d", e.N))
+	exercises = slices.Insert(exercises, i, e)
+	return e
 }
 
 // ExerciseList returns the graded exercises, in order.
 func ExerciseList() []Exercise { return append([]Exercise(nil), exercises...) }
 
+// exerciseByN returns exercise n's entry.
+func exerciseByN(n int) Exercise {
+	for _, e := range exercises {
+		if e.N == n {
+			return e
+		}
+	}
+	panic(fmt.Sprintf("grading: no exercise %d", n))
+}
+
 // exerciseResult starts the verdict on exercise n.
 func exerciseResult(n int) ExerciseResult {
-	e := exercises[n-1]
+	e := exerciseByN(n)
 	return ExerciseResult{N: e.N, Title: e.Title, Func: e.Func}
 }
 
-// Exercises checks every exercise of a submission.
+// Grade judges the exercise through c on inputs drawn from seed: the
+// graded path (the worker behind c holds the learner's code).
+func (e Exercise) Grade(c worker.Client, seed uint64) ExerciseResult {
+	return e.check(c, rand.New(rand.NewPCG(seed, uint64(e.N))))
+}
+
+// practiceSeed draws the inputs of the practice checks the notebook's
+// check cells run in the learner's own kernel: fixed, so that the learner
+// sees the same example each time.
+const practiceSeed = 2026
+
+// Check runs the exercise's practice check on s, in-process.
+func (e Exercise) Check(s Submission) ExerciseResult {
+	return e.Grade(worker.Client{A: worker.NewSession(s)}, practiceSeed)
+}
+
+// Exercises runs the practice check of every exercise on s, in-process.
 func Exercises(s Submission) []ExerciseResult {
 	out := make([]ExerciseResult, len(exercises))
 	for i, e := range exercises {
 		out[i] = e.Check(s)
 	}
 	return out
-}
-
-// Unit is the exercise as a unit of a grading program (runner.Unit), worth
-// points (e.Points if points ≤ 0).
-func (e Exercise) Unit(points float64) runner.Unit {
-	if points <= 0 {
-		points = e.Points
-	}
-	return runner.Unit{ID: strconv.Itoa(e.N), Name: fmt.Sprintf("Exercise %d (%s)", e.N, e.Title),
-		TestName: fmt.Sprintf("Exercise %d: %s", e.N, e.Title), Points: points, Timeout: e.Timeout}
-}
-
-// ExerciseUnits is what the main of cmd/nbgrade's program serves
-// (runner.Serve): each exercise's check of s, by Unit ID, its verdict a
-// test worth the exercise's points (the grader may override them).
-func ExerciseUnits(s Submission) map[string]func() runner.Verdict {
-	units := map[string]func() runner.Verdict{}
-	for _, e := range exercises {
-		units[strconv.Itoa(e.N)] = func() runner.Verdict { return e.Check(s).Verdict(e.Points) }
-	}
-	return units
-}
-
-// Verdict is r as a grading program's verdict: its text and one Gradescope
-// test worth points.
-func (r ExerciseResult) Verdict(points float64) runner.Verdict {
-	g := ExercisesGradescope([]ExerciseResult{r}, points)
-	return runner.Verdict{Passed: r.OK(), Text: r.String(), Tests: g.Tests, CheckError: r.CheckError}
-}
-
-// ExercisesGradescope converts verdicts into Gradescope's results.json:
-// one test per exercise worth points, scored in full if it passed.
-func ExercisesGradescope(results []ExerciseResult, points float64) *gradcheck.GradescopeResults {
-	g := &gradcheck.GradescopeResults{}
-	for _, r := range results {
-		t := gradcheck.GradescopeTest{
-			Name:       fmt.Sprintf("Exercise %d: %s", r.N, r.Title),
-			MaxScore:   points,
-			Status:     "failed",
-			Output:     r.String(),
-			Visibility: "visible",
-		}
-		if r.OK() {
-			t.Score, t.Status = points, "passed"
-		}
-		g.Score += t.Score
-		g.Tests = append(g.Tests, t)
-	}
-	return g
 }

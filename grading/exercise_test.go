@@ -8,40 +8,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func TestIsLearnerFunc(t *testing.T) {
-	for fn, want := range map[string]bool{
-		"main.(*MyDense).Backward":              true,
-		"main.reluPrime":                        true,
-		"main.main":                             false,
-		"main.main.func1":                       false,
-		"example.com/student.(*Layer).Backward": true,
-		"gradcheckrun/student.NewLayer":         true,
-		"github.com/backprop-lab/backprop/nn.(*Dense).Backward":                            false,
-		"github.com/backprop-lab/backprop/grading.guard":                                   false,
-		"github.com/backprop-lab/backprop/cmd/gradcheck/testdata/labbug.(*Layer).Backward": true,
-		"gonum.org/v1/gonum/mat.(*Dense).Mul":                                              false,
-		"runtime.gopanic":                                                                  false,
-		"fmt.Sprint":                                                                       false,
-	} {
-		if got := isLearnerFunc(fn); got != want {
-			t.Errorf("isLearnerFunc(%q) = %v, want %v", fn, got, want)
-		}
-	}
-	for _, tc := range []struct {
-		fn, file string
-		want     string
-	}{
-		{"main.(*MyDense).Backward", "In [7]", "(*MyDense).Backward at In [7], line 3"},
-		{"main.(*MyDense).Backward", "code cell 5", "(*MyDense).Backward at code cell 5, line 3"},
-		{"main.(*MyDense).Backward", "/tmp/gonb_12ab/main.go", "(*MyDense).Backward"},
-		{"example.com/student.(*Layer).Backward", "/home/s/layer.go", "student.(*Layer).Backward at layer.go:3"},
-	} {
-		if got := describeFrame(tc.fn, tc.file, 3); got != tc.want {
-			t.Errorf("describeFrame(%q, %q) = %q, want %q", tc.fn, tc.file, got, tc.want)
-		}
-	}
-}
-
 func TestReLUPrime(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -50,7 +16,7 @@ func TestReLUPrime(t *testing.T) {
 		want   string
 	}{
 		{"nil", nil, ExerciseMissing, "missing"},
-		{"ones", func(float64) float64 { return 1 }, ExerciseFailed, "gradient of θ is wrong"},
+		{"ones", func(float64) float64 { return 1 }, ExerciseFailed, "not the derivative of ReLU at 8 of 16 points"},
 		{"index panic", func(v float64) float64 { return []float64{1}[int(v+10)] }, ExerciseFailed, "your code panicked: runtime error: index out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,12 +47,12 @@ func TestOutputDelta(t *testing.T) {
 		status ExerciseStatus
 		want   string
 	}{
-		{"right", sub(1), ExercisePassed, "right: gradcheck finds δ⁽ʰ⁾ = ∂E/∂v⁽ʰ⁾ on a batch of N = 4"},
+		{"right", sub(1), ExercisePassed, "right: your δ⁽ʰ⁾ is ∂E/∂v⁽ʰ⁾ = (a − y)/N on a batch of N"},
 		{"sign", sub(-1), ExerciseFailed, "the sign is flipped: ∂E/∂v = (a − y)/N"},
-		{"times two", sub(2), ExerciseFailed, "gradient of v⁽ʰ⁾ is wrong: cause (certain): scaled by 2"},
-		{"in place", func(a, y *mat.Dense) *mat.Dense { a.Sub(a, y); a.Scale(0.25, a); return a }, ExercisePassed, "right"},
+		{"times two", sub(2), ExerciseFailed, "gradcheck agrees: central differences find v⁽ʰ⁾ wrong; cause (certain): scaled by 2"},
+		{"in place", func(a, y *mat.Dense) *mat.Dense { n, _ := a.Dims(); a.Sub(a, y); a.Scale(1/float64(n), a); return a }, ExercisePassed, "right"},
 		{"nil", func(a, y *mat.Dense) *mat.Dense { return nil }, ExerciseFailed, "returned nil"},
-		{"transposed", func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a.T()) }, ExerciseFailed, "δ⁽ʰ⁾ is 3×4 but must be N×k = 4×3"},
+		{"transposed", func(a, y *mat.Dense) *mat.Dense { return mat.DenseCopyOf(a.T()) }, ExerciseFailed, "but must be N×k"},
 		{"stub", func(a, y *mat.Dense) *mat.Dense { panic("not implemented") }, ExerciseNotImplemented, "not implemented yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,7 +105,7 @@ func TestSGDStep(t *testing.T) {
 		status ExerciseStatus
 		want   string
 	}{
-		{"right", update(1, false, ""), ExercisePassed, "every parameter (W1, b1, W2, b2, W3, b3) moved by −η·∂E/∂θ"},
+		{"right", update(1, false, ""), ExercisePassed, "every parameter moved by −η·∂E/∂θ, in place, on the parameters (W1, b1, W2, b2"},
 		{"uphill", update(-1, false, ""), ExerciseFailed, "you stepped uphill"},
 		{"no eta", func(ps []nn.Param, eta float64) { update(1/eta, false, "")(ps, eta) }, ExerciseFailed, "scale it by the learning rate η"},
 		{"grads zeroed", update(1, true, ""), ExerciseFailed, "your step changed the gradients"},
@@ -177,16 +143,5 @@ func TestTrainYourOwn(t *testing.T) {
 	}
 	if r := TrainYourOwn(layer, func([]nn.Param, float64) {}); r.OK() {
 		t.Errorf("a step that does nothing passed: %s", r)
-	}
-}
-
-func TestExercisesGradescope(t *testing.T) {
-	results := Exercises(Submission{NewLayer: func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.ReLU) }})
-	g := ExercisesGradescope(results, 2.5)
-	if g.Score != 2.5 || len(g.Tests) != len(ExerciseList()) {
-		t.Fatalf("score %v with %d tests, want 2.5 with %d", g.Score, len(g.Tests), len(ExerciseList()))
-	}
-	if g.Tests[2].Status != "passed" || g.Tests[0].Status != "failed" || g.Tests[0].MaxScore != 2.5 {
-		t.Errorf("tests: %+v", g.Tests)
 	}
 }

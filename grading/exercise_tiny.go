@@ -3,18 +3,30 @@ package grading
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 
+	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/nn"
 )
 
 // Exercise 8: backpropagation by hand on the 2-2-2 network of notebook 01.
-var exerciseTiny = Exercise{N: 8, Title: "by hand on the 2-2-2 network",
-	Func:  "func tinyAnswers() (delta1, delta2, dW12 float64)",
-	Ident: "tinyAnswers", Field: "TinyAnswers", Adapt: "tinyAnswers", Timeout: 10 * time.Second, Points: 1}
+// The numbers are fixed (the learner works them out by hand), so they are
+// the same in every run; the verdict never prints them, only the learner's
+// own values and the slip a wrong one matches.
+var exerciseTiny = register(Exercise{N: 8, Title: "by hand on the 2-2-2 network",
+	Func:     "func tinyAnswers() (delta1, delta2, dW12 float64)",
+	Bindings: []Binding{{Ident: "tinyAnswers", Field: "TinyAnswers", Adapt: "tinyAnswers"}},
+	Timeout:  10 * time.Second, Points: 1,
+	check: func(c worker.Client, _ *rand.Rand) ExerciseResult { return checkTinyAnswers(c) }})
+
+// TinyAnswers is exercise 8's practice check, in-process.
+func TinyAnswers(answers func() (delta1, delta2, dW12 float64)) ExerciseResult {
+	return exerciseTiny.Check(Submission{TinyAnswers: answers})
+}
 
 // TinyTol is how close a hand-computed answer must be (absolutely).
 const TinyTol = 1e-6
@@ -77,19 +89,15 @@ func tinyReference() []tinyAnswer {
 
 func sub(i int) string { return string(rune('₀' + i)) }
 
-// TinyAnswers checks exercise 8: the learner's hand-computed δ⁽¹⁾₁,
+// checkTinyAnswers judges exercise 8: the learner's hand-computed δ⁽¹⁾₁,
 // δ⁽¹⁾₂ and ∂E/∂W⁽¹⁾₁₂ of notebook 01's network (lesson.TinyNet) for the
 // example tiny.Exercise, each to TinyTol; a wrong number is compared with the
 // values the usual slips give (the sign of a − y, W⁽²⁾ for W⁽²⁾ᵀ, the
 // ReLU′ mask left out, the indices of W swapped) and the slip is named,
 // never the right value.
-func TinyAnswers(answers func() (delta1, delta2, dW12 float64)) ExerciseResult {
-	res := exerciseResult(8)
-	if answers == nil {
-		return missing(res)
-	}
-	return guardExercise(res, func(res *ExerciseResult) {
-		d1, d2, dw := answers()
+func checkTinyAnswers(c worker.Client) ExerciseResult {
+	return guardExercise(exerciseResult(8), func(res *ExerciseResult) {
+		d1, d2, dw := c.TinyAnswers()
 		ref := tinyReference()
 		var right, wrong []string
 		for i, got := range []float64{d1, d2, dw} {

@@ -206,6 +206,13 @@ func CheckGateFD() Check {
 // n. Leaves named W… and b… are parameters, unnamed leaves and leaves named
 // by a number constants, other leaves inputs.
 func GraphChart(title string, out *autodiff.Value) *chart.Chart {
+	nodes, edges := graphParts(out)
+	return chart.ComputationalGraph(title, nodes, edges)
+}
+
+// graphParts returns the nodes of autodiff.Topo(out), in that order, and
+// the edges between them, as GraphChart describes them.
+func graphParts(out *autodiff.Value) ([]chart.GraphNode, []chart.GraphEdge) {
 	order := autodiff.Topo(out)
 	index := make(map[*autodiff.Value]int, len(order))
 	nodes := make([]chart.GraphNode, len(order))
@@ -217,7 +224,7 @@ func GraphChart(title string, out *autodiff.Value) *chart.Chart {
 			kind = "output"
 		case n.Op == "" && (strings.HasPrefix(n.Label, "W") || strings.HasPrefix(n.Label, "b")):
 			kind = "parameter"
-		case n.Op == "" && (n.Label == "" || strings.ContainsRune("−-0123456789", []rune(n.Label)[0])):
+		case isConstant(n):
 			kind = "constant"
 		case n.Op == "":
 			kind = "input"
@@ -230,5 +237,11 @@ func GraphChart(title string, out *autodiff.Value) *chart.Chart {
 			edges = append(edges, chart.GraphEdge{From: index[p], To: index[n], Value: p.Data, Grad: n.Grad * n.Local(k)})
 		}
 	}
-	return chart.ComputationalGraph(title, nodes, edges)
+	return nodes, edges
+}
+
+// isConstant reports whether n is a constant: a leaf with no name or named
+// by a number ("−1").
+func isConstant(n *autodiff.Value) bool {
+	return n.Op == "" && (n.Label == "" || strings.ContainsRune("−-0123456789", []rune(n.Label)[0]))
 }

@@ -33,7 +33,9 @@
 //     (plots.go).
 //   - 02 The computational graph: GateExample, GraphText, GraphChart,
 //     CheckGateFD, ScalarGraph, CheckGraphGrads, CheckBP
-//     (computational_graph.go); the scalar engine is lesson/autodiff.
+//     (computational_graph.go); CheckEngineBackward, CheckEngineOps,
+//     EngineBugsDemo (engine_exercise.go); BackpropSteps, WeightSlider
+//     (interactive.go); the scalar engine is lesson/autodiff.
 //   - 03 Backpropagation: CheckDelta, CheckOutputDelta, CheckHiddenDelta,
 //     CheckWeightGrad, CheckBiasGrad, CheckGrad, CheckBatchMean
 //     (check_equations.go); Step (derivation.go); UnmaskedWeightGrad,
@@ -43,21 +45,29 @@
 //     CheckLikelihood, CheckSoftmaxJacobian, CheckNoLnDelta
 //     (check_equations.go); OutputBars (plots.go); LikelihoodText,
 //     StableSoftmax, SoftmaxJacobian, LnComparison, SoftmaxOverflow
-//     (softmax.go); Check (check.go).
+//     (softmax.go); Check (check.go); LossDerivations,
+//     CheckLossDerivation, WeightDecay, CheckWeightDecayGraph
+//     (loss_derivations.go).
 //   - 05 Gradient checking: ThresholdsMarkdown, StepSweepSeries, SweepBest,
 //     ReLUSum, TaylorCompare (gradcheck.go); DisplayText, DisplayHTML
 //     (display.go); LabBugMarkdown, WithLabBug (labbug.go); CompareLabBug,
-//     BugGalleryHTML, CheckBug (bugs.go).
+//     BugGalleryHTML, CheckBug (bugs.go); StepSlider (interactive.go).
 //   - 06 Training on MNIST: MustLoadMNIST, TopConfusions, Confusion, Labels
 //     (data.go); SetDigits, FirstLayerWeights, SetConfusionMatrix,
 //     SetMisclassified (plots.go); EvaluateLab, ActivationStats
-//     (training.go); SaveModel, MustLoadModel (models.go).
+//     (training.go); SaveModel, MustLoadModel (models.go); HoldOut,
+//     Selection, SelectionTable, SelectionCharts (validation.go).
 //   - 07 Initialization: InitStudy, ComparedInits, CheckReLUScaling,
 //     InitTable, FirstLayerGap, InitCharts, InitLossCurves
-//     (initialization.go).
+//     (initialization.go); SymmetryStudy, Constant, SymmetryTable,
+//     VarianceFlow, VarianceRules, MeasureVarianceFlow, CheckVarianceFlow,
+//     VarianceTable (initialization_theory.go); DepthRun, DepthVariants,
+//     MeasureDepth, DepthTable (deep_signal.go); ScaledInits
+//     (interactive.go).
 //   - 08 The learning rate and the batch size: CheckSGDStep,
 //     MeasureBowl, CheckBowl, RateStudy, RateTable, RateLossCurves,
-//     SpreadTable, GradSpreadTable, NoiseTable (learning_rate.go).
+//     SpreadTable, GradSpreadTable, NoiseTable (learning_rate.go);
+//     RateSlice (interactive.go).
 //   - 09 What backpropagation costs: CountProducts, CheckProducts,
 //     TimePasses, ParamCount, FDVersusBackprop (cost_of_backprop.go).
 //   - 10 Exercises: nothing new (TinyNet; the checks are package grading's).

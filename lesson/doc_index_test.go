@@ -46,8 +46,13 @@ func TestDocIndex(t *testing.T) {
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
-					if ts, ok := s.(*ast.TypeSpec); ok {
-						declaredIn[ts.Name.Name] = filepath.Base(path)
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						declaredIn[s.Name.Name] = filepath.Base(path)
+					case *ast.ValueSpec: // the tables: var VarianceRules = …
+						for _, n := range s.Names {
+							declaredIn[n.Name] = filepath.Base(path)
+						}
 					}
 				}
 			}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
+	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/internal/textcheck"
 )
 
@@ -83,12 +83,11 @@ func run(t *testing.T, root, script string, limit time.Duration) {
 	}
 }
 
-// The zip, unpacked as Gradescope does (its files in source/, run_autograder
-// copied to the root), set up and run on six submissions, offline.
-func TestAutograderEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and grades six submissions")
-	}
+// installAutograder builds the zip, unpacks it as Gradescope does (its
+// files in source/, run_autograder copied to the root), checks that it
+// ships no solutions, runs setup.sh offline, and returns the root.
+func installAutograder(t *testing.T) string {
+	t.Helper()
 	root := filepath.Join(t.TempDir(), "autograder")
 	zipPath := filepath.Join(t.TempDir(), "autograder.zip")
 	if err := build(zipPath, "../..", 0); err != nil { // each exercise its own points, 12 in all
@@ -112,6 +111,16 @@ func TestAutograderEndToEnd(t *testing.T) {
 	}
 	t.Setenv("GOFLAGS", "-mod=mod")
 	run(t, root, "source/setup.sh", 5*time.Minute)
+	return root
+}
+
+// The zip, unpacked as Gradescope does (its files in source/, run_autograder
+// copied to the root), set up and run on six submissions, offline.
+func TestAutograderEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and grades six submissions")
+	}
+	root := installAutograder(t)
 
 	for _, tc := range []struct {
 		name   string
@@ -119,14 +128,14 @@ func TestAutograderEndToEnd(t *testing.T) {
 		score  float64
 		failed map[int]string // exercise → what its output says
 	}{
-		{"correct", notebook(t), 12, nil},
+		{"correct", notebook(t), 14, nil},
 		{"wrong", notebook(t, "import \"gonum.org/v1/gonum/mat\"\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\td := new(mat.Dense)\n\td.Sub(a, y)\n\treturn d\n}"),
-			11, map[int]string{2: "divide by N = 4"}},
+			13, map[int]string{2: "so divide by N"}},
 		{"does not build", notebook(t, "func reluPrime(v float64) float64 { return undefinedName }"),
 			0, map[int]string{1: "undefined: undefinedName", 2: "does not build", 3: "does not build", 4: "does not build",
-				5: "does not build", 6: "does not build", 7: "does not build", 8: "does not build"}},
+				5: "does not build", 6: "does not build", 7: "does not build", 8: "does not build", 9: "does not build"}},
 		{"loops", notebook(t, "func reluPrime(v float64) float64 { for {} }"),
-			11, map[int]string{1: "timed out after 10s"}},
+			13, map[int]string{1: "timed out after 10s"}},
 		{"hostile", notebook(t, `import ("fmt"; "os"; "path/filepath"; "gonum.org/v1/gonum/mat")
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -136,10 +145,10 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	os.Exit(0)
 	return nil
 }`), 0, map[int]string{1: `import "os" is not allowed in graded code`, 2: `import "os" is not allowed`, 3: `import "os"`, 4: `import "os"`,
-			5: `import "os"`, 6: `import "os"`, 7: `import "os"`, 8: `import "os"`}},
-		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()"),
+			5: `import "os"`, 6: `import "os"`, 7: `import "os"`, 8: `import "os"`, 9: `import "os"`}},
+		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()\n\nfunc reluPrime(v float64) float64 {\n\t_ = hijack\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}"),
 			0, map[int]string{1: "assigning to nn.Softmax is not allowed in graded code", 2: "nn.Softmax", 3: "nn.Softmax", 4: "nn.Softmax",
-				5: "nn.Softmax", 6: "nn.Softmax", 7: "nn.Softmax", 8: "nn.Softmax"}},
+				5: "nn.Softmax", 6: "nn.Softmax", 7: "nn.Softmax", 8: "nn.Softmax", 9: "nn.Softmax"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []string{"submission", "results"} {
@@ -156,12 +165,12 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var g gradcheck.GradescopeResults
+			var g grading.GradescopeResults
 			if err := json.Unmarshal(data, &g); err != nil {
 				t.Fatalf("results.json: %v\n%s", err, data)
 			}
-			if g.Score != tc.score || len(g.Tests) != 8 {
-				t.Errorf("score %v with %d tests, want %v with 8:\n%s", g.Score, len(g.Tests), tc.score, data)
+			if n := len(grading.ExerciseList()); g.Score != tc.score || len(g.Tests) != n {
+				t.Errorf("score %v with %d tests, want %v with %d:\n%s", g.Score, len(g.Tests), tc.score, n, data)
 			}
 			for i, test := range g.Tests {
 				want, failed := tc.failed[i+1]

@@ -10,30 +10,35 @@
 //
 //	func NewLayer(nIn, nOut int) L   // L implements nn.Layer: Forward, Backward, Params
 //
-// gradcheck checks one layer it builds (every parameter gradient and the
-// input gradient Backward returns) and a network whose hidden layers it
-// builds (-hidden, default 5,4: with two hidden layers a wrong input
-// gradient shows as wrong W1, b1). It prints a table per check, or with
-// -json Gradescope's results.json (one test per tensor, -points each), and
-// exits with 0 if every gradient is right, 1 if one is wrong or the student's
-// code does not build or panics, 2 on a usage error or when a check could
-// not run or decide and none failed (the loss is not finite at the check
-// point, or every element of a tensor sits at a kink; extra_data's
-// "check_error" in the JSON).
+// With -spec (dense-relu, dense-tanh, dense-sigmoid, dense-identity),
+// gradcheck checks one layer the constructor builds against the specified
+// layer A = φ(X·Wᵀ + 1bᵀ): with parameters the judge sets, Forward must be
+// the specified A, and Backward's ∂E/∂W, ∂E/∂b and returned ∂E/∂X the
+// specified gradients, to a relative 1e-8. Without -spec it checks only
+// that Backward agrees with central differences of the layer's own
+// Forward (gradient consistency), and the verdict says so. A network whose
+// hidden layers the constructor builds (-hidden, default 5,4: with two
+// hidden layers a wrong input gradient shows as wrong W1, b1) under a
+// softmax layer is checked too: with -spec against the same network built
+// from the specified layer (loss and every gradient), else for
+// consistency. Shapes and values are
+// drawn fresh from a seed, printed with the verdict (-seed replays it). It
+// prints one ✓/✗ line per check, or with -json Gradescope's results.json
+// (one test per check, -points each), and exits with 0 if every check
+// passed, 1 if one failed or the student's code does not build, 2 on a
+// usage error or when a check could not decide and none failed
+// (extra_data's "check_error" in the JSON).
 //
-// Go cannot load code at run time, so gradcheck writes a three-line main
-// program into a temporary module that imports the student's package and
-// serves grading.LayerUnits through package grading/runner, then
-// builds it and runs each check in its own process with a time limit
-// (-limit); a check's verdict counts only if it arrives signed on the
-// runner's private pipe, so whatever the student's code prints or exits
-// with decides nothing. Before building, the student's package and every
-// package of the student's module it imports are checked
-// (runner.CheckImports): imports only from an allowlist (fmt, math,
-// gonum's mat, nn, …), and no write to another package's variable
-// (nn.Softmax = …, &pkg.X); a refusal names the file and line (exit 1). A
-// check that cannot decide (every element of a tensor at a kink, e.g.
-// zero weights with -randomize=false) is a check error (exit 2).
+// Go cannot load code at run time, so gradcheck writes a main program
+// into a temporary module that imports the student's package and serves
+// its constructor as a worker (package grading/worker), builds it, and
+// has the judge (package grading) run each check through its own worker
+// process with a time limit (-limit). The worker only answers the judge's
+// queries: whatever the student's code prints, writes or exits with
+// decides nothing, and no verdict prints an expected value. Before
+// building, the student's package and every package of the student's
+// module it imports are checked (runner.CheckImports); a refusal names
+// the file and line (exit 1).
 //
 //   - The student's package is used in place if it belongs to a module (a
 //     go.mod above it; a replace directive points there), else its .go
@@ -49,15 +54,13 @@
 // Flags:
 //
 //	-layer NAME      the constructor (NewLayer)
-//	-in, -out N      n_in and n_out of the checked layer (6, 5)
-//	-batch B         batch size (4)
+//	-spec S          the specified layer (none: gradient consistency only)
 //	-hidden W,…      hidden widths of the network check (5,4; "" for none)
 //	-classes K       softmax units of the network check (3)
-//	-seed S          seed of data, parameters and spot checks (0)
-//	-mode M          auto, full or directional (auto)
-//	-randomize=false keep the constructor's parameters
+//	-seed S          replay a run: the seed its verdict printed (default: fresh)
+//	-mode M          gradcheck's mode for the consistency checks (auto)
 //	-json            print Gradescope's results.json
-//	-points P        points per tensor in the JSON (1)
+//	-points P        points per check (1)
 //	-backprop DIR    this project's module directory
 //	-keep            keep (and print) the temporary module's directory
 //	-timeout D       limit for building (5m)
@@ -73,10 +76,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
 )
@@ -90,7 +91,7 @@ type usageError struct{ error }
 
 // run is the command; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	c := grading.DefaultConfig()
+	c := grading.DefaultLayerConfig()
 	fs := flag.NewFlagSet("gradcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.RegisterFlags(fs)
@@ -124,7 +125,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // check generates and builds the check program, and runs its checks.
-func check(ctx context.Context, c grading.Config, dir, backprop string, keep bool, limit time.Duration, stdout, stderr io.Writer) (int, error) {
+func check(ctx context.Context, c grading.LayerConfig, dir, backprop string, keep bool, limit time.Duration, stdout, stderr io.Writer) (int, error) {
 	if !token.IsIdentifier(c.Name) || !token.IsExported(c.Name) {
 		return 0, usageError{fmt.Errorf("-layer %q is not an exported Go identifier", c.Name)}
 	}
@@ -140,11 +141,7 @@ func check(ctx context.Context, c grading.Config, dir, backprop string, keep boo
 		return 0, usageError{err}
 	}
 	p := runner.Program{Module: "gradcheckrun", Backprop: ourDir, Version: ourVersion, Files: map[string][]byte{}}
-	importPath, err := placeStudent(student, ourDir, &p)
-	if err != nil {
-		return 0, err
-	}
-	srcs, rules, err := studentSources(student)
+	pkgs, modPath, err := readStudent(student)
 	var refused refusal
 	if errors.As(err, &refused) {
 		return 1, reportBuildFailure(c, dir, err.Error(), stdout)
@@ -152,26 +149,18 @@ func check(ctx context.Context, c grading.Config, dir, backprop string, keep boo
 	if err != nil {
 		return 0, err
 	}
+	if m := collision(ctx, modPath, ourDir); m != "" {
+		return 1, reportBuildFailure(c, dir, fmt.Sprintf("the student's module path %s collides with module %s of the grader's own build: not built; give the module a path of its own (e.g. example.com/layer)", modPath, m), stdout)
+	}
+	importPath, err := placeStudent(pkgs, modPath, &p)
+	if err != nil {
+		return 0, err
+	}
+	srcs, rules := studentSources(pkgs)
 	if err := checkSource(srcs, rules); err != nil {
 		return 1, reportBuildFailure(c, dir, err.Error(), stdout)
 	}
-	p.Files["main.go"] = []byte(fmt.Sprintf(`// Code generated by gradcheck. DO NOT EDIT.
-
-package main
-
-import (
-	"os"
-
-	"github.com/backprop-lab/backprop/grading"
-	"github.com/backprop-lab/backprop/grading/runner"
-	"github.com/backprop-lab/backprop/nn"
-	student %q
-)
-
-func main() {
-	runner.Serve(grading.LayerUnits(os.Args[1:], func(nIn, nOut int) nn.Layer { return student.%s(nIn, nOut) }))
-}
-`, importPath, c.Name))
+	p.Files["main.go"] = []byte(c.WorkerMain(importPath))
 	tmp, bin, err := runner.Build(ctx, p)
 	if tmp != "" {
 		if keep {
@@ -189,80 +178,34 @@ func main() {
 	if err != nil {
 		return 0, err
 	}
-	isStudent := func(file string) bool {
-		d := filepath.Dir(file)
-		return d == student || strings.HasSuffix(d, "/gradcheckrun/student") || filepath.Base(d) == "student" && strings.HasPrefix(d, tmp)
+	if msg, err := checkDerived(ctx, tmp, c.Name, pkgs); err != nil || msg != "" {
+		if err != nil {
+			msg = "the student's code cannot be checked: " + err.Error()
+		}
+		return 1, reportBuildFailure(c, dir, msg, stdout)
 	}
-	outcomes, err := runner.Run(context.Background(), bin, c.Units(limit), &runner.Options{Args: c.Args(), IsLearnerFile: isStudent})
+	res, err := grading.GradeLayer(bin, c, limit)
 	if err != nil {
 		return 0, err
 	}
-	wrong, checkError := false, false
-	g := &gradcheck.GradescopeResults{}
-	for _, o := range outcomes {
-		if o.Authentic && o.Verdict.CheckError != "" {
-			checkError = true
-			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Verdict.CheckError}})
-		} else if !o.Passed() {
-			wrong = true
-		}
-		for _, t := range o.Verdict.Tests {
-			if !o.Authentic { // only the check's own, signed verdict scores
-				t.Score, t.Status = 0, "failed"
-			}
-			g.Score += t.Score
-			g.Tests = append(g.Tests, t)
-		}
-		if !c.JSON {
-			fmt.Fprintln(stdout, o.Verdict.Text)
-			if printed := printedBy(o); printed != "" {
-				fmt.Fprintln(stdout, printed)
-			}
-			fmt.Fprintln(stdout)
-		}
+	if c.JSON {
+		stdout.Write(res.JSON())
+		return res.ExitCode(), nil
 	}
+	io.WriteString(stdout, res.Text())
 	// A decided failure is the verdict; else a check that could not run or
 	// decide is an error of the check, not the student's wrong gradient.
-	code, word := 0, "PASS"
-	switch {
-	case wrong:
-		code, word = 1, "FAIL"
-	case checkError:
-		code, word = 2, "CHECK ERROR (not decided: neither pass nor fail)"
-	}
-	if c.JSON {
-		stdout.Write(g.JSON())
-	} else {
-		fmt.Fprintln(stdout, word)
-	}
-	return code, nil
-}
-
-// printedBy renders what the student's code printed during a failed check,
-// each line marked "│ " ("" if it passed or printed nothing).
-func printedBy(o runner.Outcome) string {
-	if o.Passed() || strings.TrimSpace(o.Output) == "" {
-		return ""
-	}
-	lines := strings.Split(strings.TrimRight(o.Output, "\n"), "\n")
-	more := len(lines) > 20 || o.Truncated
-	lines = lines[:min(len(lines), 20)]
-	s := "what your code printed:\n│ " + strings.Join(lines, "\n│ ")
-	if more {
-		s += "\n│ … (more not shown)"
-	}
-	return s
+	fmt.Fprintln(stdout, map[int]string{0: "PASS", 1: "FAIL", 2: "CHECK ERROR (not decided: neither pass nor fail)"}[res.ExitCode()])
+	return res.ExitCode(), nil
 }
 
 // reportBuildFailure prints why the student's package cannot be checked:
 // as text, or as a failed Gradescope test.
-func reportBuildFailure(c grading.Config, dir string, msg string, stdout io.Writer) error {
+func reportBuildFailure(c grading.LayerConfig, dir string, msg string, stdout io.Writer) error {
 	if !c.JSON {
 		fmt.Fprintf(stdout, "gradcheck: %s\nFAIL\n", msg)
 		return nil
 	}
-	g := &gradcheck.GradescopeResults{Output: "the submission does not build", Tests: []gradcheck.GradescopeTest{
-		{Name: "build", MaxScore: c.Points, Status: "failed", Output: msg, Visibility: "visible"}}}
-	stdout.Write(g.JSON())
+	stdout.Write(grading.RefuseLayer(msg, c).JSON())
 	return nil
 }

@@ -1,16 +1,21 @@
 package main
 
-// The student's sources: which files make up the graded code, how the
-// generated program imports the student's package, and what is refused
-// before building.
+// The student's sources: which files make up the graded code, how they are
+// copied into the generated program, and what is refused before building.
 
 import (
+	"context"
 	"fmt"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
+	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -18,183 +23,312 @@ import (
 )
 
 // checkSource checks the student's sources before they are built
-// (runner.CheckImports); tests of the runner's own defences turn it off.
-var checkSource = runner.CheckImports
+// (runner.CheckImports), checkDerived after (delegating); tests of the
+// runner's own defences turn them off.
+var (
+	checkSource  = runner.CheckImports
+	checkDerived = delegating
+)
 
-// packageFiles returns the non-test Go files of the package in dir (name →
-// contents) and its name.
-func packageFiles(dir string) (map[string][]byte, string, error) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	srcs := map[string][]byte{}
-	pkg := ""
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, "", err
-		}
-		srcs[f] = data
-		if pf, err := parser.ParseFile(token.NewFileSet(), f, data, parser.PackageClauseOnly); err == nil && pkg == "" {
-			pkg = pf.Name.Name
-		}
-	}
-	return srcs, pkg, nil
-}
+// studentRoot is the directory of the generated module, and the import
+// path under it, where the student's packages are copied: the judge
+// chooses it, so no student module path enters the build (no replace
+// directive, nothing that could stand for a module the judge links).
+const studentRoot = "student"
 
-// studentSources returns the source files of the student's package and of
-// every package of the student's module it imports, directly or not (name
-// relative to the student's directory → contents), and the rules that let
-// them import one another.
-func studentSources(student string) (map[string][]byte, *runner.SourceRules, error) {
-	modDir, modPath, err := runner.FindModule(student)
-	if err != nil {
-		return nil, nil, usageError{err}
-	}
-	rules := &runner.SourceRules{Local: map[string]string{}}
-	out := map[string][]byte{}
-	todo, seen := []string{student}, map[string]bool{student: true}
-	for len(todo) > 0 {
-		dir := todo[0]
-		todo = todo[1:]
-		srcs, _, err := packageFiles(dir)
-		if err != nil {
-			return nil, nil, err
-		}
-		if f := foreignSource(dir); f != "" {
-			name, _ := filepath.Rel(student, f)
-			return nil, nil, refusal{fmt.Errorf("%s: a package of graded code may hold only Go files; the go command would build or link this one (assembly, C, an object file), which the check of the Go source cannot see", name)}
-		}
-		for f, data := range srcs {
-			name, err := filepath.Rel(student, f)
-			if err != nil {
-				name = f
-			}
-			out[name] = data
-			if modDir == "" || modPath == runner.ModulePath {
-				continue // no packages of its own to import
-			}
-			pf, err := parser.ParseFile(token.NewFileSet(), f, data, parser.ImportsOnly)
-			if err != nil {
-				continue // the compiler reports it
-			}
-			for _, im := range pf.Imports {
-				p, _ := strconv.Unquote(im.Path.Value)
-				if p != modPath && !strings.HasPrefix(p, modPath+"/") {
-					continue
-				}
-				d := filepath.Join(modDir, filepath.FromSlash(strings.TrimPrefix(p, modPath)))
-				if _, name, err := packageFiles(d); err == nil && name != "" {
-					rules.Local[p] = name
-					if !seen[d] {
-						seen[d] = true
-						todo = append(todo, d)
-					}
-				}
-			}
-		}
-	}
-	return out, rules, nil
+// studentPackage is one package of the student's code.
+type studentPackage struct {
+	dir  string // its directory
+	rel  string // its directory relative to the module's root ("." for the root)
+	path string // its import path in the student's module
+	name string // its package name
+	// files are the Go files the go command would compile (name → contents).
+	files map[string][]byte
 }
 
 // refusal is student code that is not built (exit 1).
 type refusal struct{ error }
 
-// foreignSource returns the first file in dir that the go command would
-// build or link into the package besides Go files ("" if none).
-func foreignSource(dir string) string {
-	entries, _ := os.ReadDir(dir)
+// readStudent returns the student's package in dir and every package of
+// the student's module it imports, directly or not, the first being the
+// student's. Only the files the go command would compile for this
+// platform are read (go/build's MatchFile: build constraints such as
+// //go:build ignore, _GOOS/_GOARCH suffixes, _test.go, names starting with
+// _ or .); a symbolic link, file or directory, is refused without being
+// read or followed; so is a file the go command would build or link
+// besides Go files (assembly, C, .syso).
+func readStudent(student string) ([]*studentPackage, string, error) {
+	modDir, modPath, err := runner.FindModule(student)
+	if err != nil {
+		return nil, "", usageError{err}
+	}
+	if modPath == runner.ModulePath {
+		// A package inside this project (its testdata): the package alone,
+		// its imports of this project left as they are.
+		modDir, modPath = "", ""
+	}
+	root := student
+	if modDir != "" {
+		root = modDir
+	}
+	var pkgs []*studentPackage
+	seen := map[string]bool{}
+	todo := []string{student}
+	for len(todo) > 0 {
+		dir := todo[0]
+		todo = todo[1:]
+		if seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		p, err := readPackage(student, root, dir)
+		if err != nil {
+			return nil, "", err
+		}
+		if modDir != "" {
+			p.path = modPath
+			if p.rel != "." {
+				p.path += "/" + filepath.ToSlash(p.rel)
+			}
+		}
+		pkgs = append(pkgs, p)
+		if modDir == "" {
+			continue // no packages of its own to import
+		}
+		for _, name := range sortedNames(p.files) {
+			pf, err := parser.ParseFile(token.NewFileSet(), name, p.files[name], parser.ImportsOnly)
+			if err != nil {
+				continue // the compiler reports it
+			}
+			for _, im := range pf.Imports {
+				ip, _ := strconv.Unquote(im.Path.Value)
+				if ip == modPath || strings.HasPrefix(ip, modPath+"/") {
+					d := filepath.Join(modDir, filepath.FromSlash(strings.TrimPrefix(ip, modPath)))
+					if _, err := os.Lstat(d); err == nil {
+						todo = append(todo, d)
+					} // else the compiler reports the missing package
+				}
+			}
+		}
+	}
+	return pkgs, modPath, nil
+}
+
+// readPackage reads the files of the package in dir that the go command
+// would compile; names in refusals are relative to the student's
+// directory.
+func readPackage(student, root, dir string) (*studentPackage, error) {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, refusal{fmt.Errorf("%s: an import outside the student's module", dir)}
+	}
+	show := func(p string) string {
+		if r, err := filepath.Rel(student, p); err == nil {
+			return r
+		}
+		return p
+	}
+	// No directory on the way from the module's root may be a link.
+	for d := dir; ; d = filepath.Dir(d) {
+		if fi, err := os.Lstat(d); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, refusal{fmt.Errorf("%s: a symbolic link to a directory is not followed in graded code; put the package itself there", show(d))}
+		}
+		if d == root || filepath.Dir(d) == d {
+			break
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, refusal{fmt.Errorf("%s: %v", show(dir), err)}
+	}
+	p := &studentPackage{dir: dir, rel: rel, files: map[string][]byte{}}
+	ctxt := build.Default
+	ctxt.CgoEnabled = false
 	for _, e := range entries {
+		full := filepath.Join(dir, e.Name())
+		if e.Type()&fs.ModeSymlink != 0 {
+			return nil, refusal{fmt.Errorf("%s is a symbolic link: graded code may not hold links (it was not read); put the file itself there", show(full))}
+		}
+		if e.IsDir() {
+			continue
+		}
 		switch strings.ToLower(filepath.Ext(e.Name())) {
 		case ".s", ".sx", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".m", ".f", ".for", ".f90", ".swig", ".swigcxx", ".syso":
-			if !e.IsDir() {
-				return filepath.Join(dir, e.Name())
+			return nil, refusal{fmt.Errorf("%s: a package of graded code may hold only Go files; the go command would build or link this one (assembly, C, an object file), which the check of the Go source cannot see", show(full))}
+		case ".go":
+		default:
+			continue
+		}
+		if strings.HasSuffix(e.Name(), "_test.go") {
+			continue // go build and go vet's checks never compile it into the package
+		}
+		if ok, err := ctxt.MatchFile(dir, e.Name()); err != nil || !ok {
+			continue // the go command would not compile it either (or reports it)
+		}
+		data, err := os.ReadFile(full)
+		if err != nil {
+			return nil, err
+		}
+		p.files[show(full)] = data
+		if p.name == "" {
+			if f, err := parser.ParseFile(token.NewFileSet(), full, data, parser.PackageClauseOnly); err == nil {
+				p.name = f.Name.Name
 			}
+		}
+	}
+	return p, nil
+}
+
+// studentSources returns the student's sources (name relative to the
+// student's directory → contents) and the rules that let them import one
+// another, for runner.CheckImports.
+func studentSources(pkgs []*studentPackage) (map[string][]byte, *runner.SourceRules) {
+	rules := &runner.SourceRules{Local: map[string]string{}}
+	out := map[string][]byte{}
+	for i, p := range pkgs {
+		for n, data := range p.files {
+			out[n] = data
+		}
+		if i > 0 || p.path != "" {
+			rules.Local[p.path] = p.name
+		}
+	}
+	return out, rules
+}
+
+// learnerPackages are the student's packages as runner.CheckDerived takes
+// them, under their own import paths.
+func learnerPackages(pkgs []*studentPackage) []runner.LearnerPackage {
+	var out []runner.LearnerPackage
+	for _, p := range pkgs {
+		ip := p.path
+		if ip == "" {
+			ip = "gradcheckrun/" + studentRoot
+		}
+		out = append(out, runner.LearnerPackage{Path: ip, Files: p.files})
+	}
+	return out
+}
+
+// placeStudent copies the student's packages into the generated program p,
+// under the judge's module path (gradcheckrun/student/…), their imports of
+// one another rewritten to match (the import's text only, on the same
+// line), and returns the student package's import path.
+func placeStudent(pkgs []*studentPackage, modPath string, p *runner.Program) (string, error) {
+	if len(pkgs[0].files) == 0 {
+		return "", usageError{fmt.Errorf("no Go files in %s", pkgs[0].dir)}
+	}
+	local := func(rel string) string {
+		if rel == "." {
+			return p.Module + "/" + studentRoot
+		}
+		return p.Module + "/" + studentRoot + "/" + filepath.ToSlash(rel)
+	}
+	for _, pk := range pkgs {
+		dir := path.Join(studentRoot, filepath.ToSlash(pk.rel))
+		for name, data := range pk.files {
+			src, err := rewriteImports(data, modPath, func(ip string) string {
+				if ip == modPath {
+					return local(".")
+				}
+				return local(strings.TrimPrefix(ip, modPath+"/"))
+			})
+			if err != nil {
+				return "", err
+			}
+			p.Files[path.Join(dir, filepath.Base(name))] = src
+		}
+	}
+	return local(pkgs[0].rel), nil
+}
+
+// rewriteImports replaces, in src, each import of the student's module
+// (modPath or under it) by to(path), changing only the import's string.
+func rewriteImports(src []byte, modPath string, to func(string) string) ([]byte, error) {
+	if modPath == "" {
+		return src, nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly)
+	if err != nil {
+		return src, nil // the compiler reports it
+	}
+	out := append([]byte(nil), src...)
+	for i := len(f.Imports) - 1; i >= 0; i-- { // from the end: offsets stay valid
+		im := f.Imports[i]
+		ip, _ := strconv.Unquote(im.Path.Value)
+		if ip != modPath && !strings.HasPrefix(ip, modPath+"/") {
+			continue
+		}
+		from, to2 := fset.Position(im.Path.Pos()).Offset, fset.Position(im.Path.End()).Offset
+		out = append(out[:from], append([]byte(strconv.Quote(to(ip))), out[to2:]...)...)
+	}
+	return out, nil
+}
+
+// collision returns the module of the judge's build list that the
+// student's module path modPath is, contains or lies in ("" if none): such
+// a path is refused, so that nothing of the student's can stand for code
+// the judge links (golang.org/x/sys, gonum, this project).
+func collision(ctx context.Context, modPath, ourDir string) string {
+	if modPath == "" {
+		return ""
+	}
+	for _, m := range buildList(ctx, ourDir) {
+		if modPath == m || strings.HasPrefix(m, modPath+"/") || strings.HasPrefix(modPath, m+"/") {
+			return m
 		}
 	}
 	return ""
 }
 
-// placeStudent makes the student's package importable from the generated
-// program p and returns its import path. A file importing packages runner
-// and grade is added to the student's package, so that runner is
-// initialised (and has taken its key), and grade has captured what its
-// reference computations use, before any of the student's code runs.
-func placeStudent(student, ourDir string, p *runner.Program) (string, error) {
-	srcs, pkg, err := packageFiles(student)
-	if err != nil {
-		return "", err
-	}
-	if len(srcs) == 0 {
-		return "", usageError{fmt.Errorf("no Go files in %s", student)}
-	}
-	first := []byte(fmt.Sprintf("// Code generated by gradcheck. DO NOT EDIT.\n\npackage %s\n\nimport (\n\t_ %q\n\t_ %q\n)\n", pkg, runner.Path, gradePath))
-	const firstName = "zz_gradcheck_runner_first.go"
-	modDir, modPath, err := runner.FindModule(student)
-	if err != nil {
-		return "", usageError{err}
-	}
-	if modDir == "" {
-		// No module: copy the package's files into ours.
-		for f, data := range srcs {
-			p.Files["student/"+filepath.Base(f)] = data
-		}
-		p.Files["student/"+firstName] = first
-		return "gradcheckrun/student", nil
-	}
-	rel, err := filepath.Rel(modDir, student)
-	if err != nil {
-		return "", err
-	}
-	importPath := modPath
-	if rel != "." {
-		importPath += "/" + filepath.ToSlash(rel)
-	}
-	if modPath != runner.ModulePath || ourDir == "" {
-		if p.Replace == nil {
-			p.Replace = map[string]string{}
-		}
-		p.Replace[modPath] = modDir
-	}
-	p.Overlay = map[string][]byte{filepath.Join(student, firstName): first}
-	if modPath != runner.ModulePath {
-		// The package's imports from its own module are initialised before
-		// it: give each package of the module the same first import.
-		for dir, name := range packageDirs(modDir) {
-			if dir != student {
-				p.Overlay[filepath.Join(dir, firstName)] = []byte(fmt.Sprintf("package %s\n\nimport (\n\t_ %q\n\t_ %q\n)\n", name, runner.Path, gradePath))
-			}
+// buildList is the module paths of the judge's build: this project's
+// go list -m all if its directory is known, else the modules this binary
+// was built with; this project's path is always in it.
+func buildList(ctx context.Context, ourDir string) []string {
+	mods := []string{runner.ModulePath}
+	if ourDir != "" {
+		cmd := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Path}}", "all")
+		cmd.Dir = ourDir
+		cmd.Env = append(os.Environ(), "GOFLAGS="+runner.Goflags(os.Getenv("GOFLAGS")), "GOWORK=off")
+		if out, err := cmd.Output(); err == nil {
+			return append(mods, strings.Fields(string(out))...)
 		}
 	}
-	return importPath, nil
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			mods = append(mods, d.Path)
+		}
+	}
+	return mods
 }
 
-// gradePath is package grading's import path.
-const gradePath = runner.ModulePath + "/grading"
-
-// packageDirs returns the directories under root (skipping testdata,
-// vendor and hidden ones) holding a non-main Go package, with its name.
-func packageDirs(root string) map[string]string {
-	out := map[string]string{}
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() {
-			if n := d.Name(); path != root && (n == "testdata" || n == "vendor" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		dir := filepath.Dir(path)
-		if _, seen := out[dir]; seen || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		if f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly); err == nil && f.Name.Name != "main" {
-			out[dir] = f.Name.Name
-		}
-		return nil
-	})
+func sortedNames(m map[string][]byte) []string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
 	return out
+}
+
+// delegating returns the refusal of a layer whose code (the closure of
+// constructor name) uses package nn beyond nn.Param and nn.Layer: a layer
+// that embeds *nn.Dense, or calls nn's Backward or an activation's
+// derivative, derives nothing (runner.CheckDerived, type-checked against
+// the export data of the generated module in dir).
+func delegating(ctx context.Context, dir, name string, pkgs []*studentPackage) (string, error) {
+	imp, err := runner.ExportImporter(ctx, dir, ".")
+	if err != nil {
+		return "", err
+	}
+	g := runner.Graded{Name: "layer " + name, Roots: []string{name}, MayUse: []string{"nn.Param", "nn.Layer"}}
+	refused, err := runner.CheckDerived(learnerPackages(pkgs), []runner.Graded{g}, imp)
+	if err != nil {
+		return "", err
+	}
+	if e := refused[g.Name]; e != nil {
+		return e.Error(), nil
+	}
+	return "", nil
 }

@@ -84,9 +84,9 @@ func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 		"✓ Exercise 1", "✓ Exercise 2", "✓ Exercise 3", "✓ Exercise 4",
 		"✗ Exercise 5 (numerical gradient): wrong", "these are one-sided differences",
 		"✗ Exercise 6 (tanh layer backward): wrong: your ∂E/∂W uses a(1 − a), the sigmoid's derivative, not tanh's.",
-		"✗ Exercise 7 (backward through two hidden layers): wrong: this is the lab's bug", "gradient of W1 is wrong",
+		"✗ Exercise 7 (backward through two hidden layers): wrong: this is the lab's bug", "∂E/∂W⁽¹⁾: wrong at",
 		"✗ Exercise 8 (by hand on the 2-2-2 network): wrong: δ⁽¹⁾₁, ∂E/∂W⁽¹⁾₁₂ (to 1e-06); right: δ⁽¹⁾₂.", "the sign is flipped",
-		"4 of 8 exercises passed, 5 of 12 points",
+		"5 of 9 exercises passed, 7 of 14 points",
 	} {
 		if !textcheck.ContainsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

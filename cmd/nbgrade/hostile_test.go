@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/internal/textcheck"
@@ -45,9 +44,9 @@ func hostileNotebook(t testing.TB, cells ...string) string {
 }
 
 // gradescope parses nbgrade -json's output.
-func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
+func gradescope(t *testing.T, out string) grading.GradescopeResults {
 	t.Helper()
-	var g gradcheck.GradescopeResults
+	var g grading.GradescopeResults
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("stdout is not our results.json: %v\n%s", err, out)
 	}
@@ -55,7 +54,7 @@ func gradescope(t *testing.T, out string) gradcheck.GradescopeResults {
 }
 
 // wantTests checks each exercise's status and that its output says why.
-func wantTests(t *testing.T, g gradcheck.GradescopeResults, want map[int]string) {
+func wantTests(t *testing.T, g grading.GradescopeResults, want map[int]string) {
 	t.Helper()
 	if len(g.Tests) != len(grading.ExerciseList()) {
 		t.Fatalf("%d tests, want %d: %+v", len(g.Tests), len(grading.ExerciseList()), g)
@@ -86,12 +85,13 @@ func pointsOf(ns ...int) float64 {
 }
 
 // withoutSourceCheck turns off the check of the notebook's source for one
-// test, to try the runner's own defences (the second line) with code the
+// test, to try the judge's own defences (the second line) with code the
 // source check would refuse (os, runtime, crypto, …).
 func withoutSourceCheck(t *testing.T) {
-	saved := checkSource
+	saved, savedDelegation := checkSource, grading.CheckDelegation
 	checkSource = func(map[string][]byte, *runner.SourceRules) error { return nil }
-	t.Cleanup(func() { checkSource = saved })
+	grading.CheckDelegation = false
+	t.Cleanup(func() { checkSource, grading.CheckDelegation = saved, savedDelegation })
 }
 
 // refusedWhole checks that the notebook at path is refused before it runs,
@@ -99,7 +99,7 @@ func withoutSourceCheck(t *testing.T) {
 func refusedWhole(t *testing.T, path, want string) {
 	t.Helper()
 	out, code := nbgrade(t, path)
-	if code != 1 || !textcheck.ContainsWords(out, want) || !textcheck.ContainsWords(out, "0 of 8 exercises passed") {
+	if code != 1 || !textcheck.ContainsWords(out, want) || !textcheck.ContainsWords(out, "0 of 9 exercises passed") {
 		t.Errorf("exit %d, want 1 with %q:\n%s", code, want, out)
 	}
 }
@@ -130,14 +130,14 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 		t.Errorf("exit %d, want 1", code)
 	}
 	g := gradescope(t, out)
-	if want := pointsOf(5, 6, 7, 8); g.Score != want {
+	if want := pointsOf(5, 6, 7, 8, 9); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 5–8, untouched)", g.Score, want)
 	}
 	wantTests(t, g, map[int]string{
-		1: "your code ended the grading process early (exit status 0)",
+		1: "your code ended the worker (exit status 0) before it answered",
 		2: "│ ✓ Exercise 2 (output delta δ⁽ʰ⁾): right", // shown as its output, marked, not believed
 		3: "runtime.Goexit",
-		4: "panicked: boom from a goroutine (at code cell",
+		4: "your code crashed the worker: panic: boom from a goroutine (at code cell",
 	})
 
 	text, _ := nbgrade(t, "-limit", "3s", path)
@@ -147,7 +147,7 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			t.Errorf("a line of the learner's output passes for a verdict: %q\n%s", l, text)
 		}
 	}
-	if !strings.HasSuffix(text, "4 of 8 exercises passed, 7 of 12 points\n") {
+	if !strings.Contains(text, "\n5 of 9 exercises passed, 9 of 14 points\n") {
 		t.Errorf("text verdict:\n%s", text)
 	}
 }
@@ -158,7 +158,7 @@ func TestHostileLoopsAndFloods(t *testing.T) {
 		"func reluPrime(v float64) float64 { for { } }",
 		// 2: flood stdout forever.
 		"import (\"fmt\"; \"strings\"; \"gonum.org/v1/gonum/mat\")\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\tline := strings.Repeat(\"✓ Exercise 2 passed \", 50)\n\tfor {\n\t\tfmt.Println(line)\n\t}\n}",
-		// 3: flood the results pipe (fd 4) with records it cannot sign.
+		// 3: flood the answer pipe (fd 4) with forged records.
 		`import ("os"; "strings"; "gonum.org/v1/gonum/mat")
 
 func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
@@ -182,9 +182,9 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	wantTests(t, g, map[int]string{
 		1: "timed out after 3s",
 		2: "timed out after 3s",
-		3: "your code wrote to the grader's results channel",
+		3: "the worker's answer could not be read",
 	})
-	if want := pointsOf(4, 5, 6, 7, 8); g.Score != want {
+	if want := pointsOf(4, 5, 6, 7, 8, 9); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 4–8)", g.Score, want)
 	}
 	if !textcheck.ContainsWords(g.Tests[1].Output, "(more not shown)") || len(g.Tests[1].Output) > 8000 {
@@ -193,6 +193,9 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	t.Logf("graded in %v", time.Since(start))
 }
 
+// There is no key any more: the worker decides nothing. A submission that
+// writes what a verdict looked like to the answer pipe only garbles its
+// own answers.
 func TestHostileFilesAndKey(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "results.json")
 	forged := `{"score": 4, "tests": []}`
@@ -207,13 +210,13 @@ func reluPrime(v float64) float64 {
 	exec.Command("sh", "-c", "sleep 2; echo forged > `+results+`").Start()
 	return 2
 }`,
-		// 2: try to steal the key (fd 3, the environment) and sign a pass.
-		`import ("crypto/hmac"; "crypto/sha256"; "encoding/hex"; "fmt"; "io"; "os"; "gonum.org/v1/gonum/mat")
+		// 2: look for a key (the environment; there is none) and write a
+		// signed pass to the answer pipe, as the old design's records were.
+		`import ("crypto/hmac"; "crypto/sha256"; "encoding/hex"; "fmt"; "os"; "gonum.org/v1/gonum/mat")
 
 var stolen = func() []byte {
 	env, _ := os.ReadFile("/proc/self/environ")
-	k, _ := io.ReadAll(os.NewFile(3, "key"))
-	return append(k, env...)
+	return env
 }()
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -242,9 +245,9 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	g := gradescope(t, string(data))
 	wantTests(t, g, map[int]string{
 		1: "wrong",
-		2: "your code wrote to the grader's results channel (2 line(s) not signed by the grader)",
+		2: "the worker's answer could not be read",
 	})
-	if want := pointsOf(3, 4, 5, 6, 7, 8); g.Score != want {
+	if want := pointsOf(3, 4, 5, 6, 7, 8, 9); g.Score != want {
 		t.Errorf("score %v, want %v (exercises 3–8)", g.Score, want)
 	}
 }
@@ -254,8 +257,17 @@ func TestRefusedImports(t *testing.T) {
 		"github.com/backprop-lab/backprop/gradcheck", "github.com/backprop-lab/backprop/grading/runner"} {
 		path := hostileNotebook(t, "import x \""+imp+"\"\n\nvar _ = x.Sizeof\n\nfunc reluPrime(v float64) float64 { _ = x.Sizeof; return 0 }")
 		out, code := nbgrade(t, path)
-		if code != 1 || !textcheck.ContainsWords(out, "import \""+imp+"\" is not allowed in graded code") || !textcheck.ContainsWords(out, "0 of 8 exercises passed") {
+		if code != 1 || !textcheck.ContainsWords(out, "import \""+imp+"\" is not allowed in graded code") || !textcheck.ContainsWords(out, "0 of 9 exercises passed") {
 			t.Errorf("%s: exit %d:\n%s", imp, code, out)
 		}
 	}
+}
+
+// exerciseNs returns the numbers of the graded exercises.
+func exerciseNs() []int {
+	var out []int
+	for _, e := range grading.ExerciseList() {
+		out = append(out, e.N)
+	}
+	return out
 }

@@ -1,14 +1,16 @@
 // Command nbgrade grades a learner's copy of the exercises notebook
 // (10-exercises.ipynb) without Jupyter: it takes the Go declarations of the
-// notebook's cells (as GoNB would compile them), builds them with a
-// generated main that serves the notebook's own checks (package
-// grading: ReLU′, the output delta, the dense layer's backward pass,
-// the SGD step, a numerical gradient, a tanh layer's backward pass, the
-// backward pass through two hidden layers and numbers worked out by hand,
-// each against gradcheck or package nn), runs each check in its own
-// process through package grading/runner, and prints one ✓/✗ line
-// per exercise with its points ("[2/2 points]") and the total, or
-// Gradescope's results.json (a test per exercise, score and max_score).
+// notebook's cells that the exercises need (as GoNB would compile them),
+// builds them with a generated main into a worker (package grading/worker)
+// that only answers the judge's queries, and has the judge (package
+// grading: ReLU′, the output delta, the dense layer's backward pass, the
+// SGD step, a numerical gradient, a tanh layer's backward pass, the
+// backward pass through two hidden layers, numbers worked out by hand, a
+// sigmoid layer's backward pass) grade each exercise through its own
+// worker process, on inputs drawn fresh from a seed, against the course's
+// reference. It prints one ✓/✗ line per exercise with its points ("[2/2
+// points]"), the total and the seed, or Gradescope's results.json (a test
+// per exercise, score and max_score, extra_data.seed).
 //
 // Usage:
 //
@@ -27,13 +29,16 @@
 //	               containing the working directory)
 //	-keep          keep (and print) the generated module's directory
 //	-timeout D     limit for building (5m)
-//	-limit D       time limit of each exercise's check (default: the
+//	-limit D       time limit of each exercise's worker (default: the
 //	               exercise's own, 10 s or 20 s)
+//	-seed S        replay a grading run: the seed its verdict printed
+//	               (default: a fresh seed from the system's randomness)
 //
-// The learner's code is treated as hostile: each exercise runs in its own
-// process with a time limit, and its verdict counts only if it arrives
-// signed on a private pipe (see package runner); whatever the code prints,
-// writes or exits with decides nothing. What it printed is shown under a
+// The learner's code is treated as hostile: it runs only in the worker,
+// one process per exercise with a time limit, and the judge decides every
+// verdict from the worker's answers to its own queries; whatever the code
+// prints, writes or exits with decides nothing, and no verdict prints an
+// expected value. What it printed is shown under a
 // failed exercise, each line prefixed with "│". A panic names the learner's
 // cell and line as the notebook shows them ("In [7], line 3"). Before
 // building, the notebook's code is checked (runner.CheckImports): imports
@@ -50,7 +55,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -62,7 +66,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backprop-lab/backprop/gradcheck"
 	"github.com/backprop-lab/backprop/grading"
 	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/internal/atomicfile"
@@ -82,6 +85,7 @@ type config struct {
 	keep     bool
 	timeout  time.Duration
 	limit    time.Duration
+	seed     uint64
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -96,6 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.keep, "keep", false, "keep the generated module's directory")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "limit for building")
 	fs.DurationVar(&c.limit, "limit", 0, "time limit of each exercise's check (default: the exercise's own)")
+	fs.Uint64Var(&c.seed, "seed", 0, "seed of every input the judge draws (default: fresh from the system's randomness; the verdict prints it)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: nbgrade [flags] NOTEBOOK.ipynb\n\nGrades the exercises of a learner's notebook (see go doc ./cmd/nbgrade).")
 		fs.PrintDefaults()
@@ -157,72 +162,49 @@ func export(nb *notebooks.Notebook, dir string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// units returns the exercises as the runner's units.
-func units(c config) []runner.Unit {
-	var out []runner.Unit
-	for _, e := range grading.ExerciseList() {
-		u := e.Unit(c.points)
-		if c.limit > 0 {
-			u.Timeout = c.limit
-		}
-		out = append(out, u)
-	}
-	return out
-}
-
-// gradeNotebook builds the notebook's code with a generated main and runs
-// each exercise's check; it writes the verdicts to w and returns the exit
-// code.
+// gradeNotebook checks the notebook's code, then has the judge build it
+// into a worker and grade every exercise (grading.GradeNotebook); it
+// writes the verdicts to w and returns the exit code.
 func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, stderr io.Writer) (int, error) {
 	dir, version, err := runner.FindBackprop(c.backprop)
 	if err != nil {
 		return 0, err
 	}
+	var res *grading.Results
 	src, err := notebooks.GoSourceLines(nb, "main")
+	var sel *runner.Selection
+	if err == nil {
+		sel, err = grading.SelectNotebook(src) // only what the exercises need is checked and built
+	}
+	if err == nil {
+		src = sel.Source
+		err = checkSource(map[string][]byte{"notebook.go": src}, nil)
+	} else if sel == nil {
+		err = fmt.Errorf("the notebook's Go code cannot be read: %v", err)
+	}
 	if err != nil {
-		return refuse(c, w, "the notebook's Go code cannot be read: "+err.Error()), nil
-	}
-	if err := checkSource(map[string][]byte{"notebook.go": src}, nil); err != nil {
-		return refuse(c, w, err.Error()), nil
-	}
-	tmp, bin, err := runner.Build(ctx, runner.Program{Module: "nbgraderun", Backprop: dir, Version: version,
-		Files: map[string][]byte{"notebook.go": src, "main_nbgrade.go": []byte(mainGo(defined(src)))}})
-	if tmp != "" {
+		res = grading.RefuseNotebook(err.Error(), c.points)
+	} else {
+		o := grading.NotebookOptions{Backprop: dir, Version: version, Seed: c.seed, Points: c.points, Limit: c.limit}
 		if c.keep {
-			fmt.Fprintln(stderr, "nbgrade: generated module in", tmp)
-		} else {
-			defer os.RemoveAll(tmp)
+			o.Keep = func(dir string) { fmt.Fprintln(stderr, "nbgrade: generated module in", dir) }
 		}
+		if res, err = grading.GradeNotebook(ctx, src, defined(src), o); err != nil {
+			return 0, err
+		}
+		res.Note = strings.TrimSpace(res.Note + "\n" + grading.NotebookNotes(sel))
 	}
-	var be *runner.BuildError
-	if errors.As(err, &be) {
-		return refuse(c, w, "the notebook's code does not build:\n"+be.Output), nil
+	if c.json {
+		w.Write(res.JSON())
+	} else {
+		io.WriteString(w, res.Text())
 	}
-	if err != nil {
-		return 0, err
-	}
-	outcomes, err := runner.Run(context.Background(), bin, units(c), &runner.Options{IsLearnerFile: isCell})
-	if err != nil {
-		return 0, err
-	}
-	switch wrong, undecided := write(c, w, outcomes); {
-	case wrong:
-		return 1, nil
-	case undecided:
-		return 2, nil // a check could not decide: neither the learner's pass nor fail
-	}
-	return 0, nil
+	return res.ExitCode(), nil
 }
 
 // checkSource checks the notebook's code before it is built
-// (runner.CheckImports); tests of the runner's own defences turn it off.
+// (runner.CheckImports); tests of the judge's own defences turn it off.
 var checkSource = runner.CheckImports
-
-// isCell reports whether a file named in a stack trace is a notebook cell
-// (GoSourceLines' line directives).
-func isCell(file string) bool {
-	return strings.HasPrefix(file, "In [") || strings.HasPrefix(file, "code cell ")
-}
 
 // defined returns the names of the top-level functions of src.
 func defined(src []byte) map[string]bool {
@@ -237,149 +219,4 @@ func defined(src []byte) map[string]bool {
 		}
 	}
 	return names
-}
-
-// mainGo is the generated main: the notebook's functions that exist, in a
-// grading.Submission served by runner.Serve (a missing one is graded
-// "missing"). Its names are prefixed so as not to clash with the
-// learner's.
-func mainGo(have map[string]bool) string {
-	var fields strings.Builder
-	for _, e := range grading.ExerciseList() {
-		for _, b := range e.Bindings() {
-			if have[b.Ident] {
-				fmt.Fprintf(&fields, "\t\t%s: %s,\n", b.Field, b.Adapt)
-			}
-		}
-	}
-	return fmt.Sprintf(`// Code generated by nbgrade. DO NOT EDIT.
-
-package main
-
-import (
-	nbgradeGrade %q
-	nbgradeRunner %q
-	nn "github.com/backprop-lab/backprop/nn"
-	mat "gonum.org/v1/gonum/mat"
-)
-
-var (
-	_ nn.Layer   // nn and mat are used by adapters, when there are some
-	_ mat.Matrix
-)
-
-func main() {
-	nbgradeRunner.Serve(nbgradeGrade.ExerciseUnits(nbgradeGrade.Submission{
-%s	}))
-}
-`, runner.ModulePath+"/grading", runner.Path, fields.String())
-}
-
-// refuse reports code that cannot be graded (it does not build, or
-// imports what graded code may not): as text, or as Gradescope results
-// with every exercise failed (so the maximum score stays the same).
-func refuse(c config, w io.Writer, msg string) int {
-	if !c.json {
-		total := 0.0
-		for _, u := range units(c) {
-			total += u.Points
-		}
-		fmt.Fprintf(w, "✗ %s\n0 of %d exercises passed, 0 of %s points\n", msg, len(grading.ExerciseList()), fmtPoints(total))
-		return 1
-	}
-	g := &gradcheck.GradescopeResults{Output: "The notebook's code could not be graded, so no exercise could be checked."}
-	for _, u := range units(c) {
-		g.Tests = append(g.Tests, gradcheck.GradescopeTest{Name: u.TestName, MaxScore: u.Points,
-			Status: "failed", Output: msg, Visibility: "visible"})
-	}
-	w.Write(g.JSON())
-	return 1
-}
-
-// write prints the outcomes as ✓/✗ lines (? for a check that could not
-// decide), each with its points (or results.json, a test per exercise with
-// its score and max_score, and extra_data.check_error), and reports
-// whether an exercise failed and whether a check could not decide.
-func write(c config, w io.Writer, outcomes []runner.Outcome) (wrong, checkError bool) {
-	passed := 0
-	var score, total float64
-	g := &gradcheck.GradescopeResults{}
-	for _, o := range outcomes {
-		ok := o.Passed()
-		if o.Authentic && o.Verdict.CheckError != "" {
-			checkError = true
-			g.Add(&gradcheck.GradescopeResults{ExtraData: map[string]string{"check_error": o.Unit.Name + ": " + o.Verdict.CheckError}})
-		} else if !ok {
-			wrong = true
-		}
-		points := o.Unit.Points
-		total += points
-		if ok {
-			passed++
-			score += points
-		}
-		printed := learnerOutput(o)
-		if !c.json {
-			got := 0.0
-			if ok {
-				got = points
-			}
-			fmt.Fprintln(w, withPoints(o.Verdict.Text, got, points))
-			if printed != "" {
-				fmt.Fprintln(w, indent(printed, "    "))
-			}
-			continue
-		}
-		for _, t := range o.Verdict.Tests {
-			t.MaxScore, t.Score, t.Status = points, 0, "failed"
-			if ok {
-				t.Score, t.Status = points, "passed"
-			}
-			if printed != "" {
-				t.Output += "\n\n" + printed
-			}
-			g.Score += t.Score
-			g.Tests = append(g.Tests, t)
-		}
-	}
-	if c.json {
-		w.Write(g.JSON())
-	} else {
-		fmt.Fprintf(w, "%d of %d exercises passed, %s of %s points\n", passed, len(outcomes), fmtPoints(score), fmtPoints(total))
-		if checkError {
-			fmt.Fprintln(w, "? marks a check that could not decide (an error of the check, not a wrong answer): grade those exercises by hand.")
-		}
-	}
-	return wrong, checkError
-}
-
-// learnerOutput renders what the learner's code printed during a failed
-// exercise, every line marked "│ " so that it cannot pass for a verdict
-// ("" for a passed exercise or no output).
-func learnerOutput(o runner.Outcome) string {
-	if o.Passed() || strings.TrimSpace(o.Output) == "" {
-		return ""
-	}
-	const maxLines = 20
-	lines := strings.Split(strings.TrimRight(o.Output, "\n"), "\n")
-	more := len(lines) > maxLines || o.Truncated
-	if len(lines) > maxLines {
-		lines = lines[:maxLines]
-	}
-	var b strings.Builder
-	b.WriteString("what your code printed:")
-	for _, l := range lines {
-		if len(l) > 200 {
-			l = l[:200] + "…"
-		}
-		b.WriteString("\n│ " + l)
-	}
-	if more {
-		b.WriteString("\n│ … (more not shown)")
-	}
-	return b.String()
-}
-
-func indent(s, prefix string) string {
-	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }

@@ -39,18 +39,24 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 func TestSharedStateForgesNothing(t *testing.T) {
 	for cell, want := range map[string]string{
 		powSoftmaxCell: ", line 16: assigning to nn.Softmax is not allowed in graded code",
-		"import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.ReLU = nn.Identity; return 0 }()":     "code cell 22, line 3: assigning to nn.ReLU is not allowed",
-		"import \"github.com/backprop-lab/backprop/nn\"\n\nvar p = &nn.Softmax":                                               "code cell 22, line 3: taking the address of nn.Softmax is not allowed",
-		"import \"github.com/backprop-lab/backprop/nn\"\n\nfunc reluPrime(v float64) float64 { nn.UseGonumBLAS(); return 0 }": "nn.UseGonumBLAS is not allowed in graded code: it switches the BLAS of the whole process",
-		"import . \"github.com/backprop-lab/backprop/nn\"\n\nvar _ = ReLU":                                                    "the dot import of \"github.com/backprop-lab/backprop/nn\" is not allowed",
+		"import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.ReLU = nn.Identity; return 0 }()\n\nfunc reluPrime(v float64) float64 {\n\t_ = hijack\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}": "line 3: assigning to nn.ReLU is not allowed",
+		"import \"github.com/backprop-lab/backprop/nn\"\n\nvar p = &nn.Softmax\n\nfunc reluPrime(v float64) float64 {\n\t_ = p\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}":                                                "line 3: taking the address of nn.Softmax is not allowed",
+		"import \"github.com/backprop-lab/backprop/nn\"\n\nfunc reluPrime(v float64) float64 { nn.UseGonumBLAS(); return 0 }":                                                                                                  "nn.UseGonumBLAS is not allowed in graded code: it switches the BLAS of the whole process",
+		"import . \"github.com/backprop-lab/backprop/nn\"\n\nvar _ = ReLU":                                                                                                                                                     "the dot import of \"github.com/backprop-lab/backprop/nn\" is not allowed",
 	} {
 		path := hostileNotebook(t, cell)
 		refusedWhole(t, path, want)
 	}
+	// The same write in a declaration no exercise needs is not built, so it
+	// never runs: full marks, and a note names the cell left out.
+	out, code := nbgrade(t, hostileNotebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.ReLU = nn.Identity; return 0 }()"))
+	if code != 0 || !textcheck.ContainsWords(out, "9 of 9 exercises passed") || !textcheck.ContainsWords(out, "not graded: not needed by any exercise.") {
+		t.Errorf("a write no exercise needs: exit %d:\n%s", code, out)
+	}
 
 	withoutSourceCheck(t)
-	out, code := nbgrade(t, "-limit", "5s", hostileNotebook(t, powSoftmaxCell))
-	if code != 1 || !textcheck.ContainsWords(out, "✗ Exercise 2 (output delta δ⁽ʰ⁾): wrong") || !textcheck.ContainsWords(out, "7 of 8 exercises passed") {
+	out, code = nbgrade(t, "-limit", "5s", hostileNotebook(t, powSoftmaxCell))
+	if code != 1 || !textcheck.ContainsWords(out, "✗ Exercise 2 (output delta δ⁽ʰ⁾): wrong") || !textcheck.ContainsWords(out, "8 of 9 exercises passed") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -36,6 +36,8 @@ func (l *layer) Backward(g *mat.Dense) *mat.Dense {
 		dForB = l.prevDelta
 	case bugFirstExample:
 		dForB = d.Slice(0, 1, 0, nOut).(*mat.Dense)
+	case bugBiasFromG:
+		dForB = gOrig
 	}
 	if dForB != nil {
 		rb, cb := dForB.Dims()

@@ -182,6 +182,8 @@ func Wrong() []Case {
 		{Name: "∂E/∂b summed over the units (N = n_out)", Cause: gradcheck.CauseBiasAxis, Tensor: "b",
 			New: newCase(relu(0), matrix, 0.8, withBug(bugBiasAxis, 0, false)), In: 6, Out: 4, Batch: 4},
 		w("∂E/∂b averaged while ∂E/∂W is summed", gradcheck.CauseBiasAveraged, "b", tanh, raw, bugBiasMean, 0, false),
+		w("∂E/∂b = Gᵀ·1, the mask missing from the bias only (ReLU)", gradcheck.CauseBiasMaskMissing, "b", relu(0), matrix, bugBiasFromG, 0, false),
+		w("∂E/∂b = Gᵀ·1 (tanh, loops)", gradcheck.CauseBiasMaskMissing, "b", tanh, loops, bugBiasFromG, 0, false),
 		w("sign flipped in the odd rows of ∂E/∂W", gradcheck.CauseSignRows, "W", relu(0), loops, bugSignRows, 0, false),
 		w("the lab's bug: ∂L/∂x = G·W (ReLU)", gradcheck.CauseLabBug, "x", relu(0), matrix, bugLabGX, 0, false),
 		w("the lab's bug: ∂L/∂x = G·W (tanh, loops)", gradcheck.CauseLabBug, "x", tanh, loops, bugLabGX, 0, false),

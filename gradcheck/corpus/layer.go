@@ -87,6 +87,7 @@ const (
 	bugReverseRows // Δᵀ·X with X's rows reversed
 	bugBiasAxis    // DB_j = Σ_k Δ_jk (row sums; needs N = n_out)
 	bugBiasMean    // DB = Δᵀ1 / N
+	bugBiasFromG   // DB = Gᵀ1: the mask missing from the bias only
 	bugSignRows    // odd rows of DW negated
 	bugLabGX       // ∂L/∂x = G·W
 	bugClobberX    // ∂L/∂x written into the caller's x

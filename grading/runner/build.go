@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // ModulePath is this project's module.
@@ -108,7 +110,9 @@ func (e *BuildError) Error() string { return e.Output }
 // Build writes p into a new temporary directory and builds it, offline if
 // the module cache has the dependencies (GOFLAGS=-mod=mod, GOWORK=off, both
 // go.sum files). It returns the directory (remove it when done) and the
-// binary; a compile error is a *BuildError.
+// binary; a compile error is a *BuildError. When ctx is done before the
+// build is, the go command's whole process group (compile and link
+// included) is killed, the directory removed, and dir is "".
 func Build(ctx context.Context, p Program) (dir, bin string, err error) {
 	dir, err = os.MkdirTemp("", "grade-build-")
 	if err != nil {
@@ -153,18 +157,41 @@ func Build(ctx context.Context, p Program) (dir, bin string, err error) {
 		}
 		args = append(args, "-overlay", ov)
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, ".")...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS="+Goflags(os.Getenv("GOFLAGS")), "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	out, err := goCommand(ctx, dir, append(args, ".")...)
+	if ctx.Err() != nil {
+		// Stopped at the time limit: nothing of the build is left behind.
+		os.RemoveAll(dir)
+		return "", "", &BuildError{Output: "building took longer than the time limit, and was stopped"}
+	}
+	if err != nil {
 		msg := strings.ReplaceAll(string(out), dir+string(filepath.Separator), "")
-		if ctx.Err() != nil {
-			msg += "\n(building took longer than the time limit)"
-		}
 		return dir, "", &BuildError{Output: strings.TrimSpace(msg)}
 	}
 	return dir, bin, nil
 }
+
+// goCommand runs the go command with args in dir and returns its combined
+// output. It runs in a process group of its own, and when ctx is done the
+// whole group is killed: the go command and its children (compile, link,
+// asm, cgo…), which would otherwise keep running, reparented to PID 1.
+func goCommand(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS="+Goflags(os.Getenv("GOFLAGS")), "GOWORK=off")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	// A child that escaped the group could hold the output pipe open: stop
+	// waiting for it shortly after the kill.
+	cmd.WaitDelay = 2 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil && cmd.Process != nil {
+		killGroup(cmd.Process.Pid) // children left after the leader ended
+	}
+	return out, err
+}
+
+// killGroup kills the process group whose leader is pid.
+var killGroup = func(pid int) error { return syscall.Kill(-pid, syscall.SIGKILL) }
 
 // writeOverlay writes go build's -overlay file for files.
 func writeOverlay(dir string, files map[string][]byte) (string, error) {

@@ -1,8 +1,8 @@
 package runner
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/backprop-lab/backprop/grading/worker"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -90,11 +90,6 @@ func CheckImports(files map[string][]byte, rules *SourceRules) error {
 }
 
 func checkFile(name string, src []byte, rules *SourceRules) error {
-	for _, d := range []string{"//go:linkname", "//go:debug"} {
-		if bytes.Contains(src, []byte(d)) {
-			return fmt.Errorf("%s: %s is not allowed in graded code; remove it", name, d)
-		}
-	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
@@ -104,7 +99,11 @@ func checkFile(name string, src []byte, rules *SourceRules) error {
 	}
 	at := func(n ast.Node) string {
 		p := fset.Position(n.Pos())
-		return Position(p.Filename, strconv.Itoa(p.Line))
+		return worker.Position(p.Filename, strconv.Itoa(p.Line))
+	}
+	if c := directive(f); c != nil {
+		d, _, _ := strings.Cut(c.Text, " ")
+		return fmt.Errorf("%s: the compiler directive %s is not allowed in graded code; remove it", at(c), d)
 	}
 	pkgs := map[string]string{} // the file's name for a package → its path
 	for _, im := range f.Imports {
@@ -225,6 +224,31 @@ func checkFile(name string, src []byte, rules *SourceRules) error {
 		return true
 	})
 	return bad
+}
+
+// allowedDirectives are the compiler directives ("//go:name") graded code
+// may carry: build constraints, and noinline (a hint that changes no
+// result). Every other one (linkname, debug, embed, nosplit, cgo_*, …) is
+// refused.
+var allowedDirectives = map[string]bool{"//go:build": true, "//go:noinline": true}
+
+// directive returns the first comment of f that the compiler reads as a
+// directive it does not allow: a line comment starting "//go:" (nil if
+// none). A comment that merely mentions one ("// no //go:linkname here"),
+// or a string holding one, is text, not a directive.
+func directive(f *ast.File) *ast.Comment {
+	for _, g := range f.Comments {
+		for _, c := range g.List {
+			if !strings.HasPrefix(c.Text, "//go:") {
+				continue
+			}
+			d, _, _ := strings.Cut(c.Text, " ")
+			if !allowedDirectives[d] {
+				return c
+			}
+		}
+	}
+	return nil
 }
 
 // defaultName is the name a package is imported under by default: the

@@ -49,9 +49,21 @@ func TestCheckImportsAllowlist(t *testing.T) {
 	if err := checkSrc("", "func f() { nn.Softmax = "); err == nil || !strings.Contains(err.Error(), "cannot be parsed") {
 		t.Errorf("a file that does not parse: %v", err)
 	}
-	for _, d := range []string{"//go:linkname x y", "//go:debug randseednop=0"} {
-		if err := CheckImports(map[string][]byte{"a.go": []byte(d + "\npackage a\n")}, nil); err == nil {
-			t.Errorf("%s accepted", d)
+	for _, d := range []string{"//go:linkname x y", "//go:debug randseednop=0", "//go:embed x", "//go:nosplit"} {
+		src := "package a\n\n" + d + "\nfunc f() {}\n"
+		if err := CheckImports(map[string][]byte{"a.go": []byte(src)}, nil); err == nil || !strings.Contains(err.Error(), "a.go:3: the compiler directive") {
+			t.Errorf("%s: %v, want it refused at a.go:3", d, err)
+		}
+	}
+	// Comments and strings that merely mention a directive are text.
+	for _, src := range []string{
+		"package a\n\n// We do not use //go:linkname here.\nfunc f() {}\n",
+		"package a\n\n/* //go:linkname x y */\nfunc f() {}\n",
+		"package a\n\nvar s = \"//go:linkname x y\"\n",
+		"package a\n\n//go:noinline\nfunc f() {}\n",
+	} {
+		if err := CheckImports(map[string][]byte{"a.go": []byte(src)}, nil); err != nil {
+			t.Errorf("%q refused: %v", src, err)
 		}
 	}
 	// A package of the learner's own is allowed when the rules say so.

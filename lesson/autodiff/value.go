@@ -34,6 +34,7 @@ package autodiff
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Value is one node of a computational graph: a number, its gradient and
@@ -69,6 +70,59 @@ func (v *Value) String() string {
 
 func op(name string, data float64, parents []*Value, local []float64) *Value {
 	return &Value{Data: data, Op: name, parents: parents, local: local}
+}
+
+// rules state, by operation (Op; Pow's is "^p" for every p), the local rule
+// Backward applies on the way to input k, as the lessons name the
+// patterns: the factor the gradient of v is multiplied by.
+var rules = map[string]func(v *Value, k int) string{
+	"+": func(v *Value, k int) string { return "add distributes: × 1" },
+	"×": func(v *Value, k int) string {
+		other := v.parents[1-k]
+		return fmt.Sprintf("mul swaps: × the other input %s = %.4g", other.Name(), other.Data)
+	},
+	"max": func(v *Value, k int) string {
+		return fmt.Sprintf("max routes: × %.4g (1 to the larger input, 0 to the other)", v.local[k])
+	},
+	"relu": func(v *Value, k int) string {
+		return fmt.Sprintf("max routes (ReLU = max(v, 0)): × 1{v > 0} = %.4g", v.local[k])
+	},
+	"exp": func(v *Value, k int) string { return fmt.Sprintf("exp: × eᵛ = %.4g", v.local[k]) },
+	"ln":  func(v *Value, k int) string { return fmt.Sprintf("ln: × 1/x = %.4g", v.local[k]) },
+	"^":   func(v *Value, k int) string { return fmt.Sprintf("power: × p·x^(p−1) = %.4g", v.local[k]) },
+}
+
+// Rule states the local rule by which v sends its gradient to its input k,
+// with the factor: "mul swaps: × the other input x₁ = 1"; an operation
+// without a named pattern (tanh, σ, NewOp's) gives its local derivative. It
+// panics on a leaf (it has no inputs).
+func (v *Value) Rule(k int) string {
+	op := v.Op
+	if strings.HasPrefix(op, "^") {
+		op = "^"
+	}
+	if len(v.parents) == 0 {
+		panic(fmt.Sprintf("autodiff: Rule of %q, which has no inputs", v.Name()))
+	}
+	if r, ok := rules[op]; ok {
+		return r(v, k)
+	}
+	return fmt.Sprintf("%s: × %s′ = %.4g", op, op, v.local[k]) // tanh, σ, an operation made with NewOp
+}
+
+// Name returns v's label, or for an unnamed product its factors
+// ("W⁽¹⁾₁₁·x₁"), for an unnamed power its base and exponent ("(Σe^v)^-1"),
+// or its operation.
+func (v *Value) Name() string {
+	switch {
+	case v.Label != "":
+		return v.Label
+	case v.Op == "×" && len(v.parents) == 2:
+		return v.parents[0].Name() + "·" + v.parents[1].Name()
+	case strings.HasPrefix(v.Op, "^") && len(v.parents) == 1:
+		return "(" + v.parents[0].Name() + ")" + v.Op
+	}
+	return v.Op
 }
 
 // Add returns v + w.

@@ -140,3 +140,35 @@ func TestPanics(t *testing.T) {
 		})
 	}
 }
+
+func TestRuleNamesThePattern(t *testing.T) {
+	x, y := New(2, "x"), New(-3, "y")
+	for _, c := range []struct {
+		v    *Value
+		k    int
+		want string
+	}{
+		{x.Add(y), 1, "add distributes: × 1"},
+		{x.Mul(y), 0, "mul swaps: × the other input y = -3"},
+		{x.Mul(y).Mul(x), 1, "mul swaps: × the other input x·y = -6"},
+		{Max(x, y), 1, "max routes: × 0 (1 to the larger input, 0 to the other)"},
+		{y.ReLU(), 0, "max routes (ReLU = max(v, 0)): × 1{v > 0} = 0"},
+		{x.Exp(), 0, "exp: × eᵛ = 7.389"},
+		{x.Ln(), 0, "ln: × 1/x = 0.5"},
+		{x.Pow(-1), 0, "power: × p·x^(p−1) = -0.25"},
+		{New(0, "v").Tanh(), 0, "tanh: × tanh′ = 1"},
+	} {
+		if got := c.v.Rule(c.k); got != c.want {
+			t.Errorf("%s: Rule(%d) = %q, want %q", c.v.Name(), c.k, got, c.want)
+		}
+	}
+	if n := x.Add(y).Pow(-1).Name(); n != "(+)^-1" {
+		t.Errorf("Name of an unnamed power = %q", n)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Rule of a leaf: no panic")
+		}
+	}()
+	x.Rule(0)
+}

@@ -296,79 +296,13 @@ func TestChartsDrawInBrowser(t *testing.T) {
 	}
 	pages["harness"] = strings.Replace(harnessHTML, "SCENARIOS", frames.String(), 1)
 
-	var mu sync.Mutex
-	var unexpected []string
-	verdict := make(chan []byte, 1)
-	var postedAfter time.Duration
-	started := time.Now()
-	posted := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/verdict":
-			b, _ := io.ReadAll(r.Body)
-			select {
-			case verdict <- b:
-				close(posted)
-				mu.Lock()
-				postedAfter = time.Since(started)
-				mu.Unlock()
-			default:
-			}
-			return
-		case "/hold": // delays the harness's load event until the verdict is in
-			select {
-			case <-posted:
-			case <-r.Context().Done():
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		page, ok := pages[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/"), ".html")]
-		if !ok {
-			if r.URL.Path != "/favicon.ico" {
-				mu.Lock()
-				unexpected = append(unexpected, r.URL.String())
-				mu.Unlock()
-			}
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(page))
-	}))
-	defer srv.Close()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	shot := filepath.Join(art, "browser.png")
-	os.Remove(shot)
-	profile := t.TempDir()
-	cmd := exec.CommandContext(ctx, bin,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-		"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", // only the loopback test server is reachable
-		"--user-data-dir="+profile, "--hide-scrollbars", "--window-size=1352,5660",
-		"--screenshot="+shot, srv.URL+"/harness.html")
-	cmd.Env = append(os.Environ(), "HOME="+profile) // keep Chromium's state out of the real home
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, lastLines(stderr.String(), 20))
-	}
-	var v []byte
-	select {
-	case v = <-verdict:
-	default:
-		t.Fatalf("the harness posted no verdict; chromium said:\n%s", lastLines(stderr.String(), 20))
-	}
+	v, unexpected := runChromium(t, pages, shot, "1352,5660")
 	os.WriteFile(filepath.Join(art, "browser-verdict.json"), v, 0o644)
 	var results map[string]frameResult
 	if err := json.Unmarshal(v, &results); err != nil {
 		t.Fatalf("verdict %s: %v", v, err)
 	}
-	t.Logf("Chromium ran %v, the verdict came after %v", time.Since(started).Round(time.Millisecond), postedAfter.Round(time.Millisecond))
 	t.Logf("artefacts: %s, %s, %s", shot, filepath.Join(art, "browser-verdict.json"), standalonePath)
 
 	for _, name := range order {
@@ -412,6 +346,86 @@ func TestChartsDrawInBrowser(t *testing.T) {
 	if fi, err := os.Stat(shot); err != nil || fi.Size() == 0 {
 		t.Errorf("no screenshot: %v", err)
 	}
+}
+
+// runChromium serves pages (name → HTML at /name.html) on a loopback test
+// server, opens /harness.html in headless Chromium with the window size
+// "w,h", and returns the JSON verdict the harness posted to /verdict and the
+// URLs requested that are not pages. The server holds /hold until the
+// verdict is in, so a harness that loads /hold keeps its load event, after
+// which Chromium saves the screenshot shot and exits, until it has decided.
+func runChromium(t *testing.T, pages map[string]string, shot, window string) (verdict []byte, unexpected []string) {
+	t.Helper()
+	bin := chromium.Path()
+	var mu sync.Mutex
+	verdicts := make(chan []byte, 1)
+	var postedAfter time.Duration
+	started := time.Now()
+	posted := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/verdict":
+			b, _ := io.ReadAll(r.Body)
+			select {
+			case verdicts <- b:
+				close(posted)
+				mu.Lock()
+				postedAfter = time.Since(started)
+				mu.Unlock()
+			default:
+			}
+			return
+		case "/hold": // delays the harness's load event until the verdict is in
+			select {
+			case <-posted:
+			case <-r.Context().Done():
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		page, ok := pages[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/"), ".html")]
+		if !ok {
+			if r.URL.Path != "/favicon.ico" {
+				mu.Lock()
+				unexpected = append(unexpected, r.URL.String())
+				mu.Unlock()
+			}
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(page))
+	}))
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	os.Remove(shot)
+	profile := t.TempDir()
+	cmd := exec.CommandContext(ctx, bin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
+		"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", // only the loopback test server is reachable
+		"--user-data-dir="+profile, "--hide-scrollbars", "--window-size="+window,
+		"--screenshot="+shot, srv.URL+"/harness.html")
+	cmd.Env = append(os.Environ(), "HOME="+profile) // keep Chromium's state out of the real home
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, lastLines(stderr.String(), 20))
+	}
+	var v []byte
+	select {
+	case v = <-verdicts:
+	default:
+		t.Fatalf("the harness posted no verdict; chromium said:\n%s", lastLines(stderr.String(), 20))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("Chromium ran %v, the verdict came after %v", time.Since(started).Round(time.Millisecond), postedAfter.Round(time.Millisecond))
+	return v, unexpected
 }
 
 // trainStep is batch b of a 3-batch epoch.

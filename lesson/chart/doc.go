@@ -26,6 +26,19 @@
 // test has headless Chromium draw every chart kind under each loader path.
 // LivePlot redraws the learning curve while nn.SGD trains.
 //
+// # Interactive figures
+//
+// BackpropSteps, WeightSlider, RateSlider, InitSlider and StepSlider take
+// frames computed in Go (package lesson computes them) and save them all
+// in the option, with an ECharts timeline: the reader drags its slider (or
+// presses play) and the browser switches frames, with no kernel, so the
+// figures work in a reopened or exported notebook and in the book. Their
+// browser test moves each timeline with ECharts' timelineChange action and
+// checks the caption, the frame's data and the pixels against the same
+// figure opened at that frame. LinkLibrary swaps the inlined library of a
+// saved setup output for a script element, for pages that ship
+// echarts.min.js beside them.
+//
 // # Errors and panics
 //
 // As in nn: inconsistent lengths or shapes are programmer errors and panic

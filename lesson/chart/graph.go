@@ -36,6 +36,21 @@ var graphKinds = []struct{ name, color string }{
 	{"input", "#91cc75"}, {"parameter", "#fac858"}, {"constant", "#bbbbbb"}, {"operation", "#73c0de"}, {"output", "#ee6666"},
 }
 
+// kindIndex returns the index in graphKinds of a node kind; an unknown kind
+// is an operation.
+func kindIndex(kind string) int {
+	op := 0
+	for i, k := range graphKinds {
+		if k.name == kind {
+			return i
+		}
+		if k.name == "operation" {
+			op = i
+		}
+	}
+	return op
+}
+
 // Graph spacing in CSS pixels: between columns (operations in order) and
 // between the nodes of a column.
 const (
@@ -60,10 +75,8 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 	col, row, cols, rows := layeredLayout(len(nodes), edges)
 	w, h := max(480, 2*graphMargin+graphColW*(cols-1)), max(240, 2*graphMargin+graphRowH*(rows-1)+20)
 	cats := make([]*opts.GraphCategory, len(graphKinds))
-	kindIndex := map[string]int{}
 	for i, k := range graphKinds {
 		cats[i] = &opts.GraphCategory{Name: k.name, ItemStyle: &opts.ItemStyle{Color: k.color}}
-		kindIndex[k.name] = i
 	}
 	hasOut := make([]bool, len(nodes))
 	for _, e := range edges {
@@ -71,20 +84,12 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 	}
 	gn := make([]opts.GraphNode, len(nodes))
 	for i, n := range nodes {
-		text := n.Name
-		switch {
-		case text == "":
-			text = n.Op
-		case !hasOut[i]:
-			text += " = " + format.Num(n.Value)
-		case n.Op != "" && !strings.Contains(n.Name, n.Op) && !(n.Op == "exp" && strings.HasPrefix(n.Name, "e^")):
-			text += " " + n.Op
+		text := nodeLabel(n)
+		if n.Name != "" && !hasOut[i] {
+			text = n.Name + " = " + format.Num(n.Value)
 		}
 		text += strings.Repeat("\u200b", i) // names must be unique; zero-width spaces do not show
-		k, ok := kindIndex[n.Kind]
-		if !ok {
-			k = kindIndex["operation"]
-		}
+		k := kindIndex(n.Kind)
 		tip := fmt.Sprintf("%s<br>value %s<br>gradient %s", html.EscapeString(strings.TrimSpace(n.Name+" "+n.Op)), format.Num(n.Value), format.Num(n.Grad))
 		gn[i] = opts.GraphNode{Name: text, Category: k, Symbol: "circle", SymbolSize: 14,
 			X: float32(graphMargin + col[i]*graphColW), Y: float32(graphMargin + 20 + float64(row[i])*graphRowH),
@@ -110,6 +115,19 @@ func ComputationalGraph(title string, nodes []GraphNode, edges []GraphEdge, opti
 		charts.WithLineStyleOpts(opts.LineStyle{Color: "#999", Width: 1, Curveness: 0}))
 	w, h = configure(options).size(w, h)
 	return newChart(title, config{}, w, h, patched{g, richEdges})
+}
+
+// nodeLabel is a node's label in a graph: its name and operation ("v⁽¹⁾₁
+// +"; the operation left out if the name shows it), or the operation of an
+// unnamed node.
+func nodeLabel(n GraphNode) string {
+	switch {
+	case n.Name == "":
+		return n.Op
+	case n.Op != "" && !strings.Contains(n.Name, n.Op) && !(n.Op == "exp" && strings.HasPrefix(n.Name, "e^")):
+		return n.Name + " " + n.Op
+	}
+	return n.Name
 }
 
 // patched is a go-echarts chart whose option gets a few keys go-echarts

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"os"
+	"strings"
 
 	"github.com/backprop-lab/backprop/lesson/assets"
 )
@@ -102,4 +103,24 @@ func Save(path, title string, charts ...*Chart) error {
 		return err
 	}
 	return os.WriteFile(path, []byte(page), 0o644)
+}
+
+// libraryStart begins every inlined library (libraryScript).
+const libraryStart = "<script type=\"text/javascript\">\n(function () {\n  if (window.echarts) return;"
+
+// LinkLibrary replaces the ECharts library inlined in h (the setup output of
+// InitHTML, as saved in an executed notebook) by a script element that
+// loads src, for pages that ship echarts.min.js beside them (the lessons as
+// a static site): the same page, 1 MB lighter. It reports whether h held
+// the library; h without it is returned unchanged.
+func LinkLibrary(h, src string) (string, bool) {
+	i := strings.Index(h, libraryStart)
+	if i < 0 {
+		return h, false
+	}
+	j := strings.Index(h[i:], "</script>")
+	if j < 0 {
+		return h, false
+	}
+	return h[:i] + `<script type="text/javascript" src="` + html.EscapeString(src) + `"></script>` + h[i+j+len("</script>"):], true
 }
