@@ -29,14 +29,20 @@ func Backprop(f func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense)) 
 // s = 1…3, a[0] = X, y the one-hot targets (N×k); index 0 of w and v is
 // nil, so that indices match the text. It must return dW[s] = ∂E/∂W⁽ˢ⁾ and
 // db[s] = ∂E/∂b⁽ˢ⁾ (n_s×1) for the mean cross-entropy E. The network is
-// fresh (widths n_0…n_3 in 2…7, N in 2…6, parameters uniform in [−1, 1))
+// fresh (widths n_0…n_3 and N five different numbers in 2…8, parameters
+// uniform in [−1, 1))
 // and every gradient is compared with package nn's backward pass to
 // AnalyticTol. A wrong answer that is a known slip (the lab's
 // ∂E/∂A⁽ˢ⁾·W⁽ˢ⁾, the mask left out, N times too large) is named.
 func checkBackprop(c worker.Client, rng *rand.Rand) ExerciseResult {
 	return guardExercise(exerciseResult(7), func(res *ExerciseResult) {
-		sizes := []int{intIn(rng, 2, 7), intIn(rng, 2, 7), intIn(rng, 2, 7), intIn(rng, 2, 5)}
-		batch := intIn(rng, 2, 6)
+		// Five different numbers in 2…8: n_0…n_3 and N. With no two equal,
+		// no matrix is square and no two have the same shape, so a factor
+		// transposed by mistake panics or gives a gradient of the wrong
+		// shape (the notebook's statement says so).
+		d := rng.Perm(7)
+		sizes := []int{d[0] + 2, d[1] + 2, d[2] + 2, d[3] + 2}
+		batch := d[4] + 2
 		L := len(sizes) - 1
 		net := nn.MustNew(nn.Config{Sizes: sizes, Hidden: relu, Init: nn.Uniform(1), Seed: rng.Uint64()})
 		x := uniform(rng, batch, sizes[0])

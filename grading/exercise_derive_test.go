@@ -1,15 +1,16 @@
 package grading_test
 
 import (
-	"github.com/backprop-lab/backprop/internal/textcheck"
-	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/grading/worker"
+	"github.com/backprop-lab/backprop/internal/textcheck"
 	"github.com/backprop-lab/backprop/lesson"
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/nntest/tiny"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -118,7 +119,8 @@ func (l *slipTanh) Backward(g *mat.Dense) *mat.Dense {
 
 // backpropWith is exercise 7 for any number of layers, right or with a
 // slip: "lab" hands G·W down, "mask" drops ReLU′, "mean" forgets 1/N,
-// "row" returns each db as a row.
+// "row" returns each db as a row; "aT" computes ∂E/∂W as Aᵀ·Δ (the
+// transpose), "noT" as Δ·A (a transpose missing), "wT" hands Δ·Wᵀ down.
 func backpropWith(slip string) func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 	return func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 		L := len(w) - 1
@@ -143,7 +145,14 @@ func backpropWith(slip string) func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db 
 				}
 			}
 			dW[s] = new(mat.Dense)
-			dW[s].Mul(delta.T(), a[s-1])
+			switch slip {
+			case "aT":
+				dW[s].Mul(a[s-1].T(), delta) // Aᵀ·Δ: n_{s−1}×n_s, the transpose
+			case "noT":
+				dW[s].Mul(delta, a[s-1]) // Δ·A: (N×n_s)·(N×n_{s−1}) fits only if N = n_s
+			default:
+				dW[s].Mul(delta.T(), a[s-1])
+			}
 			_, k := delta.Dims()
 			db[s] = mat.NewDense(k, 1, nil)
 			if slip == "row" {
@@ -157,7 +166,11 @@ func backpropWith(slip string) func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db 
 				handed = g // the lab's backward returns G·W
 			}
 			g = new(mat.Dense)
-			g.Mul(handed, w[s])
+			if slip == "wT" {
+				g.Mul(handed, w[s].T()) // Δ·Wᵀ: fits only if W is square
+			} else {
+				g.Mul(handed, w[s])
+			}
 		}
 		return dW, db
 	}
@@ -256,6 +269,41 @@ func TestBackpropExercise(t *testing.T) {
 			t.Errorf("%q: %s", c.slip, r)
 		}
 	}
+	// No two of N, n_0…n_3 are ever equal, so no matrix is square: a
+	// factor transposed by mistake panics or has the wrong shape on every
+	// draw of the judge, as the notebook's statement says (with N = n_1 a
+	// missing transpose ran, and only its values were wrong).
+	ex7 := grading.ExerciseList()[6]
+	if ex7.N != 7 {
+		t.Fatalf("ExerciseList()[6] is exercise %d", ex7.N)
+	}
+	right := backpropWith("")
+	for seed := uint64(1); seed <= 40; seed++ {
+		var sizes []int
+		record := func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
+			n, n0 := a[0].Dims()
+			sizes = []int{n, n0}
+			for _, ws := range w[1:] {
+				r, _ := ws.Dims()
+				sizes = append(sizes, r)
+			}
+			return right(w, v, a, y)
+		}
+		ex7.Grade(worker.Client{A: worker.NewSession(grading.Submission{Backprop: record})}, seed)
+		seen := map[int]bool{}
+		for _, k := range sizes {
+			if seen[k] {
+				t.Errorf("seed %d: N, n_0…n_3 = %v: two are equal, so a transposed factor could run", seed, sizes)
+			}
+			seen[k] = true
+		}
+		for _, slip := range []string{"aT", "noT", "wT"} {
+			r := ex7.Grade(worker.Client{A: worker.NewSession(grading.Submission{Backprop: backpropWith(slip)})}, seed)
+			if msg := r.String(); r.OK() || !(strings.Contains(msg, "wrong shape") || strings.Contains(msg, "dimension mismatch")) {
+				t.Errorf("seed %d, %s: %s", seed, slip, msg)
+			}
+		}
+	}
 	if r := grading.Backprop(backpropWith("lab")); !textcheck.ContainsWords(r.String(), "∂E/∂W⁽¹⁾: wrong") || textcheck.ContainsWords(r.String(), "∂E/∂W⁽²⁾: wrong") {
 		t.Errorf("the lab's bug should show in W1 and b1 only:\n%s", r)
 	}
@@ -286,8 +334,8 @@ func TestTinyAnswersExercise(t *testing.T) {
 	}
 }
 
-// TestTinyNetIsNotebook01s keeps exercise 8's answers those of package nn's
-// backward pass on the network notebook 01 draws (the shared fixture).
+// TestTinyNetIsNotebook01s keeps exercise 8's network the one notebook 01
+// draws, and its answers those of package nn's backward pass.
 func TestTinyNetIsNotebook01s(t *testing.T) {
 	net := lesson.TinyNet()
 	x, labels := tiny.Exercise()

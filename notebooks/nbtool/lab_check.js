@@ -74,6 +74,45 @@ window.__bp = {
     return out;
   },
 
+  // timelines drives every interactive figure below the notebook (a chart
+  // whose ECharts option has a timeline), as a learner dragging its slider
+  // would: it moves each to another frame with the timelineChange action
+  // and reports, per figure, the frame it opened on, the frame it reached,
+  // whether its caption (title subtext) and the pixels of its canvas
+  // changed. A figure that does not move, or moves without redrawing, is a
+  // figure a learner cannot play with.
+  async timelines(path) {
+    const root = this.nb[path].w.content.node, out = [];
+    const sig = el => {
+      const c = el.querySelector('canvas');
+      if (!c || !c.width) return 'no canvas';
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
+      return String(h);
+    };
+    for (const el of root.querySelectorAll('div[data-bp-chart], div.bp-chart')) {
+      const inst = window.echarts && window.echarts.getInstanceByDom(el.matches('[_echarts_instance_]') ? el : (el.querySelector('[_echarts_instance_]') || el));
+      if (!inst) continue;
+      const o = inst.getOption();
+      if (!o.timeline || !o.timeline.length) continue;
+      el.scrollIntoView({block: 'center'});
+      await new Promise(r => setTimeout(r, 300));
+      const n = (o.timeline[0].data || []).length;
+      const r = {id: el.getAttribute('data-bp-chart') || el.id || '?', frames: n, start: o.timeline[0].currentIndex,
+                 caption0: ((o.title || [])[0] || {}).subtext || '', sig0: sig(el)};
+      r.target = (r.start + Math.max(1, Math.floor(n / 2))) % Math.max(n, 1);
+      inst.dispatchAction({type: 'timelineChange', currentIndex: r.target});
+      await new Promise(res => setTimeout(res, 800));
+      const p = inst.getOption();
+      r.reached = p.timeline[0].currentIndex;
+      r.caption = ((p.title || [])[0] || {}).subtext || '';
+      r.sig = sig(el);
+      out.push(r);
+    }
+    return out;
+  },
+
   // revealUnpainted scrolls each unpainted chart into view (the notebook
   // renders cells out of view lazily, as a learner scrolling would see
   // them) and returns how many there were.

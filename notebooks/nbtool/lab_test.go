@@ -338,6 +338,36 @@ func (b *browser) openLab(t *testing.T, url, token string) string {
 	return version
 }
 
+// labTimeline is what lab_check.js's timelines() reports of one
+// interactive figure after moving it to frame Target.
+type labTimeline struct {
+	ID                    string
+	Frames, Start, Target int
+	Reached               int
+	Caption0, Caption     string
+	Sig0, Sig             string
+}
+
+// problems says what is wrong with a figure that was driven: it has fewer
+// than two frames, did not reach the frame it was sent to, or kept its
+// caption (when it has one) or its pixels.
+func (f labTimeline) problems() []string {
+	var p []string
+	switch {
+	case f.Frames < 2:
+		p = append(p, fmt.Sprintf("a timeline of %d frames", f.Frames))
+	case f.Reached != f.Target:
+		p = append(p, fmt.Sprintf("sent to frame %d, it shows frame %d", f.Target, f.Reached))
+	}
+	if f.Caption0 != "" && f.Caption == f.Caption0 {
+		p = append(p, fmt.Sprintf("its caption did not change (%q)", f.Caption))
+	}
+	if f.Sig == "no canvas" || f.Sig == f.Sig0 {
+		p = append(p, "its canvas did not redraw")
+	}
+	return p
+}
+
 // labCharts are the chart counts of lab_check.js's charts().
 type labCharts struct {
 	Found, Painted, Fallback, GaveUp int
@@ -442,6 +472,19 @@ func (b *browser) checkNotebook(t *testing.T, rel, out string) (problems []strin
 	}
 	if p.Charts.Found > 0 && p.Charts.ECharts == "" {
 		fail("%s: %d charts but no ECharts in the page", rel, p.Charts.Found)
+	}
+	// The interactive figures: each is moved to another frame, as a
+	// learner moving its slider would, and must get there and redraw.
+	var figs []labTimeline
+	if err := b.eval(5*time.Minute, "window.__bp.timelines("+js(rel)+")", &figs); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		t.Logf("%s: interactive figure %s: %d frames, moved %d → %d (wanted %d); caption %q → %q",
+			rel, f.ID, f.Frames, f.Start, f.Reached, f.Target, f.Caption0, f.Caption)
+		for _, pr := range f.problems() {
+			fail("%s: interactive figure %s: %s", rel, f.ID, pr)
+		}
 	}
 	var model string
 	if err := b.eval(time.Minute, "window.__bp.model("+js(rel)+")", &model); err != nil {
