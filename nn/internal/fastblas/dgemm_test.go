@@ -426,3 +426,26 @@ func TestSetThreads(t *testing.T) {
 		checkGemm(t, rnd, Implementation{}, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 1, 0.5, 1})
 	}
 }
+
+// TestDgemmHalfEdge runs shapes whose right edge is at most nr/2 columns
+// wide or whose bottom edge at most shortRows rows high, where a kernel's
+// edge kernels (fnHalf, fnShort) compute the last tiles: the lab's output
+// layer (200×10×96 forward, 10×96×200 for ∂E/∂W⁽²⁾), edges that fill the
+// edge tile exactly (written to C directly) or partly (through the scratch
+// tile), and corners where both edges meet.
+func TestDgemmHalfEdge(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rnd := rand.New(rand.NewPCG(11, 12))
+		i := 0
+		for _, sh := range [][3]int{{200, 10, 96}, {10, 96, 200}, {12, 4, 5}, {6, 12, 9}, {13, 11, 33}, {7, 2, 1}, {24, 20, 17}, {4, 8, 3}, {10, 12, 7}, {3, 3, 40}, {16, 19, 9}} {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, beta := range betas {
+						i++
+						checkGemm(t, rnd, Implementation{}, gemmCase{tA, tB, sh[0], sh[1], sh[2], alphas[1+i%3], beta, i % 3})
+					}
+				}
+			}
+		}
+	})
+}

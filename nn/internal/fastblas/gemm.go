@@ -24,9 +24,31 @@ type kernel struct {
 	nc     int // max columns of a packed B block (multiple of nr)
 	fn     kernelFunc
 
+	// fnHalf, if not nil, computes mr×(nr/2) tiles with fn's contract (the
+	// first nr/2 columns of a B panel): the right edge when at most nr/2
+	// columns are left, so that an edge of 2 columns (n = 10 = 8 + 2 with
+	// nr = 8) costs half a tile, not a whole one: 200×10×96 on one core,
+	// 52180 interleaved calls each, best 15.7 → 13.7 µs (24.5 → 28.1
+	// GFLOP/s), 10th percentile 24.4 → 27.8 GFLOP/s.
+	fnHalf kernelFunc
+
+	// fnShort, if not nil, computes shortRows×nr tiles with fn's contract:
+	// the bottom edge when at most shortRows rows are left (m = 10 = 6 + 4
+	// with mr = 6): 10×96×200 on one core, 83460 interleaved calls each,
+	// best 11.5 → 9.9 µs (33.3 → 38.8 GFLOP/s).
+	fnShort   kernelFunc
+	shortRows int
+
 	// packTrans, if not nil, packs a full kb×nr panel of a B whose
 	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
 	packTrans func(dst, src []float64, lds, kb int)
+
+	// peakLoop, if not nil, runs n iterations of peakFlops floating-point
+	// operations of register-only FMAs of the kernel's vector width, with
+	// enough independent accumulators to keep every FMA pipe busy: timed
+	// on every core at once, it measures the peak the kernel can approach.
+	peakLoop  func(n int)
+	peakFlops int
 }
 
 // operand is a read-only strided matrix view: element (r, s) is
@@ -112,11 +134,19 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 	// machine the caller then computes the blocks of a worker that the OS
 	// has not scheduled yet or has preempted, instead of waiting for it
 	// (median of 96×784×200 under load 372µs vs 461µs with one block per
-	// goroutine; the best times are the same). Only an m-split of a packed
-	// B keeps one block per goroutine, as each block packs all of B.
+	// goroutine; the best times are the same). An m-split of a packed B
+	// keeps one block per goroutine, as each block packs all of B. An
+	// n-split of a packed B takes 2 blocks per goroutine: its A (X in
+	// X·W1ᵀ, 200×784, 1.25 MB) is read in place by every block from beyond
+	// L2, so fewer blocks read less (200×96×784 under load, 3 interleaved
+	// runs of 30 s: median 29.1–29.4 GFLOP/s with 1–2 blocks per
+	// goroutine vs 27.1–27.5 with 4, 10th percentile 40.0–41.2 vs 36.6–38.7).
 	parts := min(tiles, 4*procs)
-	if !splitN && packB {
+	switch {
+	case packB && !splitN:
 		parts = min(tiles, procs)
+	case packB:
+		parts = min(tiles, 2*procs)
 	}
 
 	cl := callPool.Get().(*call)
@@ -229,11 +259,18 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 							apan, ars, aks = a.at(ic+ir, pc), a.rs, a.cs
 						}
 						ct := c[(ic+ir)*ldc+jc+jr:]
-						if mrb == mr && nrb == nr {
-							kn.fn(kb, apan, ars, aks, bpan, bks, ct, ldc, alpha, bt)
+						fn, h, w := kn.fn, mr, nr
+						switch {
+						case mrb <= kn.shortRows && kn.fnShort != nil:
+							fn, h = kn.fnShort, kn.shortRows
+						case nrb <= nr/2 && kn.fnHalf != nil:
+							fn, w = kn.fnHalf, nr/2
+						}
+						if mrb == h && nrb == w {
+							fn(kb, apan, ars, aks, bpan, bks, ct, ldc, alpha, bt)
 							continue
 						}
-						kn.fn(kb, apan, ars, aks, bpan, bks, ws.tile, nr, alpha, 0)
+						fn(kb, apan, ars, aks, bpan, bks, ws.tile, nr, alpha, 0)
 						mergeTile(ct, ldc, ws.tile, nr, mrb, nrb, bt)
 					}
 				}

@@ -22,6 +22,28 @@ func kernAVX2(k int, a []float64, ars, aks int, b []float64, bks int, c []float6
 	kern6x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
 
+// kern6x4 (kernel_amd64.s) is kern6x8 for a 6×4 tile: the right-edge
+// kernel of B panels at most 4 columns wide.
+//
+//go:noescape
+func kern6x4(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+func kernAVX2Half(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	kern6x4(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
+}
+
+// kern4x8 (kernel_amd64.s) is kern6x8 for a 4×8 tile: the bottom-edge
+// kernel of A panels at most 4 rows high.
+//
+//go:noescape
+func kern4x8(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+func kernAVX2Short(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	kern4x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
+}
+
 // packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into 8 columns of a
 // panel: dst[p*ldd/8+j] = src[j*lds/8+p]. lds and ldd are in bytes.
 //
@@ -54,8 +76,11 @@ var avx2Kernel = &kernel{
 	name: "avx2",
 	mr:   6, nr: 8,
 	kc: 256, mc: 96, nc: 2048,
-	fn:        kernAVX2,
+	fn:      kernAVX2,
+	fnHalf:  kernAVX2Half,
+	fnShort: kernAVX2Short, shortRows: 4,
 	packTrans: packTransAVX2(8),
+	peakLoop:  fmaLoop256, peakFlops: 12 * 4 * 2,
 }
 
 var avx512Kernel = &kernel{
@@ -64,6 +89,7 @@ var avx512Kernel = &kernel{
 	kc: 400, mc: 96, nc: 2400,
 	fn:        kernAVX512,
 	packTrans: packTransAVX2(24),
+	peakLoop:  fmaLoop512, peakFlops: 24 * 8 * 2,
 }
 
 // platformKernels lists the kernels usable on this CPU, best last. Without
@@ -90,3 +116,13 @@ func kernAVX512(k int, a []float64, ars, aks int, b []float64, bks int, c []floa
 	const w = int(unsafe.Sizeof(float64(0)))
 	kern8x24(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
+
+// fmaLoop256 and fmaLoop512 (peak_amd64.s) run n iterations of
+// register-only FMAs, 96 and 384 flops per iteration: the loops that
+// measure the peak the AVX2 and AVX-512 kernels are compared with.
+//
+//go:noescape
+func fmaLoop256(n int)
+
+//go:noescape
+func fmaLoop512(n int)

@@ -316,3 +316,214 @@ packloop:
 packdone:
 	VZEROUPPER
 	RET
+
+// func kern6x4(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+//
+// kern6x8's contract for a 6×4 tile: the right-edge kernel of panels at
+// most 4 columns wide (the 10 outputs of the lab's last layer are 8 + 2,
+// which the 6×8 kernel covers with 16 columns and this one with 12).
+// B(p,j) = *(b + p*bks + 8*j) for j < 4; C(i,j) = *(c + i*ldc + 8*j).
+// beta == ±0 means C is only written (never read). k must be ≥ 1.
+//
+// Register use: Y0..Y5 accumulators (row i in Y(i)), Y12 the B row,
+// Y14/Y15 broadcast A values. AX=a, R8=ars, R9=3*ars, R10=5*ars,
+// R11=aks, BX=b, R12=bks, CX=k counter.
+TEXT ·kern6x4(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ ars+16(FP), R8
+	MOVQ aks+24(FP), R11
+	MOVQ b+32(FP), BX
+	MOVQ bks+40(FP), R12
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
+
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+
+k4loop1:
+	VMOVUPD (BX), Y12
+	VBROADCASTSD (AX), Y14
+	VFMADD231PD Y12, Y14, Y0
+	VBROADCASTSD (AX)(R8*1), Y15
+	VFMADD231PD Y12, Y15, Y1
+	VBROADCASTSD (AX)(R8*2), Y14
+	VFMADD231PD Y12, Y14, Y2
+	VBROADCASTSD (AX)(R9*1), Y15
+	VFMADD231PD Y12, Y15, Y3
+	VBROADCASTSD (AX)(R8*4), Y14
+	VFMADD231PD Y12, Y14, Y4
+	VBROADCASTSD (AX)(R10*1), Y15
+	VFMADD231PD Y12, Y15, Y5
+	ADDQ R11, AX
+	ADDQ R12, BX
+	DECQ CX
+	JNZ  k4loop1
+
+	MOVQ c+48(FP), DI
+	MOVQ ldc+56(FP), SI
+	VBROADCASTSD alpha+64(FP), Y14
+	MOVQ beta+72(FP), DX
+	SHLQ $1, DX // drop the sign bit: ±0 → 0
+	JZ   k4store
+
+	VBROADCASTSD beta+72(FP), Y15
+	VMULPD Y14, Y0, Y0
+	VFMADD231PD (DI), Y15, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y1, Y1
+	VFMADD231PD (DI), Y15, Y1
+	VMOVUPD Y1, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y2, Y2
+	VFMADD231PD (DI), Y15, Y2
+	VMOVUPD Y2, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y3, Y3
+	VFMADD231PD (DI), Y15, Y3
+	VMOVUPD Y3, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y4, Y4
+	VFMADD231PD (DI), Y15, Y4
+	VMOVUPD Y4, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y5, Y5
+	VFMADD231PD (DI), Y15, Y5
+	VMOVUPD Y5, (DI)
+	VZEROUPPER
+	RET
+
+k4store:
+	VMULPD Y14, Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y1, Y1
+	VMOVUPD Y1, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y2, Y2
+	VMOVUPD Y2, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y3, Y3
+	VMOVUPD Y3, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y4, Y4
+	VMOVUPD Y4, (DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y5, Y5
+	VMOVUPD Y5, (DI)
+	VZEROUPPER
+	RET
+
+// func kern4x8(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+//
+// kern6x8's contract for a 4×8 tile: the bottom-edge kernel of row
+// panels at most 4 rows high (m = 10 = 6 + 4 in the lab's ∂E/∂W⁽²⁾).
+// A(i,p) = *(a + i*ars + p*aks) for i < 4. beta == ±0 means C is only
+// written (never read). k must be ≥ 1.
+//
+// Register use: Y0..Y7 accumulators (row i in Y(2i), Y(2i+1)), Y12/Y13
+// the B row, Y14/Y15 broadcast A values. AX=a, R8=ars, R9=3*ars,
+// R11=aks, BX=b, R12=bks, CX=k counter.
+TEXT ·kern4x8(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ ars+16(FP), R8
+	MOVQ aks+24(FP), R11
+	MOVQ b+32(FP), BX
+	MOVQ bks+40(FP), R12
+	LEAQ (R8)(R8*2), R9
+
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+
+m4loop1:
+	VMOVUPD (BX), Y12
+	VMOVUPD 32(BX), Y13
+	VBROADCASTSD (AX), Y14
+	VFMADD231PD Y12, Y14, Y0
+	VFMADD231PD Y13, Y14, Y1
+	VBROADCASTSD (AX)(R8*1), Y15
+	VFMADD231PD Y12, Y15, Y2
+	VFMADD231PD Y13, Y15, Y3
+	VBROADCASTSD (AX)(R8*2), Y14
+	VFMADD231PD Y12, Y14, Y4
+	VFMADD231PD Y13, Y14, Y5
+	VBROADCASTSD (AX)(R9*1), Y15
+	VFMADD231PD Y12, Y15, Y6
+	VFMADD231PD Y13, Y15, Y7
+	ADDQ R11, AX
+	ADDQ R12, BX
+	DECQ CX
+	JNZ  m4loop1
+
+	MOVQ c+48(FP), DI
+	MOVQ ldc+56(FP), SI
+	VBROADCASTSD alpha+64(FP), Y14
+	MOVQ beta+72(FP), DX
+	SHLQ $1, DX // drop the sign bit: ±0 → 0
+	JZ   m4store
+
+	VBROADCASTSD beta+72(FP), Y15
+	VMULPD Y14, Y0, Y0
+	VFMADD231PD (DI), Y15, Y0
+	VMOVUPD Y0, (DI)
+	VMULPD Y14, Y1, Y1
+	VFMADD231PD 32(DI), Y15, Y1
+	VMOVUPD Y1, 32(DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y2, Y2
+	VFMADD231PD (DI), Y15, Y2
+	VMOVUPD Y2, (DI)
+	VMULPD Y14, Y3, Y3
+	VFMADD231PD 32(DI), Y15, Y3
+	VMOVUPD Y3, 32(DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y4, Y4
+	VFMADD231PD (DI), Y15, Y4
+	VMOVUPD Y4, (DI)
+	VMULPD Y14, Y5, Y5
+	VFMADD231PD 32(DI), Y15, Y5
+	VMOVUPD Y5, 32(DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y6, Y6
+	VFMADD231PD (DI), Y15, Y6
+	VMOVUPD Y6, (DI)
+	VMULPD Y14, Y7, Y7
+	VFMADD231PD 32(DI), Y15, Y7
+	VMOVUPD Y7, 32(DI)
+	VZEROUPPER
+	RET
+
+m4store:
+	VMULPD Y14, Y0, Y0
+	VMOVUPD Y0, (DI)
+	VMULPD Y14, Y1, Y1
+	VMOVUPD Y1, 32(DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y2, Y2
+	VMOVUPD Y2, (DI)
+	VMULPD Y14, Y3, Y3
+	VMOVUPD Y3, 32(DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y4, Y4
+	VMOVUPD Y4, (DI)
+	VMULPD Y14, Y5, Y5
+	VMOVUPD Y5, 32(DI)
+	ADDQ SI, DI
+	VMULPD Y14, Y6, Y6
+	VMOVUPD Y6, (DI)
+	VMULPD Y14, Y7, Y7
+	VMOVUPD Y7, 32(DI)
+	VZEROUPPER
+	RET

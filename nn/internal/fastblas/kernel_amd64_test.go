@@ -3,7 +3,9 @@
 package fastblas
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -31,4 +33,79 @@ func BenchmarkKernel512L1(b *testing.B) {
 		kernAVX512(k, a, 1, 8, bb, 24, c, 24, 1, 1)
 	}
 	b.ReportMetric(2*8*24*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// TestKern6x4MatchesKern6x8 checks the 6×4 edge kernel against the first
+// four columns of the 6×8 kernel bit for bit (both sum each element in the
+// same order with FMAs) for depths around the 6×8 kernel's unrolling, every
+// alpha and beta, and strided A in both layouts, and that it writes
+// nothing outside its 6×4 tile of C.
+func TestKern6x4MatchesKern6x8(t *testing.T) {
+	if avx2Kernel.fnHalf == nil {
+		t.Fatal("avx2 kernel has no half-width edge kernel")
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 96, 97} {
+		for _, lay := range [][2]int{{1, 6}, {k + 3, 1}} { // A as ars, aks
+			ars, aks := lay[0], lay[1]
+			a := randSlice(r, 6*ars+k*aks)
+			b := randSlice(r, k*8)
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.5}} {
+				const ldc = 11
+				c0 := randSlice(r, 6*ldc)
+				want := slices.Clone(c0)
+				got := slices.Clone(c0)
+				wide := make([]float64, 6*8)
+				for i := range 6 {
+					copy(wide[i*8:i*8+4], c0[i*ldc:i*ldc+4])
+				}
+				kernAVX2(k, a, ars, aks, b, 8, wide, 8, ab[0], ab[1])
+				for i := range 6 {
+					copy(want[i*ldc:i*ldc+4], wide[i*8:i*8+4])
+				}
+				kernAVX2Half(k, a, ars, aks, b, 8, got, ldc, ab[0], ab[1])
+				for i := range got {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("k=%d ars=%d aks=%d alpha=%g beta=%g: C[%d] = %v, want %v", k, ars, aks, ab[0], ab[1], i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKern4x8MatchesKern6x8 checks the 4×8 edge kernel against the first
+// four rows of the 6×8 kernel bit for bit, like TestKern6x4MatchesKern6x8.
+func TestKern4x8MatchesKern6x8(t *testing.T) {
+	if avx2Kernel.fnShort == nil || avx2Kernel.shortRows != 4 {
+		t.Fatal("avx2 kernel has no 4-row edge kernel")
+	}
+	r := rand.New(rand.NewPCG(10, 10))
+	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 96, 97} {
+		for _, lay := range [][2]int{{1, 6}, {k + 3, 1}} { // A as ars, aks
+			ars, aks := lay[0], lay[1]
+			a := randSlice(r, 6*ars+k*aks)
+			b := randSlice(r, k*8)
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.5}} {
+				const ldc = 11
+				c0 := randSlice(r, 6*ldc)
+				want := slices.Clone(c0)
+				got := slices.Clone(c0)
+				wide := make([]float64, 6*8)
+				for i := range 4 {
+					copy(wide[i*8:i*8+8], c0[i*ldc:i*ldc+8])
+				}
+				kernAVX2(k, a, ars, aks, b, 8, wide, 8, ab[0], ab[1])
+				for i := range 4 {
+					copy(want[i*ldc:i*ldc+8], wide[i*8:i*8+8])
+				}
+				kernAVX2Short(k, a, ars, aks, b, 8, got, ldc, ab[0], ab[1])
+				for i := range got {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("k=%d ars=%d aks=%d alpha=%g beta=%g: C[%d] = %v, want %v", k, ars, aks, ab[0], ab[1], i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
 }
