@@ -44,8 +44,16 @@ func checkBackprop(c worker.Client, rng *rand.Rand) ExerciseResult {
 		sizes := []int{d[0] + 2, d[1] + 2, d[2] + 2, d[3] + 2}
 		batch := d[4] + 2
 		L := len(sizes) - 1
-		net := nn.MustNew(nn.Config{Sizes: sizes, Hidden: relu, Init: nn.Uniform(1), Seed: rng.Uint64()})
-		x := uniform(rng, batch, sizes[0])
+		// A network and a batch on which every hidden ReLU′ mask matters
+		// (masksMix), so that the lab's G·W or a missing mask cannot pass.
+		var net *nn.Network
+		var x *mat.Dense
+		for range maskDraws {
+			net = nn.MustNew(nn.Config{Sizes: sizes, Hidden: relu, Init: nn.Uniform(1), Seed: rng.Uint64()})
+			if x = uniform(rng, batch, sizes[0]); masksMix(net, x) {
+				break
+			}
+		}
 		labels := make([]int, batch)
 		for i := range labels {
 			labels[i] = rng.IntN(sizes[L])

@@ -278,7 +278,7 @@ func TestBackpropExercise(t *testing.T) {
 		t.Fatalf("ExerciseList()[6] is exercise %d", ex7.N)
 	}
 	right := backpropWith("")
-	for seed := uint64(1); seed <= 40; seed++ {
+	for seed := uint64(1); seed <= 200; seed++ {
 		var sizes []int
 		record := func(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 			n, n0 := a[0].Dims()
@@ -296,6 +296,13 @@ func TestBackpropExercise(t *testing.T) {
 				t.Errorf("seed %d: N, n_0…n_3 = %v: two are equal, so a transposed factor could run", seed, sizes)
 			}
 			seen[k] = true
+		}
+		// The lab's G·W and a forgotten mask fail on every draw too: the
+		// judge draws no batch on which every hidden unit is active.
+		for _, slip := range []string{"lab", "mask"} {
+			if r := ex7.Grade(worker.Client{A: worker.NewSession(grading.Submission{Backprop: backpropWith(slip)})}, seed); r.OK() {
+				t.Errorf("seed %d, %s passed: %s", seed, slip, r)
+			}
 		}
 		for _, slip := range []string{"aT", "noT", "wT"} {
 			r := ex7.Grade(worker.Client{A: worker.NewSession(grading.Submission{Backprop: backpropWith(slip)})}, seed)

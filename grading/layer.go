@@ -224,6 +224,24 @@ func consistentLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand, mode 
 // drawn fresh) under a softmax nn.Dense, every parameter random, on a
 // fresh batch.
 func consistentNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, sizes []int, mode gradcheck.Mode) {
+	// Two independent points: a mask-dependent slip that one point hides by
+	// chance (a few in ten thousand draws, after masksMix) must hide twice.
+	start := *res
+	for range consistencyPoints {
+		*res = start
+		consistentNetworkAt(res, c, rng, sizes, mode)
+		if !res.OK() {
+			return
+		}
+	}
+}
+
+// consistencyPoints is how many independent points consistentNetwork
+// checks a network at.
+const consistencyPoints = 2
+
+// consistentNetworkAt is one point of consistentNetwork.
+func consistentNetworkAt(res *ExerciseResult, c worker.Client, rng *rand.Rand, sizes []int, mode gradcheck.Mode) {
 	sizes = slices.Clone(sizes)
 	sizes[0] = intIn(rng, 2, 7)
 	net := &nn.Network{}
@@ -231,11 +249,16 @@ func consistentNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, siz
 		net.Layers = append(net.Layers, c.NewLayer("NewLayer", sizes[s-1], sizes[s]))
 	}
 	net.Layers = append(net.Layers, nn.NewDense(sizes[len(sizes)-2], sizes[len(sizes)-1], softmax))
-	for _, p := range net.Params() {
-		p.Value.Apply(func(int, int, float64) float64 { return 2*rng.Float64() - 1 }, p.Value)
-	}
 	batch := intIn(rng, 3, 6)
-	x := uniform(rng, batch, sizes[0])
+	var x *mat.Dense
+	for range maskDraws { // a point where every hidden ReLU′ mask matters (masksMix)
+		for _, p := range net.Params() {
+			p.Value.Apply(func(int, int, float64) float64 { return 2*rng.Float64() - 1 }, p.Value)
+		}
+		if x = uniform(rng, batch, sizes[0]); masksMix(net, x) {
+			break
+		}
+	}
 	labels := make([]int, batch)
 	for i := range labels {
 		labels[i] = rng.IntN(sizes[len(sizes)-1])
@@ -252,16 +275,30 @@ func consistentNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, siz
 func specifiedNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, sizes []int, spec layerSpec) {
 	sizes = slices.Clone(sizes)
 	sizes[0] = intIn(rng, 2, 7)
-	net, ref := &nn.Network{}, &nn.Network{}
-	for s := 1; s < len(sizes); s++ {
-		act := spec.act
-		if s == len(sizes)-1 {
-			act = softmax
+	batch := intIn(rng, 3, 6)
+	// The reference network and the batch, drawn until every hidden ReLU′
+	// mask matters (masksMix; other activations take the last draw).
+	var ref *nn.Network
+	var x *mat.Dense
+	for range maskDraws {
+		ref = &nn.Network{}
+		for s := 1; s < len(sizes); s++ {
+			act := spec.act
+			if s == len(sizes)-1 {
+				act = softmax
+			}
+			r := nn.NewDense(sizes[s-1], sizes[s], act)
+			r.W.Copy(uniform(rng, sizes[s], sizes[s-1]))
+			r.B.Copy(uniform(rng, sizes[s], 1))
+			ref.Layers = append(ref.Layers, r)
 		}
-		r := nn.NewDense(sizes[s-1], sizes[s], act)
-		r.W.Copy(uniform(rng, sizes[s], sizes[s-1]))
-		r.B.Copy(uniform(rng, sizes[s], 1))
-		ref.Layers = append(ref.Layers, r)
+		if x = uniform(rng, batch, sizes[0]); masksMix(ref, x) {
+			break
+		}
+	}
+	net := &nn.Network{}
+	for s := 1; s < len(sizes); s++ {
+		r := ref.Layers[s-1].(*nn.Dense)
 		if s == len(sizes)-1 {
 			l := nn.NewDense(sizes[s-1], sizes[s], softmax)
 			l.W.Copy(r.W)
@@ -281,8 +318,6 @@ func specifiedNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, size
 		ps[1].Value.Copy(r.B)
 		net.Layers = append(net.Layers, l)
 	}
-	batch := intIn(rng, 3, 6)
-	x := uniform(rng, batch, sizes[0])
 	labels := make([]int, batch)
 	for i := range labels {
 		labels[i] = rng.IntN(sizes[len(sizes)-1])
