@@ -245,8 +245,10 @@ type Exercise struct {
 	// need besides Bindings' (e.g. "MyDense"); the source rules follow
 	// them transitively.
 	Needs []string
-	// MayUse are the identifiers of package nn the exercise's code may use
-	// ("nn.Param"); the source rules refuse others.
+	// MayUse are the identifiers of the restricted packages (nn,
+	// autodiff) the exercise's code may use ("nn.Param",
+	// "autodiff.Value.Grad"); the source rules refuse others (see
+	// runner.Graded.MayUse).
 	MayUse []string
 	// Timeout limits the exercise's worker (its whole life).
 	Timeout time.Duration

@@ -1,7 +1,6 @@
 package lesson
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -138,43 +137,6 @@ func TestEngineBugsDemo(t *testing.T) {
 	}
 	if got := EngineBugsDemo(func(*autodiff.Value) { panic("not implemented") }); !strings.Contains(got, "yours") || !strings.Contains(got, "panicked: not implemented") {
 		t.Errorf("stub demo:\n%s", got)
-	}
-}
-
-// TestEngineObservationsCrossAProcess: the observations are plain data; a
-// judge that only sees them, after a JSON round trip, gives the verdict of
-// the in-process check, and an incomplete observation does not pass.
-func TestEngineObservationsCrossAProcess(t *testing.T) {
-	for _, b := range []EngineBackward{learnerBackward, EngineMistake("stale").Mistake, EngineMistake("order").Mistake} {
-		raw, err := json.Marshal(ObserveEngineBackward(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var obs BackwardObservation
-		if err := json.Unmarshal(raw, &obs); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := JudgeEngineBackward(obs), CheckEngineBackward(b); got.String() != want.String() {
-			t.Errorf("judged from JSON:\n%s\nin process:\n%s", got, want)
-		}
-	}
-	obs := ObserveEngineBackward(learnerBackward)
-	obs.First, obs.Second = obs.First[:1], obs.Second[:1]
-	if r := JudgeEngineBackward(obs); r.OK {
-		t.Errorf("an observation of one probe graph passed: %s", r)
-	}
-	raw, _ := json.Marshal([]OpObservation{ObserveEngineOp("tanh", EngineMistake("local").MistakeOp), ObserveEngineOp("sigmoid", learnerSigmoid)})
-	var ops []OpObservation
-	if err := json.Unmarshal(raw, &ops); err != nil {
-		t.Fatal(err)
-	}
-	if r := JudgeEngineOps(ops...); r.OK || !slices.Equal(r.Causes, []string{"local"}) {
-		t.Errorf("judged from JSON: %s", r)
-	}
-	short := ObserveEngineOp("tanh", learnerTanh)
-	short.Points = short.Points[:2]
-	if r := JudgeEngineOps(short, ObserveEngineOp("sigmoid", learnerSigmoid)); r.OK {
-		t.Errorf("an observation of two points passed: %s", r)
 	}
 }
 

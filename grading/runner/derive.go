@@ -1,7 +1,8 @@
 package runner
 
 // Derive, don't delegate: an exercise that asks the learner to derive a
-// computation may not answer it with package nn's own.
+// computation may not answer it with the module's own (package nn's, or
+// package lesson/autodiff's).
 
 import (
 	"context"
@@ -20,6 +21,14 @@ import (
 
 // NNPath is package nn's import path.
 const NNPath = ModulePath + "/nn"
+
+// AutodiffPath is package lesson/autodiff's import path.
+const AutodiffPath = ModulePath + "/lesson/autodiff"
+
+// restricted are the packages whose identifiers an exercise may name only
+// if its MayUse lists them, by import path: the name MayUse and the
+// refusals call them by.
+var restricted = map[string]string{NNPath: "nn", AutodiffPath: "autodiff"}
 
 // LearnerPackage is one package of learner code to type-check: its
 // import path ("main" for a notebook) and files (name → contents).
@@ -136,14 +145,11 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 		}
 	}
 	isLocal := func(p *types.Package) bool { _, ok := byPath[p.Path()]; return ok }
-	nnOwner := fieldOwners(checked, imp)
+	owner := fieldOwners(imp)
 
 	out := map[string]error{}
 	for _, g := range graded {
-		allowed := map[string]bool{}
-		for _, m := range g.MayUse {
-			allowed[m] = true
-		}
+		allowed := allowedSet(g.MayUse)
 		seen := map[ast.Node]bool{}
 		var todo []ast.Node
 		root := checked[pkgs[0].Path]
@@ -190,9 +196,9 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 						if tn, ok := obj.(*types.TypeName); ok {
 							todo = append(todo, methodDecls(tn, decls)...)
 						}
-					case obj.Pkg().Path() == NNPath:
-						name := nnName(obj, nnOwner)
-						if !nnAllowed(name, allowed) {
+					case restricted[obj.Pkg().Path()] != "":
+						name := restrictedName(obj, owner)
+						if !allowed(name) {
 							offences = append(offences, offence{fset.Position(id.Pos()), name})
 						}
 					}
@@ -211,12 +217,19 @@ func CheckDerived(pkgs []LearnerPackage, graded []Graded, imp types.Importer) (m
 			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
 		})
 		o := offences[0]
-		may := "no identifier of package nn"
-		if len(g.MayUse) > 0 {
-			may = "only " + strings.Join(g.MayUse, ", ") + " of package nn"
+		pkg, _, _ := strings.Cut(o.name, ".")
+		var mayUse []string
+		for _, m := range g.MayUse {
+			if strings.HasPrefix(m, pkg+".") {
+				mayUse = append(mayUse, m)
+			}
 		}
-		out[g.Name] = fmt.Errorf("%s: %s may not use %s: the exercise asks you to derive it yourself, not to call package nn's (the exercise may use %s)",
-			worker.Position(o.pos.Filename, fmt.Sprint(o.pos.Line)), g.Name, o.name, may)
+		may := "no identifier of package " + pkg
+		if len(mayUse) > 0 {
+			may = "only " + strings.Join(mayUse, ", ") + " of package " + pkg
+		}
+		out[g.Name] = fmt.Errorf("%s: %s may not use %s: the exercise asks you to derive it yourself, not to call package %s's (the exercise may use %s)",
+			worker.Position(o.pos.Filename, fmt.Sprint(o.pos.Line)), g.Name, o.name, pkg, may)
 	}
 	return out, nil
 }
@@ -238,35 +251,48 @@ func touches(n ast.Node, seen map[ast.Node]bool, info *types.Info, decls map[typ
 	return found
 }
 
-// nnAllowed reports whether the nn identifier name ("nn.Dense.Backward",
-// "nn.NewDense") is allowed: listed, or a field or method of a listed type.
-func nnAllowed(name string, allowed map[string]bool) bool {
-	if allowed[name] {
-		return true
+// allowedSet returns whether a restricted identifier name ("nn.Dense.Backward",
+// "nn.NewDense", "autodiff.Value.Grad") is allowed by mayUse: listed, or a
+// field or method of a listed type T, unless mayUse lists some of T's
+// fields or methods ("autodiff.Value.Grad"): then only those.
+func allowedSet(mayUse []string) func(name string) bool {
+	listed, narrowed := map[string]bool{}, map[string]bool{}
+	for _, m := range mayUse {
+		listed[m] = true
+		if parts := strings.Split(m, "."); len(parts) == 3 {
+			narrowed[parts[0]+"."+parts[1]] = true
+		}
 	}
-	parts := strings.Split(name, ".")
-	return len(parts) == 3 && allowed[parts[0]+"."+parts[1]]
+	return func(name string) bool {
+		if listed[name] {
+			return true
+		}
+		parts := strings.Split(name, ".")
+		t := parts[0] + "." + parts[1]
+		return len(parts) == 3 && listed[t] && !narrowed[t]
+	}
 }
 
-// nnName names an object of package nn as "nn.X" (package level) or
-// "nn.T.X" (a field or method of nn's type T).
-func nnName(obj types.Object, owner map[*types.Var]string) string {
+// restrictedName names an object of a restricted package as "nn.X"
+// (package level) or "nn.T.X" (a field or method of the package's type T).
+func restrictedName(obj types.Object, owner map[*types.Var]string) string {
+	pkg := restricted[obj.Pkg().Path()]
 	if obj.Parent() == obj.Pkg().Scope() {
-		return "nn." + obj.Name()
+		return pkg + "." + obj.Name()
 	}
 	switch o := obj.(type) {
 	case *types.Func:
 		if sig, ok := o.Type().(*types.Signature); ok && sig.Recv() != nil {
 			if t := namedOf(sig.Recv().Type()); t != "" {
-				return "nn." + t + "." + o.Name()
+				return pkg + "." + t + "." + o.Name()
 			}
 		}
 	case *types.Var:
 		if t, ok := owner[o]; ok {
-			return "nn." + t + "." + o.Name()
+			return pkg + "." + t + "." + o.Name()
 		}
 	}
-	return "nn.?." + obj.Name() // nn's, of no named type: refused unless listed
+	return pkg + ".?." + obj.Name() // the package's, of no named type: refused unless listed
 }
 
 // namedOf is the name of t's named type, through a pointer.
@@ -280,22 +306,24 @@ func namedOf(t types.Type) string {
 	return ""
 }
 
-// fieldOwners maps every field of nn's named struct types to the type's
-// name.
-func fieldOwners(checked map[string]*types.Package, imp types.Importer) map[*types.Var]string {
+// fieldOwners maps every field of the restricted packages' named struct
+// types to the type's name.
+func fieldOwners(imp types.Importer) map[*types.Var]string {
 	out := map[*types.Var]string{}
-	nn, err := imp.Import(NNPath)
-	if err != nil {
-		return out
-	}
-	for _, n := range nn.Scope().Names() {
-		tn, ok := nn.Scope().Lookup(n).(*types.TypeName)
-		if !ok {
+	for path := range restricted {
+		p, err := imp.Import(path)
+		if err != nil {
 			continue
 		}
-		if st, ok := tn.Type().Underlying().(*types.Struct); ok {
-			for i := 0; i < st.NumFields(); i++ {
-				out[st.Field(i)] = n
+		for _, n := range p.Scope().Names() {
+			tn, ok := p.Scope().Lookup(n).(*types.TypeName)
+			if !ok {
+				continue
+			}
+			if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+				for i := 0; i < st.NumFields(); i++ {
+					out[st.Field(i)] = n
+				}
 			}
 		}
 	}

@@ -20,9 +20,12 @@ type Graded struct {
 	// Roots are the top-level functions of the learner's code it calls
 	// ("NewLayer"); whatever they use is graded code of this exercise.
 	Roots []string
-	// MayUse are the identifiers of package nn the exercise's code may
-	// name ("nn.Param", "nn.Layer"): a type T listed allows its fields and
-	// methods too. Any other identifier of nn is refused (CheckDerived).
+	// MayUse are the identifiers of the restricted packages (nn,
+	// autodiff) the exercise's code may name ("nn.Param", "nn.Layer",
+	// "autodiff.Value.Grad"): a type T listed allows its fields and
+	// methods too, unless some of them are listed ("autodiff.Value" with
+	// "autodiff.Value.Grad"): then only those. Any other identifier of
+	// those packages is refused (CheckDerived).
 	MayUse []string
 }
 

@@ -20,7 +20,7 @@ var Allowed = []string{
 	"errors", "fmt", "math", "math/bits", "math/rand", "math/rand/v2",
 	"slices", "sort", "strconv", "strings",
 	"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/stat",
-	ModulePath + "/nn",
+	ModulePath + "/nn", ModulePath + "/lesson/autodiff",
 }
 
 // globalSwitches are functions of allowed packages that change state of

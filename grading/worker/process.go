@@ -29,7 +29,7 @@ func Serve(f Funcs) {
 		fmt.Fprintln(os.Stderr, "worker: run by the grader only (no query pipe)")
 		os.Exit(3)
 	}
-	s := NewSession(f)
+	s := NewGuardedSession(f)
 	for {
 		var q Query
 		if err := readFrame(in, &q); err != nil {

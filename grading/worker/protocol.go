@@ -68,6 +68,9 @@ type Query struct {
 	M     []Matrix
 	G     []Matrix
 	W     []Matrix
+	F     []float64
+	// Graph describes a graph for the engine exercises.
+	Graph []GraphNode
 }
 
 // Answer is the worker's reply to one Query. Missing: the learner's code
@@ -76,6 +79,7 @@ type Query struct {
 type Answer struct {
 	F       []float64
 	N       int
+	Ints    []int
 	Names   []string
 	M       []Matrix
 	G       []Matrix

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/backprop-lab/backprop/lesson/autodiff"
 	"github.com/backprop-lab/backprop/nn"
 )
 
@@ -25,6 +26,11 @@ type Funcs struct {
 	TinyAnswers  func() (delta1, delta2, dW12 float64)
 	// NewSigmoidLayer builds exercise 9's layer.
 	NewSigmoidLayer func(nIn, nOut int) nn.Layer
+	// EngineBackward, EngineTanh and EngineSigmoid are exercises 10 and
+	// 11's: a backward pass of package autodiff's Value, and two of its
+	// operations.
+	EngineBackward            func(out *autodiff.Value)
+	EngineTanh, EngineSigmoid func(x *autodiff.Value) *autodiff.Value
 }
 
 // constructors are the Funcs fields that build layers, by Query.Kind.
@@ -37,10 +43,19 @@ func (f Funcs) constructor(kind string) func(nIn, nOut int) nn.Layer {
 type Session struct {
 	funcs  Funcs
 	layers []nn.Layer
+	// guarded: autodiff's operations an exercise asks the learner to write
+	// are forbidden while the learner's code runs (see engineOps).
+	guarded bool
 }
 
-// NewSession returns a session serving f.
+// NewSession returns a session serving f, in-process: the practice of a
+// learner's kernel, where nothing is forbidden at run time.
 func NewSession(f Funcs) *Session { return &Session{funcs: f} }
+
+// NewGuardedSession returns the session a worker process (Serve) runs:
+// while the learner's code answers an engine query, autodiff's own
+// version of what it is asked to write panics.
+func NewGuardedSession(f Funcs) *Session { return &Session{funcs: f, guarded: true} }
 
 // Ask answers q in-process: a panic of the learner's code is an Answer
 // with Panic and Where; a malformed query is an error.

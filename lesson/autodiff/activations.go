@@ -3,6 +3,8 @@ package autodiff
 import (
 	"fmt"
 	"math"
+
+	"github.com/backprop-lab/backprop/internal/engineguard"
 )
 
 // NewOp returns the node z = data that an operation computed from parents,
@@ -20,12 +22,14 @@ func NewOp(name string, data float64, parents []*Value, local []float64) *Value 
 // Tanh returns z = tanh v, with ∂z/∂v = 1 − z² (written with the output z,
 // which the forward pass has at hand).
 func (v *Value) Tanh() *Value {
+	engineguard.Check(engineguard.Tanh)
 	z := math.Tanh(v.Data)
 	return op("tanh", z, []*Value{v}, []float64{1 - z*z})
 }
 
 // Sigmoid returns z = σ(v) = 1/(1 + e⁻ᵛ), with ∂z/∂v = z(1 − z).
 func (v *Value) Sigmoid() *Value {
+	engineguard.Check(engineguard.Sigmoid)
 	z := 1 / (1 + math.Exp(-v.Data))
 	return op("σ", z, []*Value{v}, []float64{z * (1 - z)})
 }

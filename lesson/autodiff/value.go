@@ -35,6 +35,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/backprop-lab/backprop/internal/engineguard"
 )
 
 // Value is one node of a computational graph: a number, its gradient and
@@ -183,8 +185,14 @@ func Sum(vs ...*Value) *Value {
 }
 
 // Topo returns the graph below v in topological order: every node after its
-// parents, v last. Each node appears once.
+// parents, v last. Each node appears once. (A grading worker may forbid
+// it while learner code runs: see internal/engineguard.)
 func Topo(v *Value) []*Value {
+	engineguard.Check(engineguard.Topo)
+	return topo(v)
+}
+
+func topo(v *Value) []*Value {
 	var order []*Value
 	seen := map[*Value]bool{}
 	var visit func(*Value)
@@ -204,9 +212,11 @@ func Topo(v *Value) []*Value {
 
 // Backward computes ∂v/∂n for every node n of v's graph into n.Grad: it
 // zeroes all gradients, sets v.Grad = 1 and, from v down, adds
-// n.Grad · local to each parent of n.
+// n.Grad · local to each parent of n. (A grading worker may forbid it
+// while learner code runs: see internal/engineguard.)
 func (v *Value) Backward() {
-	order := Topo(v)
+	engineguard.Check(engineguard.Backward)
+	order := topo(v)
 	for _, n := range order {
 		n.Grad = 0
 	}
