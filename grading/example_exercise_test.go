@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/backprop-lab/backprop/grading"
+	"github.com/backprop-lab/backprop/lesson/autodiff"
 	"github.com/backprop-lab/backprop/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -151,6 +152,9 @@ func ExampleExercises() {
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
 		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
 		NewSigmoidLayer: func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.Sigmoid) },
+		// In-process practice: autodiff's own engine answers exercises 10
+		// and 11 (a worker process forbids it; see internal/engineguard).
+		EngineBackward: (*autodiff.Value).Backward, EngineTanh: (*autodiff.Value).Tanh, EngineSigmoid: (*autodiff.Value).Sigmoid,
 	})
 	for _, r := range results {
 		fmt.Printf("%d %-34s %s\n", r.N, r.Title, r.Status)
@@ -165,6 +169,8 @@ func ExampleExercises() {
 	// 7 backward through two hidden layers passed
 	// 8 by hand on the 2-2-2 network       passed
 	// 9 sigmoid layer backward             passed
+	// 10 the engine's backward pass         passed
+	// 11 tanh and sigmoid operations        passed
 }
 
 // The last cell of the exercises notebook trains a 784-64-10 network built from the
@@ -179,4 +185,13 @@ func ExampleTrainYourOwn() {
 	// ✗ Putting it together (your layer and your SGD step on MNIST): not implemented yet: your Backward
 	//   and sgdStep still panic with "not implemented"; finish exercises 3 and 4 first.
 	// missing
+}
+
+// Exercise 10's practice: a backward pass that overwrites gradients
+// instead of adding them up is named, with its hint; the verdict shows the
+// learner's own numbers only.
+func ExampleEngineBackward() {
+	fmt.Println(grading.EngineBackward(grading.EngineMistake("overwrite").Mistake).Summary)
+	// Output:
+	// wrong: gradients overwritten, not accumulated (b := a + a)
 }

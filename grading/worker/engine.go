@@ -30,6 +30,9 @@ type GraphNode struct {
 	V       float64
 }
 
+// graphArity is the number of parents of each operation of a description.
+var graphArity = map[string]int{"": 0, "+": 2, "×": 2, "exp": 1, "tanh": 1, "σ": 1, "relu": 1, "^": 1}
+
 // MaxGraphNodes bounds a graph description's size.
 const MaxGraphNodes = 1 << 12
 
@@ -42,8 +45,7 @@ func BuildGraph(desc []GraphNode) ([]*autodiff.Value, error) {
 	}
 	nodes := make([]*autodiff.Value, len(desc))
 	for i, d := range desc {
-		arity := map[string]int{"": 0, "+": 2, "×": 2, "exp": 1, "tanh": 1, "σ": 1, "relu": 1, "^": 1}
-		n, ok := arity[d.Op]
+		n, ok := graphArity[d.Op]
 		if !ok || len(d.Parents) != n {
 			return nil, fmt.Errorf("node %d: operation %q with %d parents", i, d.Op, len(d.Parents))
 		}
