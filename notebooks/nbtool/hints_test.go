@@ -20,7 +20,7 @@ import (
 // 1/N; a derivative of an activation (φ′, ReLU′(v) =, 𝟙{v > 0}, 1 − a²,
 // a(1 − a), tanh², sech); the products of the backward pass (Δᵀ, Δ·W, G·W,
 // Wᵀδ, δ⁽ˢ⁾a⁽ˢ⁻¹⁾ᵀ, δᵢxⱼ); the update θ ← θ − η…; the step pair θ ± h,
-// 2h. Names of the quantities (δ⁽ʰ⁾, ∂E/∂W, ReLU′ as a title) and the
+// 2h; the engine's accumulation p.Grad += …. Names of the quantities (δ⁽ʰ⁾, ∂E/∂W, ReLU′ as a title) and the
 // forward pass the notebook gives (V = XWᵀ + 1bᵀ, softmax, the loss) are
 // not formulas in this sense.
 var formulaPatterns = map[string]*regexp.Regexp{
@@ -29,7 +29,8 @@ var formulaPatterns = map[string]*regexp.Regexp{
 	"batch factor":          regexp.MustCompile(`\\frac\{1\}\{N\}|\b1\s*/\s*N\b`),
 	"activation derivative": regexp.MustCompile(`φ′|φ'|\\varphi'|\\varphi\^\\prime|ReLU′\(v\)\s*=|\\mathrm\{ReLU\}'|\\mathbb\{1\}|𝟙|1\{v\s*>`),
 	"tanh or sigmoid derivative": regexp.MustCompile(
-		`1\s*[−-]\s*a\s*(²|\^2)|1\s*[−-]\s*A\s*(⊙|\\odot)|1\s*[−-]\s*\\tanh|\\tanh\^2|tanh²|\ba\s*\(1\s*[−-]\s*a\)|sech`),
+		`1\s*[−-]\s*[az]\s*(²|\^2)|1\s*[−-]\s*A\s*(⊙|\\odot)|1\s*[−-]\s*\\tanh|\\tanh\^2|tanh²|\b([az])\s*\(1\s*[−-]\s*[az]\)|sech`),
+	"gradient accumulation": regexp.MustCompile(`Grad\s*\+=`),
 	"backward product": regexp.MustCompile(
 		`Δᵀ|\\Delta\^\{?\(?s?\)?\}?\\top|\\Delta\^\\top|Δ\s*·?\s*W\b|\\Delta\s*W\b|\\Delta\^\{\(s\)\}\s*W|G\s*·\s*W|\bG\s*W\b|Wᵀ\s*·?\s*δ|W\^\{\(s\)\\top\}\s*\\delta|W\^\{\(2\)\\top\}\s*\\delta|δ\s*·\s*W|δ⁽ˢ⁾\s*a⁽ˢ⁻¹⁾ᵀ|\\delta\^\{\(s\)\}\s*a\^|\\delta\^\{\(1\)\}_i\\?,?\s*x_j`),
 	"gradient step":      regexp.MustCompile(`θ\s*[−-]\s*η|\\theta\s*-\s*\\eta|\\leftarrow|←`),
