@@ -122,20 +122,28 @@ func TestAutograderEndToEnd(t *testing.T) {
 	}
 	root := installAutograder(t)
 
+	// failing says every exercise fails: the first with its own message,
+	// every other with rest.
+	failing := func(first, rest string) map[int]string {
+		m := map[int]string{}
+		for _, e := range grading.ExerciseList() {
+			m[e.N] = rest
+		}
+		m[1] = first
+		return m
+	}
 	for _, tc := range []struct {
 		name   string
 		nb     []byte
-		score  float64
-		failed map[int]string // exercise → what its output says
+		failed map[int]string // exercise → what its output says; the others score full marks
 	}{
-		{"correct", notebook(t), 14, nil},
+		{"correct", notebook(t), nil},
 		{"wrong", notebook(t, "import \"gonum.org/v1/gonum/mat\"\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\td := new(mat.Dense)\n\td.Sub(a, y)\n\treturn d\n}"),
-			13, map[int]string{2: "so divide by N"}},
+			map[int]string{2: "so divide by N"}},
 		{"does not build", notebook(t, "func reluPrime(v float64) float64 { return undefinedName }"),
-			0, map[int]string{1: "undefined: undefinedName", 2: "does not build", 3: "does not build", 4: "does not build",
-				5: "does not build", 6: "does not build", 7: "does not build", 8: "does not build", 9: "does not build"}},
+			failing("undefined: undefinedName", "does not build")},
 		{"loops", notebook(t, "func reluPrime(v float64) float64 { for {} }"),
-			13, map[int]string{1: "timed out after 10s"}},
+			map[int]string{1: "timed out after 10s"}},
 		{"hostile", notebook(t, `import ("fmt"; "os"; "path/filepath"; "gonum.org/v1/gonum/mat")
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -144,11 +152,9 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	os.WriteFile(filepath.Join(os.Getenv("AUTOGRADER_ROOT"), "results", "results.json"), []byte(forged), 0o644)
 	os.Exit(0)
 	return nil
-}`), 0, map[int]string{1: `import "os" is not allowed in graded code`, 2: `import "os" is not allowed`, 3: `import "os"`, 4: `import "os"`,
-			5: `import "os"`, 6: `import "os"`, 7: `import "os"`, 8: `import "os"`, 9: `import "os"`}},
+}`), failing(`import "os" is not allowed in graded code`, `import "os"`)},
 		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()\n\nfunc reluPrime(v float64) float64 {\n\t_ = hijack\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}"),
-			0, map[int]string{1: "assigning to nn.Softmax is not allowed in graded code", 2: "nn.Softmax", 3: "nn.Softmax", 4: "nn.Softmax",
-				5: "nn.Softmax", 6: "nn.Softmax", 7: "nn.Softmax", 8: "nn.Softmax", 9: "nn.Softmax"}},
+			failing("assigning to nn.Softmax is not allowed in graded code", "nn.Softmax")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []string{"submission", "results"} {
@@ -169,8 +175,14 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			if err := json.Unmarshal(data, &g); err != nil {
 				t.Fatalf("results.json: %v\n%s", err, data)
 			}
-			if n := len(grading.ExerciseList()); g.Score != tc.score || len(g.Tests) != n {
-				t.Errorf("score %v with %d tests, want %v with %d:\n%s", g.Score, len(g.Tests), tc.score, n, data)
+			score := 0.0 // the points of the exercises that pass, from the grading table
+			for _, e := range grading.ExerciseList() {
+				if _, failed := tc.failed[e.N]; !failed {
+					score += e.Points
+				}
+			}
+			if n := len(grading.ExerciseList()); g.Score != score || len(g.Tests) != n {
+				t.Errorf("score %v with %d tests, want %v with %d:\n%s", g.Score, len(g.Tests), score, n, data)
 			}
 			for i, test := range g.Tests {
 				want, failed := tc.failed[i+1]
