@@ -171,7 +171,7 @@ var EngineDiagnoses = []EngineDiagnosis{
 		}},
 	{Key: "local", Name: "wrong local derivative",
 		Hint: "differentiate the function on paper, then write the derivative with the output z\n" +
-			"that the forward pass has just computed (Hint 3).",
+			"that the forward pass has just computed (the last hint).",
 		fitsOp: func(o opOutcome) bool {
 			return o.panicked == "" && o.forward && !o.detached && !o.local && !o.localAtInput
 		},
@@ -574,7 +574,7 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 		for _, pt := range pts {
 			if !pt.ParentIsX {
 				o.detached = true
-				details = append(details, fmt.Sprintf("%s(%g): the node's parents are %d values, want exactly x", ref.name, pt.X, pt.Parents))
+				details = append(details, fmt.Sprintf("%s(%.4g): the node's parents are %d values, want exactly x", ref.name, pt.X, pt.Parents))
 				break
 			}
 			want := ref.f(pt.X)

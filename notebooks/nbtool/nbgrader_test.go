@@ -139,6 +139,8 @@ var wrongAnswers = []struct {
 	{7, "ex7", "down.Mul(delta, w[s])", "down.Mul(delta, w[s]); down.Scale(2, down)"},   // a wrong δ below
 	{8, "ex8", "return 0.33958935, 0, -0.33958935", "return 0.33958935, 0, 0.33958935"}, // a sign
 	{9, "ex9", "return a * (1 - a) * gni", "return (1 - a) * gni"},                      // σ′ wrong
+	{10, "ex10", "p.Grad += n.Grad * n.Local(k)", "p.Grad = n.Grad * n.Local(k)"},       // overwritten, not accumulated
+	{11, "ex11", "[]float64{z * (1 - z)}", "[]float64{1 - z}"},                          // σ′ wrong
 }
 
 // withWrongAnswers returns the solutions notebook with the wrong answers
@@ -194,7 +196,7 @@ func requireNbgrader(t testing.TB, bin string) {
 // notebook (its release agrees with the committed learners' notebook, cell
 // by cell), then autograde of four submissions — the solutions (full
 // marks), the learners' notebook (0), and the solutions with wrong answers
-// to exercises 1, 3, 6, 8 and to 2, 4, 5, 7 (each loses exactly the points
+// to exercises 1, 3, 6, 8, 10 and to 2, 4, 5, 7, 9, 11 (each loses exactly the points
 // of its wrong exercises, cell by cell, as the grading table gives them) —
 // and generate_feedback, whose HTML states each total.
 func TestNbgrader(t *testing.T) {
@@ -268,7 +270,7 @@ func TestNbgrader(t *testing.T) {
 	}
 
 	// The submissions, and the exercises each gets wrong.
-	wrongA, wrongB := []int{1, 3, 6, 8}, []int{2, 4, 5, 7, 9}
+	wrongA, wrongB := []int{1, 3, 6, 8, 10}, []int{2, 4, 5, 7, 9, 11}
 	all := []int{}
 	for _, e := range grading.ExerciseList() {
 		all = append(all, e.N)
@@ -277,10 +279,10 @@ func TestNbgrader(t *testing.T) {
 		notebook []byte
 		wrong    []int
 	}{
-		"solutions":       {solutions, nil},
-		"learner":         {learners, all},
-		"wrong-1-3-6-8":   {withWrongAnswers(t, solutions, wrongA...), wrongA},
-		"wrong-2-4-5-7-9": {withWrongAnswers(t, solutions, wrongB...), wrongB},
+		"solutions":          {solutions, nil},
+		"learner":            {learners, all},
+		"wrong-1-3-6-8-10":   {withWrongAnswers(t, solutions, wrongA...), wrongA},
+		"wrong-2-4-5-7-9-11": {withWrongAnswers(t, solutions, wrongB...), wrongB},
 	}
 	for student, s := range submissions {
 		copyFile(s.notebook, "submitted", student, nbgraderAssignment, file)
