@@ -324,6 +324,8 @@ func TestEngineGuardRefusesHiddenDelegation(t *testing.T) {
 // nodes have none) — none passes.
 func TestEngineForgeriesFail(t *testing.T) {
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var answered chan struct{} // closed once the judge has its answers (no data race with the reads)
 	for name, b := range map[string]BackwardFunc{
 		"every Data and Grad set to 0, as if the graph were another": func(out *autodiff.Value) {
 			for _, n := range topoOrder(out) {
@@ -332,7 +334,13 @@ func TestEngineForgeriesFail(t *testing.T) {
 		},
 		"gradients written later by a goroutine": func(out *autodiff.Value) {
 			wg.Add(1)
-			go func() { defer wg.Done(); recursiveBackward(out) }()
+			go func() {
+				defer wg.Done()
+				<-answered
+				mu.Lock() // the two calls on a graph write it one after the other
+				defer mu.Unlock()
+				recursiveBackward(out)
+			}()
 		},
 		"answers looked up by label": func(out *autodiff.Value) {
 			for _, n := range topoOrder(out) {
@@ -342,9 +350,11 @@ func TestEngineForgeriesFail(t *testing.T) {
 			}
 		},
 	} {
+		answered = make(chan struct{})
 		if res, _ := grade(t, 10, Submission{EngineBackward: b}, 7); res.OK() {
 			t.Errorf("%s passed: %s", name, res)
 		}
+		close(answered)
 		wg.Wait()
 	}
 	nodes, err := worker.BuildGraph(drawEngineGraphs(rngFor(10, 3))[2].nodes)
