@@ -578,18 +578,18 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 				break
 			}
 			want := ref.f(pt.X)
-			if math.Abs(pt.Data-want) > 1e-12 {
+			if !within(pt.Data, want, 1e-12) {
 				o.forward = false
 				details = append(details, fmt.Sprintf("%s(%.4g): your value %.6g is wrong%s", ref.name, pt.X, pt.Data, wantNote(showWant, want)))
 			}
 			wantLocal := ref.dOfZ(want)
 			const h = 1e-5 // central differences: error ~1e-10 here
 			fd := (ref.f(pt.X+h) - ref.f(pt.X-h)) / (2 * h)
-			if math.Abs(pt.Local-wantLocal) > 1e-9 || math.Abs(pt.Local-fd) > 1e-7 {
+			if !within(pt.Local, wantLocal, 1e-9) || !within(pt.Local, fd, 1e-7) {
 				o.local = false
 				details = append(details, fmt.Sprintf("%s′ at x = %.4g: your local derivative %.6g is wrong%s", ref.name, pt.X, pt.Local, wantNote(showWant, wantLocal)))
 			}
-			if math.Abs(pt.Local-ref.dOfZ(pt.X)) > 1e-12 {
+			if !within(pt.Local, ref.dOfZ(pt.X), 1e-12) {
 				o.localAtInput = false
 			}
 		}
@@ -619,6 +619,10 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 	r.Details = details
 	return r
 }
+
+// within reports whether |got − want| ≤ tol: false for a NaN (a comparison
+// written as "> tol" would let NaN pass).
+func within(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
 
 // wantNote is ", want w" when the expected value may be shown.
 func wantNote(show bool, w float64) string {

@@ -174,6 +174,24 @@ func TestEngineOpsExercise(t *testing.T) {
 			t.Errorf("seed %d: σ′ written with x:\n%s", seed, res)
 		}
 	}
+	// NaN and ±Inf compare as nothing: they must fail, not slip through
+	// a comparison.
+	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+		odd := func(x *autodiff.Value) *autodiff.Value {
+			return autodiff.NewOp("tanh", bad, []*autodiff.Value{x}, []float64{bad})
+		}
+		if res, _ := grade(t, 11, Submission{EngineTanh: odd, EngineSigmoid: rightSigmoid}, 1); res.OK() {
+			t.Errorf("tanh answering %v: %s", bad, res)
+		}
+		allBad := func(out *autodiff.Value) {
+			for _, n := range topoOrder(out) {
+				n.Grad = bad
+			}
+		}
+		if res, _ := grade(t, 10, Submission{EngineBackward: allBad}, 1); res.OK() {
+			t.Errorf("every gradient %v: %s", bad, res)
+		}
+	}
 	res, _ := grade(t, 11, Submission{EngineTanh: EngineMistake("not-implemented").MistakeOp, EngineSigmoid: rightSigmoid}, 1)
 	if res.Status != ExerciseNotImplemented || !strings.Contains(res.Summary, "hints") {
 		t.Errorf("stub: %s", res)
