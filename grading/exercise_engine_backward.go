@@ -19,7 +19,7 @@ var exerciseEngineBackward = register(Exercise{N: 10, Title: "the engine's backw
 			graphs := drawEngineGraphs(rng)
 			obs := observeBackward(c, graphs)
 			engineExercise(res, judgeBackward("", graphs, obs, false), obs.panic,
-				"every node's gradient, on a tree, on b := a + a and on a diamond drawn afresh, also when called twice")
+				"every node's gradient, on a tree, on b := a + a and on a diamond, also when called twice")
 		})
 	}})
 
