@@ -81,7 +81,7 @@ func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 		t.Errorf("exit %d, want 1", code)
 	}
 	for _, want := range []string{
-		"✓ Exercise 1", "✓ Exercise 2", "✓ Exercise 3", "✓ Exercise 4",
+		"✓ Exercise 1 (", "✓ Exercise 2 (", "✓ Exercise 3 (", "✓ Exercise 4 (",
 		"✗ Exercise 5 (numerical gradient): wrong", "these are one-sided differences",
 		"✗ Exercise 6 (tanh layer backward): wrong: your ∂E/∂W uses a(1 − a), the sigmoid's derivative, not tanh's.",
 		"✗ Exercise 7 (backward through two hidden layers): wrong: this is the lab's bug", "∂E/∂W⁽¹⁾: wrong at",

@@ -144,8 +144,8 @@ func TestLabBugFailsExercise3(t *testing.T) {
 		t.Errorf("exit %d, want 1", code)
 	}
 	for _, want := range []string{
-		"✓ Exercise 1", "✓ Exercise 2", "✗ Exercise 3 (dense layer backward): wrong",
-		"∂E/∂X (what Backward returns): wrong at", "✓ Exercise 4", wantScore(3),
+		"✓ Exercise 1 (", "✓ Exercise 2 (", "✗ Exercise 3 (dense layer backward): wrong",
+		"∂E/∂X (what Backward returns): wrong at", "✓ Exercise 4 (", wantScore(3),
 		"the matrix you return is G·W, the lab's bug", "[0/2 points]",
 	} {
 		if !textcheck.ContainsWords(out, want) {
