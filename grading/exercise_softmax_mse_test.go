@@ -55,7 +55,9 @@ func TestSoftmaxMSEReferenceIsTheGradient(t *testing.T) {
 	}
 }
 
-// Every batch mixes the row kinds and the target kinds, and N ≠ k.
+// Every batch mixes the row kinds and the target kinds, has a peaked row
+// whose one-hot target is elsewhere (where difference quotients fail), and
+// N ≠ k.
 func TestSoftmaxMSEBatchMixes(t *testing.T) {
 	for seed := uint64(1); seed <= 500; seed++ {
 		_, a, y, oneHot := softmaxMSEBatch(rand.New(rand.NewPCG(seed, 12)))
@@ -63,13 +65,17 @@ func TestSoftmaxMSEBatchMixes(t *testing.T) {
 		if n == k {
 			t.Fatalf("seed %d: N = k = %d: a transposed δ would have the right shape", seed, n)
 		}
-		peaked, uniform, hard, soft := false, false, false, false
+		peaked, uniform, hard, soft, confidentlyWrong := false, false, false, false, false
 		for i := range n {
 			lo, hi := 1.0, 0.0
 			for j := range k {
 				lo, hi = math.Min(lo, a.At(i, j)), math.Max(hi, a.At(i, j))
 			}
 			peaked = peaked || hi > 1-1e-4
+			for j := range k {
+				// the peak's target is 0, another class's 1
+				confidentlyWrong = confidentlyWrong || a.At(i, j) > 1-1e-4 && y.At(i, j) == 0 && oneHot[i]
+			}
 			uniform = uniform || hi-lo < 0.1/float64(k)
 			ones, sum := 0, 0.0
 			for j := range k {
@@ -83,8 +89,8 @@ func TestSoftmaxMSEBatchMixes(t *testing.T) {
 			}
 			hard, soft = hard || oneHot[i], soft || !oneHot[i]
 		}
-		if !peaked || !uniform || !hard || !soft {
-			t.Fatalf("seed %d: peaked %v, near-uniform %v, one-hot %v, soft %v: want all", seed, peaked, uniform, hard, soft)
+		if !peaked || !uniform || !hard || !soft || !confidentlyWrong {
+			t.Fatalf("seed %d: peaked %v, near-uniform %v, one-hot %v, soft %v, confidently wrong %v: want all", seed, peaked, uniform, hard, soft, confidentlyWrong)
 		}
 	}
 }
