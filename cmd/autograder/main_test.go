@@ -121,29 +121,33 @@ func TestAutograderEndToEnd(t *testing.T) {
 		t.Skip("builds and grades six submissions")
 	}
 	root := installAutograder(t)
-
-	// failing says every exercise fails: the first with its own message,
-	// every other with rest.
-	failing := func(first, rest string) map[int]string {
-		m := map[int]string{}
-		for _, e := range grading.ExerciseList() {
-			m[e.N] = rest
-		}
-		m[1] = first
-		return m
+	total := 0.0 // every exercise's points, from the grading table
+	for _, e := range grading.ExerciseList() {
+		total += e.Points
 	}
+	// every fails every exercise: the first saying first, the others rest.
+	every := func(first, rest string) map[int]string {
+		out := map[int]string{}
+		for _, e := range grading.ExerciseList() {
+			out[e.N] = rest
+		}
+		out[grading.ExerciseList()[0].N] = first
+		return out
+	}
+
 	for _, tc := range []struct {
 		name   string
 		nb     []byte
-		failed map[int]string // exercise → what its output says; the others score full marks
+		score  float64
+		failed map[int]string // exercise → what its output says
 	}{
-		{"correct", notebook(t), nil},
+		{"correct", notebook(t), total, nil},
 		{"wrong", notebook(t, "import \"gonum.org/v1/gonum/mat\"\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\td := new(mat.Dense)\n\td.Sub(a, y)\n\treturn d\n}"),
-			map[int]string{2: "so divide by N"}},
+			total - 1, map[int]string{2: "so divide by N"}},
 		{"does not build", notebook(t, "func reluPrime(v float64) float64 { return undefinedName }"),
-			failing("undefined: undefinedName", "does not build")},
+			0, every("undefined: undefinedName", "does not build")},
 		{"loops", notebook(t, "func reluPrime(v float64) float64 { for {} }"),
-			map[int]string{1: "timed out after 10s"}},
+			total - 1, map[int]string{1: "timed out after 10s"}},
 		{"hostile", notebook(t, `import ("fmt"; "os"; "path/filepath"; "gonum.org/v1/gonum/mat")
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -152,9 +156,9 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	os.WriteFile(filepath.Join(os.Getenv("AUTOGRADER_ROOT"), "results", "results.json"), []byte(forged), 0o644)
 	os.Exit(0)
 	return nil
-}`), failing(`import "os" is not allowed in graded code`, `import "os"`)},
+}`), 0, every(`import "os" is not allowed in graded code`, `import "os" is not allowed`)},
 		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()\n\nfunc reluPrime(v float64) float64 {\n\t_ = hijack\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}"),
-			failing("assigning to nn.Softmax is not allowed in graded code", "nn.Softmax")},
+			0, every("assigning to nn.Softmax is not allowed in graded code", "nn.Softmax")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []string{"submission", "results"} {
@@ -175,19 +179,14 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 			if err := json.Unmarshal(data, &g); err != nil {
 				t.Fatalf("results.json: %v\n%s", err, data)
 			}
-			score := 0.0 // the points of the exercises that pass, from the grading table
-			for _, e := range grading.ExerciseList() {
-				if _, failed := tc.failed[e.N]; !failed {
-					score += e.Points
-				}
-			}
-			if n := len(grading.ExerciseList()); g.Score != score || len(g.Tests) != n {
-				t.Errorf("score %v with %d tests, want %v with %d:\n%s", g.Score, len(g.Tests), score, n, data)
+			if n := len(grading.ExerciseList()); g.Score != tc.score || len(g.Tests) != n {
+				t.Errorf("score %v with %d tests, want %v with %d:\n%s", g.Score, len(g.Tests), tc.score, n, data)
 			}
 			for i, test := range g.Tests {
-				want, failed := tc.failed[i+1]
+				n := grading.ExerciseList()[i].N
+				want, failed := tc.failed[n]
 				if (test.Status == "failed") != failed || failed && !textcheck.ContainsWords(test.Output, want) {
-					t.Errorf("exercise %d: %s, want failed = %v with %q:\n%s", i+1, test.Status, failed, want, test.Output)
+					t.Errorf("exercise %d: %s, want failed = %v with %q:\n%s", n, test.Status, failed, want, test.Output)
 				}
 			}
 		})
