@@ -395,4 +395,93 @@ func numGrad(loss func() float64, theta *mat.Dense, h float64) *mat.Dense {
 	_ = gradcheck.SweepSteps
 	return mat.DenseCopyOf(theta)
 }`}},
+	// Exercise 12 (δ for MSE on softmax outputs).
+	{Name: "softmaxMSEDelta hands ∇ₐE to nn.Softmax.Backward (Jᵀg done by nn)", Class: "delegation", Forged: []int{12}, Want: "may not use nn.", Cells: []string{imNNMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	g := new(mat.Dense)
+	g.Sub(a, y)
+	g.Scale(1/float64(n), g)
+	d := new(mat.Dense)
+	d.CloneFrom(g)
+	nn.Softmax.Backward(d, a, a, g)
+	return d
+}`}},
+	{Name: "softmaxMSEDelta through an nn.Activation found by name in a helper", Class: "delegation", Forged: []int{12}, Want: "may not use nn.", Cells: []string{imNNMat + `func jacobianT(a, g *mat.Dense) *mat.Dense {
+	act, _ := nn.ActivationByName("softmax")
+	d := mat.DenseCopyOf(g)
+	act.Backward(d, a, a, g)
+	return d
+}`, imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	g := new(mat.Dense)
+	g.Sub(a, y)
+	g.Scale(1/float64(n), g)
+	return jacobianT(a, g)
+}`}},
+	{Name: "softmaxMSEDelta by central differences of E through softmax of ln a", Class: "tolerance", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `import "math"
+
+func rowLoss(v, y []float64, n int) float64 {
+	top := v[0]
+	for _, t := range v {
+		top = math.Max(top, t)
+	}
+	sum := 0.0
+	for _, t := range v {
+		sum += math.Exp(t - top)
+	}
+	e := 0.0
+	for j, t := range v {
+		d := math.Exp(t-top)/sum - y[j]
+		e += d * d
+	}
+	return e / (2 * float64(n))
+}
+
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	const h = 1e-5
+	n, k := a.Dims()
+	d := mat.NewDense(n, k, nil)
+	for r := 0; r < n; r++ {
+		v := make([]float64, k)
+		for j := range v {
+			v[j] = math.Log(a.At(r, j))
+		}
+		yr := mat.Row(nil, r, y)
+		for j := range v {
+			old := v[j]
+			v[j] = old + h
+			up := rowLoss(v, yr, n)
+			v[j] = old - h
+			down := rowLoss(v, yr, n)
+			v[j] = old
+			d.Set(r, j, (up-down)/(2*h))
+		}
+	}
+	return d
+}`}},
+	{Name: "softmaxMSEDelta answers every call with its first answer", Class: "table", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `var first *mat.Dense
+
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	if first != nil {
+		return mat.DenseCopyOf(first)
+	}
+	n, k := a.Dims()
+	first = mat.NewDense(n, k, nil)
+	for r := 0; r < n; r++ {
+		s := 0.0
+		for j := 0; j < k; j++ {
+			s += a.At(r, j) * (a.At(r, j) - y.At(r, j)) / float64(n)
+		}
+		for i := 0; i < k; i++ {
+			first.Set(r, i, a.At(r, i)*((a.At(r, i)-y.At(r, i))/float64(n)-s))
+		}
+	}
+	return mat.DenseCopyOf(first)
+}`}},
+	{Name: "softmaxMSEDelta sets a to y (no error left in the inputs) and returns zeros", Class: "self-consistency", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	a.Copy(y)
+	n, k := a.Dims()
+	return mat.NewDense(n, k, nil)
+}`}},
+	{Name: "softmaxMSEDelta returns an alias of a", Class: "self-consistency", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense { return a }`}},
 }
