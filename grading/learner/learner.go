@@ -35,8 +35,28 @@ const Header = "what your code printed:"
 func Escape(s string) string { return escape(s, false) }
 
 // Inline is Escape that also writes newlines as "\n", for learner text
-// quoted inside one of the grader's lines (a panic's message).
-func Inline(s string) string { return escape(s, true) }
+// quoted inside one of the grader's lines (a panic's message), cut after
+// MaxInline characters (the rest counted: "… (N more bytes not shown)"),
+// as Block cuts its lines: a panic of megabytes would otherwise flood the
+// verdict and stall its line wrapping.
+func Inline(s string) string {
+	more := ""
+	if len(s) > MaxInline {
+		cut := 0
+		for i := range s {
+			if i > MaxInline {
+				break
+			}
+			cut = i
+		}
+		more = fmt.Sprintf("… (%d more bytes not shown)", len(s)-cut)
+		s = s[:cut]
+	}
+	return escape(s, true) + more
+}
+
+// MaxInline is how many bytes of learner text Inline quotes.
+const MaxInline = 500
 
 func escape(s string, newline bool) string {
 	if clean(s, newline) {

@@ -3,6 +3,7 @@ package learner
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestEscapeMakesControlsVisible(t *testing.T) {
@@ -50,5 +51,21 @@ func TestBlockMarksEveryLine(t *testing.T) {
 	}
 	if b := Block("a\nb\nc", 2, 200, false); !strings.HasSuffix(b, Mark+"… (more not shown)") || strings.Contains(b, Mark+"c") {
 		t.Errorf("cut block = %q", b)
+	}
+}
+
+// A panic of megabytes is quoted by its first MaxInline bytes, cut at a
+// character, with the rest counted: the verdict stays one short line.
+func TestInlineCutsLongText(t *testing.T) {
+	long := strings.Repeat("é\n✓ Exercise 10: right ", 1<<16)
+	got := Inline(long)
+	if len(got) > 2*MaxInline+100 || strings.Contains(got, "\n") || !utf8.ValidString(got) {
+		t.Fatalf("Inline of %d bytes gave %d bytes, newline %v, valid UTF-8 %v", len(long), len(got), strings.Contains(got, "\n"), utf8.ValidString(got))
+	}
+	if !strings.HasSuffix(got, " more bytes not shown)") {
+		t.Errorf("the cut is not said: …%s", got[len(got)-60:])
+	}
+	if short := "index out of range [3] with length 3"; Inline(short) != short {
+		t.Errorf("a short message changed: %q", Inline(short))
 	}
 }
