@@ -585,7 +585,7 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 			wantLocal := ref.dOfZ(want)
 			const h = 1e-5 // central differences: error ~1e-10 here
 			fd := (ref.f(pt.X+h) - ref.f(pt.X-h)) / (2 * h)
-			if !within(pt.Local, wantLocal, 1e-9) || !within(pt.Local, fd, 1e-7) {
+			if !within(pt.Local, wantLocal, localTol) || !within(pt.Local, fd, 1e-7) {
 				o.local = false
 				details = append(details, fmt.Sprintf("%s′ at x = %.4g: your local derivative %.6g is wrong%s", ref.name, pt.X, pt.Local, wantNote(showWant, wantLocal)))
 			}
@@ -619,6 +619,16 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 	r.Details = details
 	return r
 }
+
+// localTol is how far an operation's local derivative may be from the
+// formula's, absolute (|f′| ≤ 1 for tanh and σ). Every analytic form —
+// 1 − z², (1 − z)(1 + z), 1/cosh²x; z(1 − z), e⁻ˣ/(1 + e⁻ˣ)², through
+// tanh(x/2) — is exact to a few ε ≈ 10⁻¹⁶; a difference quotient of the
+// function is not: central differences err by ≥ 10⁻¹¹ at any step, a
+// five-point stencil by ≥ 10⁻¹³ (the corpus's numeric forgeries). A
+// derivative exact to rounding by other means (extrapolation to the
+// limit, dual numbers) no check of values can refuse.
+const localTol = 1e-14
 
 // within reports whether |got − want| ≤ tol: false for a NaN (a comparison
 // written as "> tol" would let NaN pass).

@@ -132,13 +132,15 @@ var engineOps = map[string]func(*Session, Query) Answer{
 	// Kind ("tanh", "sigmoid"), F = points x → F = per point the node's
 	// Data and Local(0) (NaN unless its only parent is x), Ints = per
 	// point its number of parents and 1 if its only parent is x, else 0.
-	// Value.Tanh and Value.Sigmoid are forbidden meanwhile.
+	// Value.Tanh and Value.Sigmoid are forbidden meanwhile, and so are
+	// Value.Backward and Topo: autodiff's backward pass on tanh built from
+	// its exponentials would answer the local derivative underived.
 	"engineOp": func(s *Session, q Query) Answer {
 		op := s.funcs.engineOp(q.Kind)
 		if op == nil {
 			return missing
 		}
-		defer s.guard(engineguard.Tanh | engineguard.Sigmoid)()
+		defer s.guard(engineguard.Tanh | engineguard.Sigmoid | engineguard.Backward | engineguard.Topo)()
 		var a Answer
 		for _, x0 := range q.F {
 			x := autodiff.New(x0, "")
