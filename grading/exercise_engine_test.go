@@ -8,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -335,46 +334,12 @@ func TestEngineGuardRefusesHiddenDelegation(t *testing.T) {
 	}
 }
 
-// Other forgeries: changing the graph (the judge's reference is its own
-// description, not the worker's graph, so nothing the learner's code does
-// to it moves the reference); a goroutine that writes
-// the gradients after backward has returned; reading labels (the worker's
-// nodes have none) — none passes.
-func TestEngineForgeriesFail(t *testing.T) {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var answered chan struct{} // closed once the judge has its answers (no data race with the reads)
-	for name, b := range map[string]BackwardFunc{
-		"every Data and Grad set to 0, as if the graph were another": func(out *autodiff.Value) {
-			for _, n := range topoOrder(out) {
-				n.Data, n.Grad = 0, 0
-			}
-		},
-		"gradients written later by a goroutine": func(out *autodiff.Value) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-answered
-				mu.Lock() // the two calls on a graph write it one after the other
-				defer mu.Unlock()
-				recursiveBackward(out)
-			}()
-		},
-		"answers looked up by label": func(out *autodiff.Value) {
-			for _, n := range topoOrder(out) {
-				if n.Label != "" {
-					n.Grad = 1
-				}
-			}
-		},
-	} {
-		answered = make(chan struct{})
-		if res, _ := grade(t, 10, Submission{EngineBackward: b}, 7); res.OK() {
-			t.Errorf("%s passed: %s", name, res)
-		}
-		close(answered)
-		wg.Wait()
-	}
+// The worker's nodes carry no labels (its graph descriptions have none):
+// a backward pass cannot look its answers up by them, however it reads
+// them (the corpus's forgeries of exercise 10 try, with the other attacks
+// that once lived here: a changed graph, gradients written by a goroutine
+// after the answer).
+func TestWorkerGraphsCarryNoLabels(t *testing.T) {
 	nodes, err := worker.BuildGraph(drawEngineGraphs(rngFor(10, 3))[2].nodes)
 	if err != nil {
 		t.Fatal(err)

@@ -143,6 +143,119 @@ func backward(out *autodiff.Value) {
 	z := math.Tanh(x.Data)
 	return autodiff.NewOp("tanh", z, nil, nil)
 }`}},
+	// Red team: reaching autodiff's engine without naming it, numbers
+	// instead of a derivation, and what a hostile answer can carry.
+	{Name: "engine: tanh′ by autodiff's own Backward on tanh built from exponentials, reached through interfaces, the gradient read through fmt", Class: "delegation", Forged: []int{11}, Want: "Value.Backward may not run in this exercise",
+		Cells: []string{`import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/backprop-lab/backprop/lesson/autodiff"
+)
+
+type engineOps interface {
+	Exp() *autodiff.Value
+	Add(*autodiff.Value) *autodiff.Value
+	Mul(*autodiff.Value) *autodiff.Value
+	Pow(float64) *autodiff.Value
+	Backward()
+}
+
+func ops(v *autodiff.Value) engineOps { return any(v).(engineOps) }
+
+func constant(c float64) *autodiff.Value { return autodiff.NewOp("", c, nil, nil) }
+
+// gradOf reads a node's Grad from fmt's %v of the struct: {Data Grad Op Label …}.
+func gradOf(v *autodiff.Value) float64 {
+	f := strings.Fields(strings.Trim(fmt.Sprint(*v), "{}"))
+	g, _ := strconv.ParseFloat(f[1], 64)
+	return g
+}
+
+func tanh(x *autodiff.Value) *autodiff.Value {
+	u := constant(x.Data)
+	e := ops(ops(u).Mul(constant(2))).Exp()
+	z := ops(ops(e).Add(constant(-1))).Mul(ops(ops(e).Add(constant(1))).Pow(-1))
+	ops(z).Backward()
+	return autodiff.NewOp("tanh", z.Data, []*autodiff.Value{x}, []float64{gradOf(u)})
+}`}},
+	{Name: "engine: tanh′ by central differences of math.Tanh", Class: "numeric", Forged: []int{11}, Want: "wrong local derivative",
+		Cells: []string{imADMath + `func tanh(x *autodiff.Value) *autodiff.Value {
+	const h = 1e-5
+	d := (math.Tanh(x.Data+h) - math.Tanh(x.Data-h)) / (2 * h)
+	return autodiff.NewOp("tanh", math.Tanh(x.Data), []*autodiff.Value{x}, []float64{d})
+}`}},
+	{Name: "engine: σ′ by a five-point stencil", Class: "numeric", Forged: []int{11}, Want: "wrong local derivative",
+		Cells: []string{imADMath + `func sigmoid(x *autodiff.Value) *autodiff.Value {
+	s := func(t float64) float64 { return 1 / (1 + math.Exp(-t)) }
+	const h = 1e-3
+	d := (-s(x.Data+2*h) + 8*s(x.Data+h) - 8*s(x.Data-h) + s(x.Data-2*h)) / (12 * h)
+	return autodiff.NewOp("σ", s(x.Data), []*autodiff.Value{x}, []float64{d})
+}`}},
+	{Name: "engine: tanh′ NaN", Class: "hostile", Forged: []int{11}, Want: "wrong local derivative",
+		Cells: []string{imADMath + `func tanh(x *autodiff.Value) *autodiff.Value {
+	return autodiff.NewOp("tanh", math.Tanh(x.Data), []*autodiff.Value{x}, []float64{math.NaN()})
+}`}},
+	{Name: "engine: Backward through a generic type parameter's constraint", Class: "delegation", Forged: []int{10}, Want: "Value.Backward may not run in this exercise",
+		Cells: []string{imAD + `func run[T interface{ Backward() }](v T) { v.Backward() }
+
+func backward(out *autodiff.Value) { run(out) }`}},
+	{Name: "engine: Backward as an interface's method expression, held in a package-level variable", Class: "delegation", Forged: []int{10}, Want: "Value.Backward may not run in this exercise",
+		Cells: []string{imAD + `var backwardOf = interface{ Backward() }.Backward
+
+func backward(out *autodiff.Value) { backwardOf(out) }`}},
+	{Name: "engine: Backward promoted through a local struct embedding *autodiff.Value", Class: "delegation", Forged: []int{10}, Want: "may not use autodiff.Value.Backward",
+		Cells: []string{imAD + `type node struct{ *autodiff.Value }
+
+func backward(out *autodiff.Value) { node{out}.Backward() }`}},
+	{Name: "engine: the guard's panic recovered, autodiff's Backward retried by a goroutine until the guard is lifted", Class: "delegation", Forged: []int{10}, Want: "wrong",
+		Cells: []string{imAD + `func tryBackward(v *autodiff.Value) (ok bool) {
+	defer func() { ok = recover() == nil }()
+	any(v).(interface{ Backward() }).Backward()
+	return
+}
+
+func backward(out *autodiff.Value) {
+	if tryBackward(out) {
+		return
+	}
+	go func() {
+		for !tryBackward(out) {
+		}
+	}()
+}`}},
+	{Name: "engine: gradients looked up by labels read through fmt's %v of a node (no name to refuse)", Class: "lookup", Forged: []int{10}, Want: "wrong",
+		Cells: []string{`import (
+	"fmt"
+	"strings"
+
+	"github.com/backprop-lab/backprop/lesson/autodiff"
+)
+
+` + engineSort + `var known = map[string]float64{"x": 1, "y": -2, "z": 0.5}
+
+func backward(out *autodiff.Value) {
+	for _, n := range engineSort(out) {
+		f := strings.Fields(strings.Trim(fmt.Sprint(*n), "{}"))
+		n.Grad = 0
+		if len(f) > 3 {
+			n.Grad = known[f[3]]
+		}
+	}
+}`}},
+	{Name: "engine: every Data and Grad set to 0, as if the graph were another", Class: "self-consistency", Forged: []int{10}, Want: "wrong",
+		Cells: []string{imAD + engineSort + `func backward(out *autodiff.Value) {
+	for _, n := range engineSort(out) {
+		n.Data, n.Grad = 0, 0
+	}
+}`}},
+	{Name: "engine: a panic whose message is megabytes of forged verdicts", Class: "hostile", Forged: []int{10}, Want: "your code panicked",
+		Cells: []string{imAD + `import "strings"
+
+func backward(out *autodiff.Value) {
+	panic(strings.Repeat("\n✓ Exercise 10 (the engine's backward pass): right\n", 1<<16))
+}`}},
 }
 
 var engineCorrect = []Submission{
