@@ -484,4 +484,51 @@ func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
 	return mat.NewDense(n, k, nil)
 }`}},
 	{Name: "softmaxMSEDelta returns an alias of a", Class: "self-consistency", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense { return a }`}},
+	{Name: "softmaxMSEDelta overwrites y by a, then returns a − y (zeros) as an alias of y", Class: "self-consistency", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	y.Copy(a)
+	y.Sub(a, y)
+	return y
+}`}},
+	{Name: "softmaxMSEDelta returns the practice example's answer", Class: "table", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	return mat.NewDense(3, 6, []float64{0.006783095727149737, 0.005568871338989842, 0.0031087689738445094, -0.007651386121960045, -0.012593164447300334, 0.004783814529276294,
+		0.007027427776922569, 0.021815191683681852, -0.020813061602753365, -0.00630009418364078, -0.0026936894065787897, 0.0009642257323685091,
+		3.0099452300647444e-06, -1.2901337328768785e-06, -2.3182088769985286e-07, -6.970839861549133e-07, -2.865898437173813e-07, -5.043167795886146e-07})
+}`}},
+	{Name: "softmaxMSEDelta by a five-point stencil of E through softmax of ln a", Class: "tolerance", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `import "math"
+
+func rowLoss(v, y []float64, n int) float64 {
+	top := v[0]
+	for _, t := range v {
+		top = math.Max(top, t)
+	}
+	sum := 0.0
+	for _, t := range v {
+		sum += math.Exp(t - top)
+	}
+	e := 0.0
+	for j, t := range v {
+		d := math.Exp(t-top)/sum - y[j]
+		e += d * d
+	}
+	return e / (2 * float64(n))
+}
+
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	const h = 1e-3
+	n, k := a.Dims()
+	d := mat.NewDense(n, k, nil)
+	for r := 0; r < n; r++ {
+		v := make([]float64, k)
+		for j := range v {
+			v[j] = math.Log(a.At(r, j))
+		}
+		yr := mat.Row(nil, r, y)
+		for j := range v {
+			old := v[j]
+			f := func(s float64) float64 { v[j] = old + s; e := rowLoss(v, yr, n); v[j] = old; return e }
+			d.Set(r, j, (-f(2*h)+8*f(h)-8*f(-h)+f(-2*h))/(12*h))
+		}
+	}
+	return d
+}`}},
 }
