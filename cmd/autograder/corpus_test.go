@@ -35,7 +35,7 @@ func gradeZip(t *testing.T, root string, nb []byte) grading.GradescopeResults {
 }
 
 // The public corpus through the Gradescope zip, unpacked and run offline:
-// every forged exercise scores 0, every other exercise and every correct
+// every forged exercise scores 0 (alone and combined, corpus.Together), every other exercise and every correct
 // notebook full marks.
 func TestAutograderCorpus(t *testing.T) {
 	if testing.Short() {
@@ -46,7 +46,7 @@ func TestAutograderCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := append(append([]corpus.Submission(nil), corpus.Forgeries...), corpus.Correct...)
+	all := append(append(append([]corpus.Submission(nil), corpus.Forgeries...), corpus.Together...), corpus.Correct...)
 	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
 			nb, err := s.Notebook(solutions)

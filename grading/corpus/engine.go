@@ -367,4 +367,10 @@ func sigmoid(x *autodiff.Value) *autodiff.Value {
 func init() {
 	Forgeries = append(Forgeries, engineForgeries...)
 	Correct = append(Correct, engineCorrect...)
+	// Here, not in Together's literal: combine finds its parts in
+	// Forgeries, which holds the engine's only from now on.
+	Together = append(Together, combine("forgeries of exercises 10–12 in one notebook: each guard and check holds beside the others",
+		"engine: autodiff's Backward reached through an interface (no name to refuse)",
+		"engine: tanh′ by central differences of math.Tanh",
+		"softmaxMSEDelta by central differences of E through softmax of ln a"))
 }
