@@ -324,6 +324,30 @@ func TestEngineGuardRefusesHiddenDelegation(t *testing.T) {
 	if res := exerciseByN(11).Grade(worker.Client{A: worker.NewGuardedSession(s)}, 1); res.OK() || !strings.Contains(res.Summary, "Value.Tanh may not run") {
 		t.Errorf("Value.Tanh through an interface, in a worker: %s", res)
 	}
+	// Exercise 11 forbids Backward too: tanh built from autodiff's
+	// exponentials and differentiated by its Backward derives nothing.
+	type engineOps interface {
+		Exp() *autodiff.Value
+		Add(*autodiff.Value) *autodiff.Value
+		Mul(*autodiff.Value) *autodiff.Value
+		Pow(float64) *autodiff.Value
+		Backward()
+	}
+	ops := func(v *autodiff.Value) engineOps { return any(v).(engineOps) }
+	byBackward := func(x *autodiff.Value) *autodiff.Value {
+		u := autodiff.New(x.Data, "")
+		e := ops(ops(u).Mul(autodiff.New(2, ""))).Exp()
+		z := ops(ops(e).Add(autodiff.New(-1, ""))).Mul(ops(ops(e).Add(autodiff.New(1, ""))).Pow(-1))
+		ops(z).Backward()
+		return autodiff.NewOp("tanh", z.Data, []*autodiff.Value{x}, []float64{u.Grad})
+	}
+	s = Submission{EngineTanh: byBackward, EngineSigmoid: sigmoidVia}
+	if res := exerciseByN(11).Grade(worker.Client{A: worker.NewSession(s)}, 1); !res.OK() {
+		t.Fatalf("tanh′ by autodiff's Backward, unguarded: %s", res)
+	}
+	if res := exerciseByN(11).Grade(worker.Client{A: worker.NewGuardedSession(s)}, 1); res.OK() || !strings.Contains(res.Summary, "Value.Backward may not run") {
+		t.Errorf("tanh′ by autodiff's Backward, in a worker: %s", res)
+	}
 	// After the query, autodiff works again (the worker builds its graphs
 	// with it, the judge's reference uses it in-process).
 	a := autodiff.New(3, "")
