@@ -145,6 +145,10 @@ func (d *Dense) Forward(x *mat.Dense) *mat.Dense {
 	v := reuse(&d.v, bsz, nOut)
 	a := reuse(&d.a, bsz, nOut)
 	u.Mul(x, d.wT.get(d.W))
+	if f, ok := d.Act.(fusedActivation); ok && column(d.B) != nil {
+		f.forwardBias(a, v, u, column(d.B))
+		return a
+	}
 	ru, rv, rb := u.RawMatrix(), v.RawMatrix(), d.B.RawMatrix()
 	for i := range bsz {
 		ui, vi := ru.Data[i*ru.Stride:i*ru.Stride+nOut], rv.Data[i*rv.Stride:i*rv.Stride+nOut]
@@ -187,8 +191,32 @@ func (d *Dense) BackwardDelta(delta *mat.Dense, inputGrad bool) *mat.Dense {
 func (d *Dense) backwardFromA(g *mat.Dense, inputGrad bool) *mat.Dense {
 	d.checkBatch("Backward", "g", g)
 	delta := reuse(&d.delta, g.RawMatrix().Rows, g.RawMatrix().Cols)
+	if f, ok := d.Act.(fusedActivation); ok && column(d.DB) != nil {
+		f.backwardSum(delta, d.v, g, column(d.DB))
+		return d.backwardProducts(delta, inputGrad)
+	}
 	d.Act.Backward(delta, d.v, d.a, g)
 	return d.backward(delta, inputGrad)
+}
+
+// fusedActivation is an activation that also does the bias's work in the
+// pass over the batch it makes anyway (ReLU): Forward's V = U + 1bᵀ with
+// A = φ(V), Backward's δ = φ′(V) ⊙ G with ∂E/∂b = δᵀ·1. Each saves a pass
+// over an N×n_out matrix; the results are those of the separate passes,
+// bit for bit (the same additions in the same order).
+type fusedActivation interface {
+	forwardBias(a, v, u *mat.Dense, b []float64)
+	backwardSum(delta, v, g *mat.Dense, db []float64)
+}
+
+// column returns the elements of the n×1 matrix m as one slice, or nil if
+// they are not contiguous (a view into a wider matrix).
+func column(m *mat.Dense) []float64 {
+	r := m.RawMatrix()
+	if r.Cols != 1 || r.Stride != 1 && r.Rows > 1 {
+		return nil
+	}
+	return r.Data[:r.Rows]
 }
 
 func (d *Dense) checkBatch(op, name string, m *mat.Dense) {
@@ -198,8 +226,8 @@ func (d *Dense) checkBatch(op, name string, m *mat.Dense) {
 	sameShape("Dense", op, name, m, "v (from Forward)", d.v)
 }
 
+// backward writes ∂E/∂b = δᵀ·1 and does backwardProducts.
 func (d *Dense) backward(delta *mat.Dense, inputGrad bool) *mat.Dense {
-	d.DW.Mul(d.deltaT.get(delta), d.x)
 	db := d.DB.RawMatrix()
 	rd := delta.RawMatrix()
 	for j := 0; j < rd.Cols; j++ {
@@ -211,6 +239,14 @@ func (d *Dense) backward(delta *mat.Dense, inputGrad bool) *mat.Dense {
 			db.Data[j*db.Stride] += x
 		}
 	}
+	return d.backwardProducts(delta, inputGrad)
+}
+
+// backwardProducts writes ∂E/∂W = δᵀ·X and, if inputGrad, returns
+// ∂E/∂x = δ·W (else nil).
+func (d *Dense) backwardProducts(delta *mat.Dense, inputGrad bool) *mat.Dense {
+	d.DW.Mul(d.deltaT.get(delta), d.x)
+	rd := delta.RawMatrix()
 	if !inputGrad {
 		return nil
 	}
