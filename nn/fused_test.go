@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn/nntest"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -177,6 +178,57 @@ func BenchmarkReLUEpilogue(b *testing.B) {
 	b.Run("backward/fused", func(b *testing.B) {
 		for b.Loop() {
 			f.backwardSum(delta, v, g, db)
+		}
+	})
+}
+
+// TestUpdateSplitMatchesSerial: the update of a parameter big enough to be
+// split in halves (W⁽¹⁾ of 784-96-10) gives, bit for bit, θ − η·g of one
+// serial pass, for a strided view too, and allocates nothing.
+func TestUpdateSplitMatchesSerial(t *testing.T) {
+	w, _ := nntest.RandomBatch(41, 96, 784, 2)
+	g, _ := nntest.RandomBatch(42, 96, 784, 2)
+	if 96*784 < updateSplit {
+		t.Fatal("W⁽¹⁾ is below updateSplit: the test no longer covers the split")
+	}
+	wide := mat.NewDense(96, 790, nil)
+	strided := wide.Slice(0, 96, 3, 787).(*mat.Dense)
+	strided.Copy(w)
+	want := mat.NewDense(96, 784, nil)
+	for i := range 96 {
+		for j := range 784 {
+			want.Set(i, j, w.At(i, j)+(-0.1)*g.At(i, j))
+		}
+	}
+	var u updater
+	u.update([]Param{{Value: w, Grad: g}, {Value: strided, Grad: g}}, 0.1)
+	sameBits(t, "W", w, want)
+	sameBits(t, "strided W", strided, want)
+	if nntest.RaceEnabled {
+		return // allocation counts mean nothing under the race detector
+	}
+	params := []Param{{Value: w, Grad: g}}
+	if n := testing.AllocsPerRun(50, func() { u.update(params, 0.1) }); n >= 0.5 {
+		t.Errorf("update allocates %v times per call, want 0", n)
+	}
+}
+
+// BenchmarkUpdate: the SGD update of W⁽¹⁾ (96×784) in one pass on one
+// goroutine and in two halves on two cores, in one binary.
+func BenchmarkUpdate(b *testing.B) {
+	w, _ := nntest.RandomBatch(41, 96, 784, 2)
+	g, _ := nntest.RandomBatch(42, 96, 784, 2)
+	v, gr := w.RawMatrix().Data, g.RawMatrix().Data
+	b.Run("serial", func(b *testing.B) {
+		for b.Loop() {
+			floats.AddScaled(v, -1e-9, gr)
+		}
+	})
+	b.Run("halves", func(b *testing.B) {
+		var u updater
+		params := []Param{{Value: w, Grad: g}}
+		for b.Loop() {
+			u.update(params, 1e-9)
 		}
 	})
 }
