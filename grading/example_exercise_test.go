@@ -151,6 +151,7 @@ func ExampleExercises() {
 		ReLUPrime: reluPrime, OutputDelta: outputDelta, NewLayer: newLayer, SGDStep: sgdStep,
 		NumGrad: numGrad, NumGradLayer: numGradW, NewTanhLayer: newTanh, Backprop: backpropWith(""), TinyAnswers: tinyRight,
 		NewSigmoidLayer: func(nIn, nOut int) nn.Layer { return nn.NewDense(nIn, nOut, nn.Sigmoid) },
+		SoftmaxMSEDelta: softmaxMSEDelta,
 	})
 	for _, r := range results {
 		fmt.Printf("%d %-34s %s\n", r.N, r.Title, r.Status)
@@ -165,6 +166,51 @@ func ExampleExercises() {
 	// 7 backward through two hidden layers passed
 	// 8 by hand on the 2-2-2 network       passed
 	// 9 sigmoid layer backward             passed
+	// 12 δ for MSE on softmax outputs       passed
+}
+
+// softmaxMSEDelta is exercise 12's δ = ∂E/∂V for E = (1/2N) Σ_n ‖a_n − y_n‖²,
+// a = softmax(V): row by row δ_i = a_i (g_i − Σ_k a_k g_k) with
+// g = (a − y)/N, i.e. Jᵀg for softmax's Jacobian J = diag(a) − a aᵀ.
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	n, k := a.Dims()
+	d := mat.NewDense(n, k, nil)
+	for r := range n {
+		g := make([]float64, k)
+		s := 0.0 // Σ_k a_k g_k
+		for j := range k {
+			g[j] = (a.At(r, j) - y.At(r, j)) / float64(n)
+			s += a.At(r, j) * g[j]
+		}
+		for i := range k {
+			d.Set(r, i, a.At(r, i)*(g[i]-s))
+		}
+	}
+	return d
+}
+
+// Exercise 12's practice check on the diagonal form a ⊙ (1 − a) ⊙ g, the
+// general form that lesson 05's diagonal softmax gets wrong: the verdict
+// names it.
+func ExampleSoftmaxMSEDelta() {
+	diagonal := func(a, y *mat.Dense) *mat.Dense {
+		n, _ := a.Dims()
+		d := new(mat.Dense)
+		d.Sub(a, y)
+		d.Scale(1/float64(n), d)
+		d.Apply(func(i, j int, g float64) float64 { return a.At(i, j) * (1 - a.At(i, j)) * g }, d)
+		return d
+	}
+	fmt.Println(grading.SoftmaxMSEDelta(diagonal))
+	fmt.Println(grading.SoftmaxMSEDelta(softmaxMSEDelta).Status)
+	// Output:
+	// ✗ Exercise 12 (δ for MSE on softmax outputs): wrong: your δ is not ∂E/∂V for the mean squared error
+	//   on softmax outputs, on a batch of N = 3 with k = 6 classes.
+	//     δ: wrong at (1, 1) and 17 more of 18 elements (yours there: 0.00566311)
+	//     Hint: yours is the diagonal form a ⊙ (1 − a) ⊙ g: it keeps only the Jacobian's diagonal
+	//       (Nielsen's BP1, the diagonal softmax of lesson 05); softmax's a_i depends on every v_k, so
+	//       every output's error reaches every logit.
+	// passed
 }
 
 // The last cell of the exercises notebook trains a 784-64-10 network built from the

@@ -62,7 +62,7 @@ func (s ExerciseStatus) String() string {
 
 // ExerciseResult is the verdict on one exercise.
 type ExerciseResult struct {
-	N int // exercise number, 1…8 (0 for the final training run or a layer check)
+	N int // exercise number, 1… (0 for the final training run or a layer check)
 	// Name, if set, names the check in place of "Exercise N".
 	Name  string
 	Title string // what is implemented, e.g. "ReLU′"

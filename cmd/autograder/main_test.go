@@ -121,6 +121,19 @@ func TestAutograderEndToEnd(t *testing.T) {
 		t.Skip("builds and grades six submissions")
 	}
 	root := installAutograder(t)
+	total := 0.0 // every exercise's points, from the grading table
+	for _, e := range grading.ExerciseList() {
+		total += e.Points
+	}
+	// every fails every exercise: the first saying first, the others rest.
+	every := func(first, rest string) map[int]string {
+		out := map[int]string{}
+		for _, e := range grading.ExerciseList() {
+			out[e.N] = rest
+		}
+		out[grading.ExerciseList()[0].N] = first
+		return out
+	}
 
 	for _, tc := range []struct {
 		name   string
@@ -128,14 +141,13 @@ func TestAutograderEndToEnd(t *testing.T) {
 		score  float64
 		failed map[int]string // exercise → what its output says
 	}{
-		{"correct", notebook(t), 14, nil},
+		{"correct", notebook(t), total, nil},
 		{"wrong", notebook(t, "import \"gonum.org/v1/gonum/mat\"\n\nfunc outputDelta(a, y *mat.Dense) *mat.Dense {\n\td := new(mat.Dense)\n\td.Sub(a, y)\n\treturn d\n}"),
-			13, map[int]string{2: "so divide by N"}},
+			total - 1, map[int]string{2: "so divide by N"}},
 		{"does not build", notebook(t, "func reluPrime(v float64) float64 { return undefinedName }"),
-			0, map[int]string{1: "undefined: undefinedName", 2: "does not build", 3: "does not build", 4: "does not build",
-				5: "does not build", 6: "does not build", 7: "does not build", 8: "does not build", 9: "does not build"}},
+			0, every("undefined: undefinedName", "does not build")},
 		{"loops", notebook(t, "func reluPrime(v float64) float64 { for {} }"),
-			13, map[int]string{1: "timed out after 10s"}},
+			total - 1, map[int]string{1: "timed out after 10s"}},
 		{"hostile", notebook(t, `import ("fmt"; "os"; "path/filepath"; "gonum.org/v1/gonum/mat")
 
 func outputDelta(a, y *mat.Dense) *mat.Dense {
@@ -144,11 +156,9 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	os.WriteFile(filepath.Join(os.Getenv("AUTOGRADER_ROOT"), "results", "results.json"), []byte(forged), 0o644)
 	os.Exit(0)
 	return nil
-}`), 0, map[int]string{1: `import "os" is not allowed in graded code`, 2: `import "os" is not allowed`, 3: `import "os"`, 4: `import "os"`,
-			5: `import "os"`, 6: `import "os"`, 7: `import "os"`, 8: `import "os"`, 9: `import "os"`}},
+}`), 0, every(`import "os" is not allowed in graded code`, `import "os" is not allowed`)},
 		{"shared state", notebook(t, "import \"github.com/backprop-lab/backprop/nn\"\n\nvar hijack = func() int { nn.Softmax = nn.Identity; return 0 }()\n\nfunc reluPrime(v float64) float64 {\n\t_ = hijack\n\tif v > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}"),
-			0, map[int]string{1: "assigning to nn.Softmax is not allowed in graded code", 2: "nn.Softmax", 3: "nn.Softmax", 4: "nn.Softmax",
-				5: "nn.Softmax", 6: "nn.Softmax", 7: "nn.Softmax", 8: "nn.Softmax", 9: "nn.Softmax"}},
+			0, every("assigning to nn.Softmax is not allowed in graded code", "nn.Softmax")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []string{"submission", "results"} {
@@ -173,9 +183,10 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 				t.Errorf("score %v with %d tests, want %v with %d:\n%s", g.Score, len(g.Tests), tc.score, n, data)
 			}
 			for i, test := range g.Tests {
-				want, failed := tc.failed[i+1]
+				n := grading.ExerciseList()[i].N
+				want, failed := tc.failed[n]
 				if (test.Status == "failed") != failed || failed && !textcheck.ContainsWords(test.Output, want) {
-					t.Errorf("exercise %d: %s, want failed = %v with %q:\n%s", i+1, test.Status, failed, want, test.Output)
+					t.Errorf("exercise %d: %s, want failed = %v with %q:\n%s", n, test.Status, failed, want, test.Output)
 				}
 			}
 		})

@@ -7,7 +7,7 @@ import (
 )
 
 // TestDeriveExercisesNameTheMistake grades the solutions notebook with the
-// usual wrong answers to exercises 5–8 in place of the right ones: each of
+// usual wrong answers to exercises 5–8 and 12 in place of the right ones: each of
 // those fails, with the mistake named (the lab's bug by name), and
 // exercises 1–4 keep their points.
 func TestDeriveExercisesNameTheMistake(t *testing.T) {
@@ -75,18 +75,29 @@ func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
 }`,
 		// 8: y − a for a − y.
 		"func tinyAnswers() (delta1, delta2, dW12 float64) { return -0.33958935, 0, 0.33958935 }",
+		// 12: the diagonal form (lesson 05's diagonal softmax).
+		`import "gonum.org/v1/gonum/mat"
+
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	d := new(mat.Dense)
+	d.Sub(a, y)
+	d.Apply(func(i, j int, t float64) float64 { p := a.At(i, j); return p * (1 - p) * t / float64(n) }, d)
+	return d
+}`,
 	)
 	out, code := nbgrade(t, path)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
 	for _, want := range []string{
-		"✓ Exercise 1", "✓ Exercise 2", "✓ Exercise 3", "✓ Exercise 4",
+		"✓ Exercise 1 (", "✓ Exercise 2 (", "✓ Exercise 3 (", "✓ Exercise 4 (",
 		"✗ Exercise 5 (numerical gradient): wrong", "these are one-sided differences",
 		"✗ Exercise 6 (tanh layer backward): wrong: your ∂E/∂W uses a(1 − a), the sigmoid's derivative, not tanh's.",
 		"✗ Exercise 7 (backward through two hidden layers): wrong: this is the lab's bug", "∂E/∂W⁽¹⁾: wrong at",
 		"✗ Exercise 8 (by hand on the 2-2-2 network): wrong: δ⁽¹⁾₁, ∂E/∂W⁽¹⁾₁₂ (to 1e-06); right: δ⁽¹⁾₂.", "the sign is flipped",
-		"5 of 9 exercises passed, 7 of 14 points",
+		"✗ Exercise 12 (δ for MSE on softmax outputs): wrong", "the diagonal form a ⊙ (1 − a) ⊙ g",
+		wantScore(5, 6, 7, 8, 12),
 	} {
 		if !textcheck.ContainsWords(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

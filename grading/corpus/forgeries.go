@@ -38,6 +38,12 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	}
 	return d
 }`}},
+	{Name: "outputDelta returns the answer of an old fixed input", Class: "table", Forged: []int{2}, Want: "wrong", Cells: []string{imMat + `func outputDelta(a, y *mat.Dense) *mat.Dense {
+	return mat.NewDense(4, 3, []float64{-0.2, 0.1, 0.1, 0.05, 0.05, -0.1, 0.1, -0.2, 0.1, 0.02, 0.03, -0.05})
+}`}},
+	{Name: "numGrad returns a table once read off a verdict, without evaluating the loss", Class: "table", Forged: []int{5}, Want: "wrong", Cells: []string{imMat + `func numGrad(loss func() float64, theta *mat.Dense, h float64) *mat.Dense {
+	return mat.NewDense(3, 4, []float64{1.2, -0.3, 0.8, 2.1, 0.4, 1.7, -0.9, 0.05, 1.1, 0.6, -1.4, 0.3})
+}`}},
 	// Self-consistency instead of the specification.
 	{Name: "dense layer: Forward of zeros, Backward of zeros", Class: "self-consistency", Forged: []int{3}, Want: "Forward", Cells: []string{imMat + `func (l *MyDense) Forward(x *mat.Dense) *mat.Dense {
 	l.x = x
@@ -92,6 +98,35 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	_, nIn := l.W.Dims()
 	return mat.NewDense(r, nIn, nil)
 }`}},
+	{Name: "tanh layer: Forward cached by the input's pointer, Backward without ∂E/∂X", Class: "self-consistency", Forged: []int{6}, Want: "∂E/∂X", Cells: []string{imMat + `import "math"
+
+var tanhCache = map[*mat.Dense]*mat.Dense{}
+
+func (l *MyTanh) Forward(x *mat.Dense) *mat.Dense {
+	l.x = x
+	if a, ok := tanhCache[x]; ok {
+		l.a = a
+		return mat.DenseCopyOf(a)
+	}
+	v := new(mat.Dense)
+	v.Mul(x, l.W.T())
+	l.a = new(mat.Dense)
+	l.a.Apply(func(_, i int, t float64) float64 { return math.Tanh(t + l.B.At(i, 0)) }, v)
+	tanhCache[x] = l.a
+	return mat.DenseCopyOf(l.a)
+}
+
+func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
+	delta := new(mat.Dense)
+	delta.Apply(func(n, i int, gni float64) float64 { a := l.a.At(n, i); return (1 - a*a) * gni }, g)
+	l.DW.Mul(delta.T(), l.x)
+	_, nOut := g.Dims()
+	for i := range nOut {
+		l.DB.Set(i, 0, mat.Sum(delta.ColView(i)))
+	}
+	r, c := l.x.Dims()
+	return mat.NewDense(r, c, nil)
+}`}},
 	{Name: "tanh layer: Forward of zeros, Backward of zeros", Class: "self-consistency", Forged: []int{6}, Want: "Forward", Cells: []string{imMat + `func (l *MyTanh) Forward(x *mat.Dense) *mat.Dense {
 	l.x = x
 	r, _ := x.Dims()
@@ -111,7 +146,7 @@ func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
 	return []nn.Param{{Name: "W", Value: mat.DenseCopyOf(l.W), Grad: l.DW}, {Name: "b", Value: mat.DenseCopyOf(l.B), Grad: l.DB}}
 }`}},
 	// Exercise 4 judged through the slice.
-	{Name: "sgdStep replaces the slice's matrices, not the network's", Class: "slice", Forged: []int{4}, Want: "", Cells: []string{imNNMat + `func sgdStep(params []nn.Param, eta float64) {
+	{Name: "sgdStep replaces the slice's matrices, not the network's", Class: "slice", Forged: []int{4}, Want: "no parameter of the network changed", Cells: []string{imNNMat + `func sgdStep(params []nn.Param, eta float64) {
 	for i, p := range params {
 		m := new(mat.Dense)
 		m.Scale(eta, p.Grad)
@@ -157,6 +192,39 @@ func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
 		dW[s] = new(mat.Dense)
 		dW[s].Mul(delta.T(), a[s-1])
 		dW[s].Scale(0.98, dW[s])
+		_, n := delta.Dims()
+		db[s] = mat.NewDense(n, 1, nil)
+		for i := 0; i < n; i++ {
+			db[s].Set(i, 0, mat.Sum(delta.ColView(i)))
+		}
+		if s == 1 {
+			break
+		}
+		down := new(mat.Dense)
+		down.Mul(delta, w[s])
+		down.Apply(func(n, i int, t float64) float64 {
+			if v[s-1].At(n, i) > 0 {
+				return t
+			}
+			return 0
+		}, down)
+		delta = down
+	}
+	return dW, db
+}`}},
+	{Name: "outputDelta a − y, without the 1/N", Class: "tolerance", Forged: []int{2}, Want: "wrong", Cells: []string{imMat + `func outputDelta(a, y *mat.Dense) *mat.Dense {
+	d := new(mat.Dense)
+	d.Sub(a, y)
+	return d
+}`}},
+	{Name: "backprop: every gradient N times too large (the mean's 1/N left out)", Class: "tolerance", Forged: []int{7}, Want: "∂E/∂W", Cells: []string{imMat + `func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
+	L := len(w) - 1
+	dW, db = make([]*mat.Dense, L+1), make([]*mat.Dense, L+1)
+	delta := new(mat.Dense)
+	delta.Sub(a[L], y)
+	for s := L; s >= 1; s-- {
+		dW[s] = new(mat.Dense)
+		dW[s].Mul(delta.T(), a[s-1])
 		_, n := delta.Dims()
 		db[s] = mat.NewDense(n, 1, nil)
 		for i := 0; i < n; i++ {
@@ -327,4 +395,93 @@ func numGrad(loss func() float64, theta *mat.Dense, h float64) *mat.Dense {
 	_ = gradcheck.SweepSteps
 	return mat.DenseCopyOf(theta)
 }`}},
+	// Exercise 12 (δ for MSE on softmax outputs).
+	{Name: "softmaxMSEDelta hands ∇ₐE to nn.Softmax.Backward (Jᵀg done by nn)", Class: "delegation", Forged: []int{12}, Want: "may not use nn.", Cells: []string{imNNMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	g := new(mat.Dense)
+	g.Sub(a, y)
+	g.Scale(1/float64(n), g)
+	d := new(mat.Dense)
+	d.CloneFrom(g)
+	nn.Softmax.Backward(d, a, a, g)
+	return d
+}`}},
+	{Name: "softmaxMSEDelta through an nn.Activation found by name in a helper", Class: "delegation", Forged: []int{12}, Want: "may not use nn.", Cells: []string{imNNMat + `func jacobianT(a, g *mat.Dense) *mat.Dense {
+	act, _ := nn.ActivationByName("softmax")
+	d := mat.DenseCopyOf(g)
+	act.Backward(d, a, a, g)
+	return d
+}`, imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	n, _ := a.Dims()
+	g := new(mat.Dense)
+	g.Sub(a, y)
+	g.Scale(1/float64(n), g)
+	return jacobianT(a, g)
+}`}},
+	{Name: "softmaxMSEDelta by central differences of E through softmax of ln a", Class: "tolerance", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `import "math"
+
+func rowLoss(v, y []float64, n int) float64 {
+	top := v[0]
+	for _, t := range v {
+		top = math.Max(top, t)
+	}
+	sum := 0.0
+	for _, t := range v {
+		sum += math.Exp(t - top)
+	}
+	e := 0.0
+	for j, t := range v {
+		d := math.Exp(t-top)/sum - y[j]
+		e += d * d
+	}
+	return e / (2 * float64(n))
+}
+
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	const h = 1e-5
+	n, k := a.Dims()
+	d := mat.NewDense(n, k, nil)
+	for r := 0; r < n; r++ {
+		v := make([]float64, k)
+		for j := range v {
+			v[j] = math.Log(a.At(r, j))
+		}
+		yr := mat.Row(nil, r, y)
+		for j := range v {
+			old := v[j]
+			v[j] = old + h
+			up := rowLoss(v, yr, n)
+			v[j] = old - h
+			down := rowLoss(v, yr, n)
+			v[j] = old
+			d.Set(r, j, (up-down)/(2*h))
+		}
+	}
+	return d
+}`}},
+	{Name: "softmaxMSEDelta answers every call with its first answer", Class: "table", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `var first *mat.Dense
+
+func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	if first != nil {
+		return mat.DenseCopyOf(first)
+	}
+	n, k := a.Dims()
+	first = mat.NewDense(n, k, nil)
+	for r := 0; r < n; r++ {
+		s := 0.0
+		for j := 0; j < k; j++ {
+			s += a.At(r, j) * (a.At(r, j) - y.At(r, j)) / float64(n)
+		}
+		for i := 0; i < k; i++ {
+			first.Set(r, i, a.At(r, i)*((a.At(r, i)-y.At(r, i))/float64(n)-s))
+		}
+	}
+	return mat.DenseCopyOf(first)
+}`}},
+	{Name: "softmaxMSEDelta sets a to y (no error left in the inputs) and returns zeros", Class: "self-consistency", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense {
+	a.Copy(y)
+	n, k := a.Dims()
+	return mat.NewDense(n, k, nil)
+}`}},
+	{Name: "softmaxMSEDelta returns an alias of a", Class: "self-consistency", Forged: []int{12}, Want: "wrong", Cells: []string{imMat + `func softmaxMSEDelta(a, y *mat.Dense) *mat.Dense { return a }`}},
 }

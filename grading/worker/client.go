@@ -76,8 +76,14 @@ func (c Client) ReLUPrime(v float64) float64 {
 }
 
 // OutputDelta returns outputDelta(a, y) (fresh copies cross).
-func (c Client) OutputDelta(a, y *mat.Dense) *mat.Dense {
-	ans := c.ask(Query{Op: "outputDelta", M: wire([]*mat.Dense{a, y})})
+func (c Client) OutputDelta(a, y *mat.Dense) *mat.Dense { return c.pair("outputDelta", a, y) }
+
+// SoftmaxMSEDelta returns softmaxMSEDelta(a, y) (fresh copies cross).
+func (c Client) SoftmaxMSEDelta(a, y *mat.Dense) *mat.Dense { return c.pair("softmaxMSEDelta", a, y) }
+
+// pair asks op (see pairOp) with fresh copies of a and y.
+func (c Client) pair(op string, a, y *mat.Dense) *mat.Dense {
+	ans := c.ask(Query{Op: op, M: wire([]*mat.Dense{a, y})})
 	if len(ans.M) != 1 {
 		panic(&Failure{"malformed answer"})
 	}

@@ -25,6 +25,8 @@ type Funcs struct {
 	TinyAnswers  func() (delta1, delta2, dW12 float64)
 	// NewSigmoidLayer builds exercise 9's layer.
 	NewSigmoidLayer func(nIn, nOut int) nn.Layer
+	// SoftmaxMSEDelta is exercise 12's δ = ∂E/∂V for MSE on softmax outputs.
+	SoftmaxMSEDelta func(a, y *mat.Dense) *mat.Dense
 }
 
 // constructors are the Funcs fields that build layers, by Query.Kind.
@@ -125,6 +127,19 @@ func grads(ps []nn.Param) []*mat.Dense {
 
 var missing = Answer{Missing: true}
 
+// pairOp answers M = a, y with M[0] = f(a, y): the ops of the learner's
+// functions of two matrices (δ of an output layer).
+func pairOp(f func(a, y *mat.Dense) *mat.Dense, q Query) Answer {
+	if f == nil {
+		return missing
+	}
+	m := must(denses(q.M))
+	if len(m) != 2 {
+		panic(operandError{errOperands})
+	}
+	return Answer{M: wire([]*mat.Dense{f(m[0], m[1])})}
+}
+
 // ops are the queries a worker answers, by Query.Op; each comment says
 // which operands it reads and what it answers.
 var ops = map[string]func(*Session, Query) Answer{
@@ -136,16 +151,9 @@ var ops = map[string]func(*Session, Query) Answer{
 		return Answer{F: []float64{s.funcs.ReLUPrime(q.V)}}
 	},
 	// M = a, y → M[0] = OutputDelta(a, y).
-	"outputDelta": func(s *Session, q Query) Answer {
-		if s.funcs.OutputDelta == nil {
-			return missing
-		}
-		m := must(denses(q.M))
-		if len(m) != 2 {
-			panic(operandError{errOperands})
-		}
-		return Answer{M: wire([]*mat.Dense{s.funcs.OutputDelta(m[0], m[1])})}
-	},
+	"outputDelta": func(s *Session, q Query) Answer { return pairOp(s.funcs.OutputDelta, q) },
+	// M = a, y → M[0] = SoftmaxMSEDelta(a, y).
+	"softmaxMSEDelta": func(s *Session, q Query) Answer { return pairOp(s.funcs.SoftmaxMSEDelta, q) },
 	// Kind, Ints = n_in, n_out → N = the layer's handle, Names and M its
 	// parameters' names and values.
 	"newLayer": func(s *Session, q Query) Answer {
