@@ -106,8 +106,15 @@ assets: ## fetch ECharts 5.6.0 (checksum-verified) into the user cache, for offl
 kernel: ## build gonb, goimports and gopls into ./bin and install the GoNB kernel for this user
 	$(GO) run ./notebooks/nbtool/cmd/installkernel -build -tools $(TOOLS)
 
+# The learners' Jupyter configuration, first on JUPYTER_CONFIG_PATH: it
+# disables nbgrader's server and lab extensions, which the instructors'
+# path (notebooks/instructor/nbgrader) uses from the same venv.
+LEARNER_JUPYTER := notebooks/nbtool/learner-jupyter
+
 notebooks: deps-notebooks kernel ## open the lessons in JupyterLab 4 from the venv (NOTEBOOK_ARGS: more jupyter lab options)
-	cd notebooks && PATH='$(VENV)/bin':"$$PATH" '$(VENV)/bin/jupyter' lab \
+	cd notebooks && PATH='$(VENV)/bin':"$$PATH" \
+	  JUPYTER_CONFIG_PATH='$(CURDIR)/$(LEARNER_JUPYTER)'"$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  '$(VENV)/bin/jupyter' lab \
 	  $(foreach g,$(NB_HIDE),'--ContentsManager.hide_globs=$(g)') \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK_ARGS)
 

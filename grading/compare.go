@@ -77,8 +77,17 @@ func checkTensor(name string, got, want *mat.Dense, tol float64) string {
 	return checkTensorWithin(name, got, want, relativeTo(want, tol))
 }
 
+// observeReference, if not nil, is told every tensor a verdict is decided
+// on (checkTensorWithin) and its reference: the tests search each verdict
+// for the values of the references it was decided on, which a graded
+// verdict must never print. It is nil outside tests.
+var observeReference func(name string, got, want *mat.Dense)
+
 // checkTensorWithin is checkTensor with the allowance of compareWithin.
 func checkTensorWithin(name string, got, want *mat.Dense, allow func(i, j int, w float64) float64) string {
+	if observeReference != nil {
+		observeReference(name, got, want)
+	}
 	wr, wc := want.Dims()
 	if got == nil {
 		return fmt.Sprintf("%s: you returned nil; it must be a %d×%d matrix", name, wr, wc)

@@ -45,15 +45,9 @@ func checkBackprop(c worker.Client, rng *rand.Rand) ExerciseResult {
 		batch := d[4] + 2
 		L := len(sizes) - 1
 		// A network and a batch on which every hidden ReLU′ mask matters
-		// (masksMix), so that the lab's G·W or a missing mask cannot pass.
-		var net *nn.Network
-		var x *mat.Dense
-		for range maskDraws {
-			net = nn.MustNew(nn.Config{Sizes: sizes, Hidden: relu, Init: nn.Uniform(1), Seed: rng.Uint64()})
-			if x = uniform(rng, batch, sizes[0]); masksMix(net, x) {
-				break
-			}
-		}
+		// (drawMaskPoint), so that the lab's G·W or a missing mask cannot pass.
+		p := drawMaskPoint(rng, sizes, batch, denseReLU.phi)
+		net, x := p.network(relu), p.x
 		labels := make([]int, batch)
 		for i := range labels {
 			labels[i] = rng.IntN(sizes[L])

@@ -6,6 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"sort"
 	"strings"
@@ -98,28 +101,73 @@ func main() {
 // grades every exercise through it. A notebook whose code does not build
 // is Refused; only a failure of grading itself is an error.
 func GradeNotebook(ctx context.Context, src []byte, defined map[string]bool, o NotebookOptions) (*Results, error) {
-	exports := startExports(ctx, o.Backprop) // overlaps the build
-	dir, bin, err := runner.Build(ctx, runner.Program{Module: WorkerModule, Backprop: o.Backprop, Version: o.Version,
-		Files: map[string][]byte{"notebook.go": src, "main_nbgrade.go": []byte(WorkerMain(defined))}})
-	if dir != "" {
-		if o.Keep != nil {
-			o.Keep(dir)
-		} else {
-			defer os.RemoveAll(dir)
-		}
-	}
-	var be *runner.BuildError
-	if errors.As(err, &be) {
-		return RefuseNotebook("the notebook's code does not build:\n"+be.Output, o.Points), nil
-	}
+	w, err := buildNotebook(ctx, src, defined, o)
+	defer w.remove()
 	if err != nil {
 		return nil, err
 	}
-	refused, err := delegation(ctx, dir, src, exports)
-	if err != nil {
-		return RefuseNotebook("the notebook's code cannot be checked: "+err.Error(), o.Points), nil
+	if w.refusal != "" {
+		return RefuseNotebook(w.refusal, o.Points), nil
 	}
-	return gradeWorker(bin, o.Seed, o.Points, o.Limit, refused)
+	return gradeWorker(w.bin, o.Seed, o.Points, o.Limit, w.refused)
+}
+
+// notebookWorker is a notebook's code built into a worker program.
+type notebookWorker struct {
+	bin, dir string
+	keep     bool
+	// refusal, if not "", is why the notebook cannot be graded (it does
+	// not build, or cannot be checked); refused are the exercises it
+	// delegates, by number (delegation).
+	refusal string
+	refused map[int]string
+}
+
+// remove removes the worker's build directory, unless o.Keep was set.
+func (w *notebookWorker) remove() {
+	if w.dir != "" && !w.keep {
+		os.RemoveAll(w.dir)
+	}
+}
+
+// buildNotebook builds src into a worker program (GradeNotebook's first
+// half; tests grade the program at many seeds). The caller removes it.
+func buildNotebook(ctx context.Context, src []byte, defined map[string]bool, o NotebookOptions) (*notebookWorker, error) {
+	exports := startExports(ctx, o.Backprop) // overlaps the build
+	dir, bin, err := runner.Build(ctx, runner.Program{Module: WorkerModule, Backprop: o.Backprop, Version: o.Version,
+		Files: map[string][]byte{"notebook.go": src, "main_nbgrade.go": []byte(WorkerMain(defined))}})
+	w := &notebookWorker{bin: bin, dir: dir, keep: o.Keep != nil}
+	if dir != "" && o.Keep != nil {
+		o.Keep(dir)
+	}
+	var be *runner.BuildError
+	if errors.As(err, &be) {
+		w.refusal = "the notebook's code does not build:\n" + be.Output
+		return w, nil
+	}
+	if err != nil {
+		return w, err
+	}
+	if w.refused, err = delegation(ctx, dir, src, exports); err != nil {
+		w.refusal = "the notebook's code cannot be checked: " + err.Error()
+	}
+	return w, nil
+}
+
+// DefinedFuncs returns the names of the top-level functions of src (the
+// defined argument of GradeNotebook).
+func DefinedFuncs(src []byte) map[string]bool {
+	names := map[string]bool{}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, 0)
+	if err != nil {
+		return names
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+			names[fd.Name.Name] = true
+		}
+	}
+	return names
 }
 
 // RefuseNotebook is the result of a notebook that cannot be graded, for

@@ -203,29 +203,41 @@ func GradeLayer(bin string, c LayerConfig, limit time.Duration) (*Results, error
 	return r, nil
 }
 
-// consistentLayer checks, at a fresh point (drawLayerPoint, every
-// parameter random), that the layer's Backward agrees with central
+// consistentLayer checks, at a fresh point (drawLayerPoint, put into the
+// layer by putPoint), that the layer's Backward agrees with central
 // differences of its own Forward (gradcheck.CheckLayer): ∂E/∂θ for every
 // parameter and the returned ∂E/∂X. It cannot see a wrong Forward.
 func consistentLayer(res *ExerciseResult, c worker.Client, rng *rand.Rand, mode gradcheck.Mode) {
-	x, _, _, _ := drawLayerPoint(rng)
+	x, w, b, _ := drawLayerPoint(rng)
 	n, nIn := x.Dims()
-	nOut := intIn(rng, 2, 6)
+	nOut, _ := w.Dims()
 	l := c.NewLayer("NewLayer", nIn, nOut)
-	for _, p := range l.Params() {
-		p.Value.Apply(func(int, int, float64) float64 { return 2*rng.Float64() - 1 }, p.Value)
-	}
+	putPoint(rng, l.Params(), w, b)
 	r := decided(gradcheck.CheckLayer(l, x, &gradcheck.Options{Seed: rng.Uint64(), Mode: mode}))
 	consistencyVerdict(res, r, fmt.Sprintf("a %d → %d layer on a batch of N = %d", nIn, nOut, n))
 }
 
+// putPoint puts a drawn point's W and b into a learner's parameters when
+// they list W then b (as the course's layers do), so that every ReLU′
+// mask matters (drawMaskPoint); a consistency check knows no more of the
+// layer, so parameters of any other kind are drawn uniform in [−1, 1).
+func putPoint(rng *rand.Rand, ps []nn.Param, w, b *mat.Dense) {
+	for _, q := range ps {
+		q.Value.Apply(func(int, int, float64) float64 { return 2*rng.Float64() - 1 }, q.Value)
+	}
+	if len(ps) >= 2 && sameDims(ps[0].Value, w) && sameDims(ps[1].Value, b) {
+		ps[0].Value.Copy(w)
+		ps[1].Value.Copy(b)
+	}
+}
+
 // consistentNetwork checks gradient consistency of a network whose hidden
 // layers the student's constructor builds (sizes[0], the input width, is
-// drawn fresh) under a softmax nn.Dense, every parameter random, on a
-// fresh batch.
+// drawn fresh) under a softmax nn.Dense, at fresh points where every
+// hidden ReLU′ mask matters (drawMaskPoint, putPoint).
 func consistentNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, sizes []int, mode gradcheck.Mode) {
 	// Two independent points: a mask-dependent slip that one point hides by
-	// chance (a few in ten thousand draws, after masksMix) must hide twice.
+	// chance must hide twice.
 	start := *res
 	for range consistencyPoints {
 		*res = start
@@ -250,15 +262,13 @@ func consistentNetworkAt(res *ExerciseResult, c worker.Client, rng *rand.Rand, s
 	}
 	net.Layers = append(net.Layers, nn.NewDense(sizes[len(sizes)-2], sizes[len(sizes)-1], softmax))
 	batch := intIn(rng, 3, 6)
-	var x *mat.Dense
-	for range maskDraws { // a point where every hidden ReLU′ mask matters (masksMix)
-		for _, p := range net.Params() {
-			p.Value.Apply(func(int, int, float64) float64 { return 2*rng.Float64() - 1 }, p.Value)
-		}
-		if x = uniform(rng, batch, sizes[0]); masksMix(net, x) {
-			break
-		}
+	// A point where every hidden ReLU′ mask matters (drawMaskPoint), put
+	// into the learner's layers (putPoint).
+	p := drawMaskPoint(rng, sizes, batch, denseReLU.phi)
+	for s, l := range net.Layers {
+		putPoint(rng, l.Params(), p.w[s], p.b[s])
 	}
+	x := p.x
 	labels := make([]int, batch)
 	for i := range labels {
 		labels[i] = rng.IntN(sizes[len(sizes)-1])
@@ -276,26 +286,10 @@ func specifiedNetwork(res *ExerciseResult, c worker.Client, rng *rand.Rand, size
 	sizes = slices.Clone(sizes)
 	sizes[0] = intIn(rng, 2, 7)
 	batch := intIn(rng, 3, 6)
-	// The reference network and the batch, drawn until every hidden ReLU′
-	// mask matters (masksMix; other activations take the last draw).
-	var ref *nn.Network
-	var x *mat.Dense
-	for range maskDraws {
-		ref = &nn.Network{}
-		for s := 1; s < len(sizes); s++ {
-			act := spec.act
-			if s == len(sizes)-1 {
-				act = softmax
-			}
-			r := nn.NewDense(sizes[s-1], sizes[s], act)
-			r.W.Copy(uniform(rng, sizes[s], sizes[s-1]))
-			r.B.Copy(uniform(rng, sizes[s], 1))
-			ref.Layers = append(ref.Layers, r)
-		}
-		if x = uniform(rng, batch, sizes[0]); masksMix(ref, x) {
-			break
-		}
-	}
+	// The reference network and the batch, at a point where every hidden
+	// ReLU′ mask matters (drawMaskPoint).
+	p := drawMaskPoint(rng, sizes, batch, spec.phi)
+	ref, x := p.network(spec.act), p.x
 	net := &nn.Network{}
 	for s := 1; s < len(sizes); s++ {
 		r := ref.Layers[s-1].(*nn.Dense)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -56,12 +55,9 @@ func (s layerSpec) reference(x, w, b, g *mat.Dense) (a, dW, db, dX *mat.Dense) {
 }
 
 // drawLayerPoint draws a layer's fresh shapes and values: n_in, n_out in
-// 2…7 (different, so that a transposed W does not fit), N in 3…6, W
-// uniform in [−1, 1), X uniform in [−s, s) with s drawn in [0.5, 2), G
-// uniform in [−1, 1), and b such that every unit's V = X·Wᵀ + 1bᵀ takes
-// both signs over the batch (so that no unit is dead and a ReLU′ mask
-// matters). X is redrawn until no V lies within 10⁻³ of 0, so that a
-// check by central differences near a kink can still decide.
+// 2…7 (different, so that a transposed W does not fit), N in 3…6, G
+// uniform in [−1, 1), and X, W, b from drawMaskPoint (every unit's V takes
+// both signs over the batch, none within kinkGap of 0).
 func drawLayerPoint(rng *rand.Rand) (x, w, b, g *mat.Dense) {
 	nIn := intIn(rng, 2, 7)
 	nOut := intIn(rng, 2, 6)
@@ -69,22 +65,8 @@ func drawLayerPoint(rng *rand.Rand) (x, w, b, g *mat.Dense) {
 		nOut++
 	}
 	n := intIn(rng, 3, 6)
-	w, b = uniform(rng, nOut, nIn), mat.NewDense(nOut, 1, nil)
-	s := floatIn(rng, 0.5, 2)
-	for range 100 {
-		x = scaled(rng, n, nIn, s)
-		u := new(mat.Dense)
-		u.Mul(x, w.T())
-		for j := range nOut {
-			col := mat.Col(nil, j, u)
-			lo, hi := slices.Min(col), slices.Max(col)
-			b.Set(j, 0, -(lo+hi)/2+floatIn(rng, -0.25, 0.25)*(hi-lo))
-		}
-		if mat.Min(absOf(affine(x, w, b))) >= 1e-3 {
-			break
-		}
-	}
-	return x, w, b, uniform(rng, n, nOut)
+	p := drawMaskPoint(rng, []int{nIn, nOut}, n, nil)
+	return p.x, p.w[0], p.b[0], uniform(rng, n, nOut)
 }
 
 func absOf(m *mat.Dense) *mat.Dense {

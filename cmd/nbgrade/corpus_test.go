@@ -16,9 +16,10 @@ import (
 )
 
 // The public corpus (package grading/corpus) graded by nbgrade, in text
-// and in results.json: every forgery scores 0 on every exercise it forges
-// (and full marks on the others, so that it forges nothing by accident),
-// every correct-but-unusual notebook full marks. The text verdict must
+// and in results.json: every forgery, alone and combined with others
+// (corpus.Together), scores 0 on every exercise it forges, with a verdict
+// saying why (Says), and full marks on the others, so that it forges
+// nothing by accident; every correct-but-unusual notebook full marks. The text verdict must
 // also be the grader's alone: one score line, no ✓ line for a forged
 // exercise, no control character that a terminal would obey.
 
@@ -102,6 +103,9 @@ func checkJSON(t *testing.T, s corpus.Submission, out string) {
 			if test.Score != 0 || test.Status != "failed" {
 				t.Errorf("forged exercise %d: %s, score %v:\n%s", n, test.Status, test.Score, test.Output)
 			}
+			if want, ok := s.Says()[n]; ok && !textcheck.ContainsWords(test.Output, want) {
+				t.Errorf("forged exercise %d: its verdict does not say %q:\n%s", n, want, test.Output)
+			}
 		} else if test.Score != test.MaxScore || test.Status != "passed" {
 			t.Errorf("exercise %d (not forged): %s, score %v of %v:\n%s", n, test.Status, test.Score, test.MaxScore, test.Output)
 		}
@@ -112,7 +116,7 @@ func checkJSON(t *testing.T, s corpus.Submission, out string) {
 }
 
 func TestCorpusForgeriesScoreNothing(t *testing.T) {
-	for _, s := range corpus.Forgeries {
+	for _, s := range append(append([]corpus.Submission(nil), corpus.Forgeries...), corpus.Together...) {
 		t.Run(s.Name, func(t *testing.T) {
 			path := corpusNotebook(t, s)
 			out, code := nbgrade(t, path)

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/backprop-lab/backprop/internal/textcheck"
@@ -8,9 +11,10 @@ import (
 
 // Exercise 3's commonest mistakes, in a learner's notebook: the verdict's
 // first line names the cause; a panic names the learner's cell and line,
-// counted among the code cells only (the appended cell is the 22nd code
-// cell, the 34th cell).
+// counted among the code cells only (the appended cell is the last code
+// cell, appendedCodeCell).
 func TestExercise3Causes(t *testing.T) {
+	cell := appendedCodeCell(t)
 	const head = "import \"gonum.org/v1/gonum/mat\"\n\nfunc (l *MyDense) Backward(g *mat.Dense) *mat.Dense {\n"
 	const mask = `	batch, nOut := g.Dims()
 	delta := mat.NewDense(batch, nOut, nil)
@@ -27,7 +31,7 @@ func TestExercise3Causes(t *testing.T) {
 		want       []string
 	}{
 		{"Wᵀ", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W.T())\n\treturn dx\n}",
-			[]string{"✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell 24, line 15)",
+			[]string{fmt.Sprintf("✗ Exercise 3 (dense layer backward): your code panicked: mat: dimension mismatch (in (*MyDense).Backward at code cell %d, line 15)", cell),
 				"products that fit: Δ·W:"}},
 		{"DB never written", mask + "\tl.DW.Mul(delta.T(), l.x)\n\tdx := new(mat.Dense)\n\tdx.Mul(delta, l.W)\n\treturn dx\n}",
 			[]string{"✗ Exercise 3 (dense layer backward): wrong: cause (certain): never written: Backward leaves this gradient at zero (b)."}},
@@ -46,4 +50,29 @@ func TestExercise3Causes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// appendedCodeCell is the number, among code cells, of a cell appended to
+// the solutions notebook (hostileNotebook).
+func appendedCodeCell(t *testing.T) int {
+	t.Helper()
+	data, err := os.ReadFile(solutionsNotebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Type string `json:"cell_type"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	n := 1
+	for _, c := range nb.Cells {
+		if c.Type == "code" {
+			n++
+		}
+	}
+	return n
 }

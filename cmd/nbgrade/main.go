@@ -57,9 +57,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -189,7 +186,7 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 		if c.keep {
 			o.Keep = func(dir string) { fmt.Fprintln(stderr, "nbgrade: generated module in", dir) }
 		}
-		if res, err = grading.GradeNotebook(ctx, src, defined(src), o); err != nil {
+		if res, err = grading.GradeNotebook(ctx, src, grading.DefinedFuncs(src), o); err != nil {
 			return 0, err
 		}
 		res.Note = strings.TrimSpace(res.Note + "\n" + grading.NotebookNotes(sel))
@@ -205,18 +202,3 @@ func gradeNotebook(ctx context.Context, c config, nb *notebooks.Notebook, w, std
 // checkSource checks the notebook's code before it is built
 // (runner.CheckImports); tests of the judge's own defences turn it off.
 var checkSource = runner.CheckImports
-
-// defined returns the names of the top-level functions of src.
-func defined(src []byte) map[string]bool {
-	names := map[string]bool{}
-	f, err := parser.ParseFile(token.NewFileSet(), "", src, 0)
-	if err != nil {
-		return names
-	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
-			names[fd.Name.Name] = true
-		}
-	}
-	return names
-}

@@ -38,6 +38,12 @@ func outputDelta(a, y *mat.Dense) *mat.Dense {
 	}
 	return d
 }`}},
+	{Name: "outputDelta returns the answer of an old fixed input", Class: "table", Forged: []int{2}, Want: "wrong", Cells: []string{imMat + `func outputDelta(a, y *mat.Dense) *mat.Dense {
+	return mat.NewDense(4, 3, []float64{-0.2, 0.1, 0.1, 0.05, 0.05, -0.1, 0.1, -0.2, 0.1, 0.02, 0.03, -0.05})
+}`}},
+	{Name: "numGrad returns a table once read off a verdict, without evaluating the loss", Class: "table", Forged: []int{5}, Want: "wrong", Cells: []string{imMat + `func numGrad(loss func() float64, theta *mat.Dense, h float64) *mat.Dense {
+	return mat.NewDense(3, 4, []float64{1.2, -0.3, 0.8, 2.1, 0.4, 1.7, -0.9, 0.05, 1.1, 0.6, -1.4, 0.3})
+}`}},
 	// Self-consistency instead of the specification.
 	{Name: "dense layer: Forward of zeros, Backward of zeros", Class: "self-consistency", Forged: []int{3}, Want: "Forward", Cells: []string{imMat + `func (l *MyDense) Forward(x *mat.Dense) *mat.Dense {
 	l.x = x
@@ -92,6 +98,35 @@ func (l *MyDense) Backward(g *mat.Dense) *mat.Dense {
 	_, nIn := l.W.Dims()
 	return mat.NewDense(r, nIn, nil)
 }`}},
+	{Name: "tanh layer: Forward cached by the input's pointer, Backward without ∂E/∂X", Class: "self-consistency", Forged: []int{6}, Want: "∂E/∂X", Cells: []string{imMat + `import "math"
+
+var tanhCache = map[*mat.Dense]*mat.Dense{}
+
+func (l *MyTanh) Forward(x *mat.Dense) *mat.Dense {
+	l.x = x
+	if a, ok := tanhCache[x]; ok {
+		l.a = a
+		return mat.DenseCopyOf(a)
+	}
+	v := new(mat.Dense)
+	v.Mul(x, l.W.T())
+	l.a = new(mat.Dense)
+	l.a.Apply(func(_, i int, t float64) float64 { return math.Tanh(t + l.B.At(i, 0)) }, v)
+	tanhCache[x] = l.a
+	return mat.DenseCopyOf(l.a)
+}
+
+func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
+	delta := new(mat.Dense)
+	delta.Apply(func(n, i int, gni float64) float64 { a := l.a.At(n, i); return (1 - a*a) * gni }, g)
+	l.DW.Mul(delta.T(), l.x)
+	_, nOut := g.Dims()
+	for i := range nOut {
+		l.DB.Set(i, 0, mat.Sum(delta.ColView(i)))
+	}
+	r, c := l.x.Dims()
+	return mat.NewDense(r, c, nil)
+}`}},
 	{Name: "tanh layer: Forward of zeros, Backward of zeros", Class: "self-consistency", Forged: []int{6}, Want: "Forward", Cells: []string{imMat + `func (l *MyTanh) Forward(x *mat.Dense) *mat.Dense {
 	l.x = x
 	r, _ := x.Dims()
@@ -111,7 +146,7 @@ func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
 	return []nn.Param{{Name: "W", Value: mat.DenseCopyOf(l.W), Grad: l.DW}, {Name: "b", Value: mat.DenseCopyOf(l.B), Grad: l.DB}}
 }`}},
 	// Exercise 4 judged through the slice.
-	{Name: "sgdStep replaces the slice's matrices, not the network's", Class: "slice", Forged: []int{4}, Want: "", Cells: []string{imNNMat + `func sgdStep(params []nn.Param, eta float64) {
+	{Name: "sgdStep replaces the slice's matrices, not the network's", Class: "slice", Forged: []int{4}, Want: "no parameter of the network changed", Cells: []string{imNNMat + `func sgdStep(params []nn.Param, eta float64) {
 	for i, p := range params {
 		m := new(mat.Dense)
 		m.Scale(eta, p.Grad)
@@ -157,6 +192,39 @@ func (l *MyTanh) Backward(g *mat.Dense) *mat.Dense {
 		dW[s] = new(mat.Dense)
 		dW[s].Mul(delta.T(), a[s-1])
 		dW[s].Scale(0.98, dW[s])
+		_, n := delta.Dims()
+		db[s] = mat.NewDense(n, 1, nil)
+		for i := 0; i < n; i++ {
+			db[s].Set(i, 0, mat.Sum(delta.ColView(i)))
+		}
+		if s == 1 {
+			break
+		}
+		down := new(mat.Dense)
+		down.Mul(delta, w[s])
+		down.Apply(func(n, i int, t float64) float64 {
+			if v[s-1].At(n, i) > 0 {
+				return t
+			}
+			return 0
+		}, down)
+		delta = down
+	}
+	return dW, db
+}`}},
+	{Name: "outputDelta a − y, without the 1/N", Class: "tolerance", Forged: []int{2}, Want: "wrong", Cells: []string{imMat + `func outputDelta(a, y *mat.Dense) *mat.Dense {
+	d := new(mat.Dense)
+	d.Sub(a, y)
+	return d
+}`}},
+	{Name: "backprop: every gradient N times too large (the mean's 1/N left out)", Class: "tolerance", Forged: []int{7}, Want: "∂E/∂W", Cells: []string{imMat + `func backprop(w, v, a []*mat.Dense, y *mat.Dense) (dW, db []*mat.Dense) {
+	L := len(w) - 1
+	dW, db = make([]*mat.Dense, L+1), make([]*mat.Dense, L+1)
+	delta := new(mat.Dense)
+	delta.Sub(a[L], y)
+	for s := L; s >= 1; s-- {
+		dW[s] = new(mat.Dense)
+		dW[s].Mul(delta.T(), a[s-1])
 		_, n := delta.Dims()
 		db[s] = mat.NewDense(n, 1, nil)
 		for i := 0; i < n; i++ {

@@ -170,12 +170,30 @@ func TestNotebook7(t *testing.T) {
 
 // startJupyter starts app ("lab": JupyterLab 4, or "notebook": Notebook 7)
 // from the venv on a free loopback port with root as its root, as make
-// notebooks does (on the lessons' folder) but with private settings
+// notebooks does (on the lessons' folder, with the learners' Jupyter
+// configuration, LearnerJupyterDir) but with private settings
 // (labSettings), workspaces and checkpoints, and JupyterLab's app exposed
 // to the page (window.jupyterapp). It waits until /api/status answers and
 // stops the server (its whole process group: the server and its kernels)
 // when the test ends. The server's log goes to out/APP-server.log.
 func startJupyter(t *testing.T, k *kernel, app, root, out string) (url, token string) {
+	t.Helper()
+	return startJupyterWith(t, k, app, root, out, learnerJupyterConfig(t))
+}
+
+// learnerJupyterConfig is LearnerJupyterDir's absolute path.
+func learnerJupyterConfig(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join(repoRoot, LearnerJupyterDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// startJupyterWith is startJupyter with configPath (if not "") first on
+// JUPYTER_CONFIG_PATH.
+func startJupyterWith(t *testing.T, k *kernel, app, root, out, configPath string) (url, token string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -211,6 +229,9 @@ func startJupyter(t *testing.T, k *kernel, app, root, out string) (url, token st
 	cmd.Env = append(append([]string{}, k.env...),
 		"JUPYTERLAB_SETTINGS_DIR="+settings,
 		"JUPYTERLAB_WORKSPACES_DIR="+filepath.Join(tmp, "lab-workspaces"))
+	if configPath != "" {
+		cmd.Env = append(cmd.Env, "JUPYTER_CONFIG_PATH="+configPath)
+	}
 	cmd.Dir = tmp
 	logf, err := os.Create(filepath.Join(out, app+"-server.log"))
 	if err != nil {

@@ -22,6 +22,13 @@ const (
 	// ToolDir holds this package and its commands (strip, student version,
 	// kernel install) and the harness that executes the notebooks.
 	ToolDir = "notebooks/nbtool"
+	// LearnerJupyterDir is the Jupyter configuration of a learner's
+	// JupyterLab (put first on JUPYTER_CONFIG_PATH by `make notebooks` and
+	// by the tests that start JupyterLab as a learner gets it). It disables
+	// nbgrader's server and lab extensions, which the instructors' path
+	// uses from the same environment: a learner sees no Formgrader,
+	// Assignments or Courses.
+	LearnerJupyterDir = "notebooks/nbtool/learner-jupyter"
 )
 
 // HiddenDirs are the folders of LessonsDir a learner does not see.
