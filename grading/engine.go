@@ -21,6 +21,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/lesson/autodiff"
 )
@@ -444,6 +446,7 @@ func judgeBackward(title string, graphs []engineGraph, obs backwardObservation, 
 			break
 		}
 		got, want := obs.first[i], referenceGrads(g.nodes)
+		observeRow(g.name+": every node's ∂out/∂n", got, want)
 		at, nWrong := firstWrong(got, want)
 		o.ok = append(o.ok, nWrong == 0)
 		if nWrong > 0 {
@@ -571,6 +574,15 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 			o.panicked = fmt.Sprintf("%s: %d of %d points observed", ref.name, len(pts), len(xs))
 			panicked = o.panicked
 		}
+		if len(pts) > 0 {
+			var data, local, wantData, wantLocal []float64
+			for _, pt := range pts {
+				data, local = append(data, pt.Data), append(local, pt.Local)
+				wantData, wantLocal = append(wantData, ref.f(pt.X)), append(wantLocal, ref.dOfZ(ref.f(pt.X)))
+			}
+			observeRow(ref.name+"'s values", data, wantData)
+			observeRow(ref.name+"'s local derivatives", local, wantLocal)
+		}
 		for _, pt := range pts {
 			if !pt.ParentIsX {
 				o.detached = true
@@ -629,6 +641,14 @@ func judgeOps(title string, xs []float64, obs opObservation, showWant bool) Engi
 // derivative exact to rounding by other means (extrapolation to the
 // limit, dual numbers) no check of values can refuse.
 const localTol = 1e-14
+
+// observeRow tells observeReference (the tests' search for printed
+// references) of numbers a verdict is decided on, as a 1×n row.
+func observeRow(name string, got, want []float64) {
+	if observeReference != nil && len(want) > 0 && len(got) == len(want) {
+		observeReference(name, mat.NewDense(1, len(got), slices.Clone(got)), mat.NewDense(1, len(want), slices.Clone(want)))
+	}
+}
 
 // within reports whether |got − want| ≤ tol: false for a NaN (a comparison
 // written as "> tol" would let NaN pass).

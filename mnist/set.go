@@ -1,6 +1,9 @@
 package mnist
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // Set is a labelled image data set held compactly as bytes.
 //
@@ -85,12 +88,31 @@ func (s *Set) Batch(x []float64, labels []int, idx []int) {
 		if i < 0 || i >= s.N {
 			panic(fmt.Sprintf("mnist: Batch: idx[%d] = %d out of range [0,%d)", r, i, s.N))
 		}
-		src := s.Images[i*d : (i+1)*d]
-		dst := x[r*d : (r+1)*d]
-		for j, b := range src {
-			dst[j] = unit[b]
-		}
+		scale(x[r*d:(r+1)*d], s.Images[i*d:(i+1)*d])
 		labels[r] = int(s.Labels[i])
+	}
+}
+
+// scale sets dst[j] = src[j]/255 (unit[src[j]]) for len(src) == len(dst).
+// Most of an MNIST image is background: 8 bytes at a time are read as one
+// word, and a zero word becomes 8 zeros without a table lookup (200×784
+// batch of the embedded set, old and new builds alternated 3 times: 108–119
+// → 56–75 µs).
+func scale(dst []float64, src []byte) {
+	dst = dst[:len(src)]
+	j := 0
+	for ; j+8 <= len(src); j += 8 {
+		d := dst[j : j+8 : j+8]
+		if binary.LittleEndian.Uint64(src[j:j+8]) == 0 {
+			d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = 0, 0, 0, 0, 0, 0, 0, 0
+			continue
+		}
+		s := src[j : j+8 : j+8]
+		d[0], d[1], d[2], d[3] = unit[s[0]], unit[s[1]], unit[s[2]], unit[s[3]]
+		d[4], d[5], d[6], d[7] = unit[s[4]], unit[s[5]], unit[s[6]], unit[s[7]]
+	}
+	for ; j < len(src); j++ {
+		dst[j] = unit[src[j]]
 	}
 }
 

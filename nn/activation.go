@@ -127,7 +127,7 @@ func (reluAct) Forward(a, v *mat.Dense) {
 	rows2(a, v, func(ra, rv []float64) {
 		ra = ra[:len(rv)]
 		for j, x := range rv {
-			ra[j] = math.Float64frombits(math.Float64bits(x) & positiveMask(x))
+			ra[j] = reluMasked(x, x)
 		}
 	})
 }
@@ -136,9 +136,56 @@ func (reluAct) Backward(delta, v, a, g *mat.Dense) {
 	rows4(delta, v, a, g, func(rd, rv, _, rg []float64) {
 		rd, rg = rd[:len(rv)], rg[:len(rv)]
 		for j, x := range rv {
-			rd[j] = math.Float64frombits(math.Float64bits(rg[j]) & positiveMask(x))
+			rd[j] = reluMasked(rg[j], x)
 		}
 	})
+}
+
+// forwardBias sets V = U + 1bᵀ and A = φ(V) in one pass over the rows
+// (Dense.Forward's work after the product; b holds n_out biases).
+func (reluAct) forwardBias(a, v, u *mat.Dense, b []float64) {
+	checkForward("relu", a, v)
+	sameShape("relu", "Forward", "u", u, "v", v)
+	ru, rv, ra := u.RawMatrix(), v.RawMatrix(), a.RawMatrix()
+	b = b[:ru.Cols]
+	for i := 0; i < ru.Rows; i++ {
+		ui := ru.Data[i*ru.Stride : i*ru.Stride+len(b)]
+		vi := rv.Data[i*rv.Stride : i*rv.Stride+len(b)]
+		ai := ra.Data[i*ra.Stride : i*ra.Stride+len(b)]
+		ui, vi, ai = ui[:len(b)], vi[:len(b)], ai[:len(b)] // no bounds checks below
+		for j, bj := range b {
+			x := ui[j] + bj
+			vi[j] = x
+			ai[j] = reluMasked(x, x)
+		}
+	}
+}
+
+// backwardSum sets δ = φ′(V) ⊙ G and db_j = Σ_n δ_nj (∂E/∂b, the column
+// sums of δ) in one pass over the rows (Dense's backward through ReLU).
+func (reluAct) backwardSum(delta, v, g *mat.Dense, db []float64) {
+	sameShape("relu", "Backward", "v", v, "g", g)
+	sameShape("relu", "Backward", "v", v, "delta", delta)
+	rd, rv, rg := delta.RawMatrix(), v.RawMatrix(), g.RawMatrix()
+	db = db[:rv.Cols]
+	clear(db)
+	for i := 0; i < rv.Rows; i++ {
+		vi := rv.Data[i*rv.Stride : i*rv.Stride+len(db)]
+		gi := rg.Data[i*rg.Stride : i*rg.Stride+len(db)]
+		di := rd.Data[i*rd.Stride : i*rd.Stride+len(db)]
+		vi, gi, di = vi[:len(db)], gi[:len(db)], di[:len(db)] // no bounds checks below
+		for j, x := range vi {
+			d := reluMasked(gi[j], x)
+			di[j] = d
+			db[j] += d
+		}
+	}
+}
+
+// reluMasked returns y if x > 0 and +0 otherwise (also for a NaN x): φ(v)
+// is reluMasked(v, v), φ′(v)·g is reluMasked(g, v).
+func reluMasked(y, x float64) float64 {
+	return math.Float64frombits(math.Float64bits(y) & positiveMask(x))
 }
 
 // positiveMask returns all ones if x > 0 and 0 otherwise (also for NaN):

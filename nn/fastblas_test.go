@@ -50,3 +50,34 @@ func TestTrainingMatchesReferenceBLAS(t *testing.T) {
 		t.Logf("kernel %s: max |Δw| = %.3g vs gonum", k, worst)
 	}
 }
+
+// TestTrainingIndependentOfThreads: training on one goroutine and on every
+// core (products split across workers, the output layer's two backward
+// products overlapped, each block and task claimed by whoever gets there
+// first) gives bit-identical weights: no result depends on which goroutine
+// computed it, or when.
+func TestTrainingIndependentOfThreads(t *testing.T) {
+	train, _ := mnist.Embedded()
+	train = train.Subset(1000)
+	run := func(threads int) []float64 {
+		defer fastblas.SetThreads(fastblas.SetThreads(threads))
+		net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
+		if err := (nn.SGD{LearningRate: 0.1, BatchSize: 200, Epochs: 2, Seed: 1}).Train(net, train); err != nil {
+			t.Fatal(err)
+		}
+		var w []float64
+		for _, p := range net.Params() {
+			w = append(w, p.Value.RawMatrix().Data...)
+		}
+		return w
+	}
+	one := run(1)
+	for range 3 {
+		all := run(0)
+		for i := range one {
+			if math.Float64bits(one[i]) != math.Float64bits(all[i]) {
+				t.Fatalf("parameter %d: %v on one goroutine, %v on all cores", i, one[i], all[i])
+			}
+		}
+	}
+}

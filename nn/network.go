@@ -243,11 +243,16 @@ func (n *Network) Backward(labels []int) {
 		panic(fmt.Sprintf("nn: Network.Backward: %d labels for output %s", len(labels), shape(n.probs)))
 	}
 	top := len(n.Layers) - 1
-	d := reuse(&n.delta, bsz, k)
 	inv := 1 / float64(bsz)
-	rp, rd := n.probs.RawMatrix(), d.RawMatrix()
 	var g *mat.Dense
 	if out, ok := n.Layers[top].(deltaLayer); ok && out.Activation() == Softmax {
+		// δ⁽ʰ⁾ is written once: straight into a plain Dense layer's own
+		// buffer, which BackwardDelta then uses without a copy.
+		d := &n.delta
+		if dense, ok := out.(*Dense); ok {
+			d = &dense.delta
+		}
+		rp, rd := n.probs.RawMatrix(), reuse(d, bsz, k).RawMatrix()
 		for i, l := range labels {
 			p, dr := rp.Data[i*rp.Stride:i*rp.Stride+k], rd.Data[i*rd.Stride:i*rd.Stride+k]
 			for j := range dr {
@@ -255,8 +260,10 @@ func (n *Network) Backward(labels []int) {
 			}
 			dr[l] -= inv
 		}
-		g = out.BackwardDelta(d, top > 0)
+		g = out.BackwardDelta(*d, top > 0)
 	} else {
+		d := reuse(&n.delta, bsz, k)
+		rp, rd := n.probs.RawMatrix(), d.RawMatrix()
 		d.Zero()
 		for i, l := range labels {
 			rd.Data[i*rd.Stride+l] = -inv / rp.Data[i*rp.Stride+l]

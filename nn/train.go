@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -134,6 +135,7 @@ func (s SGD) Train(net *Network, data Data) error {
 	bt := newBatcher(data, n, bs, dim)
 	defer bt.stop()
 	params := net.Params()
+	var upd updater
 	seen := 0
 	for e := 1; e <= s.Epochs; e++ {
 		start := time.Now()
@@ -153,7 +155,7 @@ func (s SGD) Train(net *Network, data Data) error {
 				return &DivergenceError{Epoch: e, Batch: b + 1, Loss: loss}
 			}
 			net.Backward(lab)
-			update(params, s.LearningRate)
+			upd.update(params, s.LearningRate)
 			sum += loss * float64(hi-lo)
 			correct += ok
 			seen += hi - lo
@@ -176,17 +178,45 @@ func (s SGD) Train(net *Network, data Data) error {
 	return nil
 }
 
-// update applies θ ← θ − η ∂E/∂θ to every parameter.
-func update(params []Param, lr float64) {
+// updater applies θ ← θ − η ∂E/∂θ to every parameter. A parameter of at
+// least updateSplit elements (W⁽¹⁾ of 784-96-10: 75264) is updated in two
+// halves at once on two cores (fastblas.Overlap): the update is a pass over
+// 2×600 KB, read and written, after every step. Each element's result is
+// the same whoever computes it.
+type updater struct {
+	halves [2]axpy // kept here so that handing them out allocates nothing
+}
+
+// updateSplit is the size from which a parameter's update is split.
+const updateSplit = 1 << 14
+
+// axpy is dst += a·src as a fastblas.Task.
+type axpy struct {
+	dst, src []float64
+	a        float64
+}
+
+// Run computes dst += a·src.
+func (t *axpy) Run() { floats.AddScaled(t.dst, t.a, t.src) }
+
+func (u *updater) update(params []Param, lr float64) {
 	for _, p := range params {
 		rv, rg := p.Value.RawMatrix(), p.Grad.RawMatrix()
-		if rv.Stride == rv.Cols && rg.Stride == rg.Cols {
-			floats.AddScaled(rv.Data[:rv.Rows*rv.Cols], -lr, rg.Data[:rg.Rows*rg.Cols])
+		if rv.Stride != rv.Cols || rg.Stride != rg.Cols {
+			for i := 0; i < rv.Rows; i++ {
+				floats.AddScaled(rv.Data[i*rv.Stride:i*rv.Stride+rv.Cols], -lr, rg.Data[i*rg.Stride:i*rg.Stride+rg.Cols])
+			}
 			continue
 		}
-		for i := 0; i < rv.Rows; i++ {
-			floats.AddScaled(rv.Data[i*rv.Stride:i*rv.Stride+rv.Cols], -lr, rg.Data[i*rg.Stride:i*rg.Stride+rg.Cols])
+		n := rv.Rows * rv.Cols
+		v, g := rv.Data[:n], rg.Data[:n]
+		if n < updateSplit {
+			floats.AddScaled(v, -lr, g)
+			continue
 		}
+		h := n / 2
+		u.halves = [2]axpy{{v[:h], g[:h], -lr}, {v[h:], g[h:], -lr}}
+		fastblas.Overlap(&u.halves[0], &u.halves[1])
 	}
 }
 

@@ -110,6 +110,17 @@
 // Packing buffers come from a sync.Pool; in steady state Dgemm does not
 // allocate, and it is safe for concurrent use.
 //
+// Overlap(t, u) uses the same pool for two independent pieces of work that
+// are each too small to split: t is handed out as a one-block call while
+// the caller runs u, and the caller takes t back if no worker has claimed
+// it by then. Package nn runs the output layer's two backward products
+// (∂E/∂W⁽²⁾ and Δ⁽²⁾·W⁽²⁾) and the two halves of W⁽¹⁾'s SGD update so. Which
+// goroutine runs a block or a task never changes its result.
+//
+// The AVX2 kernels' repeated blocks (a k-step of a 6×8, 4×8 or 6×4 tile,
+// a row of the epilogue) are #define macros in kernel_amd64.s, written
+// once each.
+//
 // # Tests
 //
 // Every available kernel (so the generic one also on amd64) is compared

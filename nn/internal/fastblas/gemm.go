@@ -3,7 +3,6 @@ package fastblas
 import (
 	"runtime"
 	"sync"
-	"time"
 	"unsafe"
 )
 
@@ -149,41 +148,10 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		parts = min(tiles, 2*procs)
 	}
 
-	cl := callPool.Get().(*call)
-	wake := cl.wake
-	if wake == nil {
-		wake = make(chan struct{}, 1)
-	}
-	select { // drop a token left by the previous use
-	case <-wake:
-	default:
-	}
-	*cl = call{kn: kn, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc,
-		splitN: splitN, tiles: tiles, unit: unit, parts: parts, wake: wake}
-	helpers := min(procs, parts) - 1
-	workers.ensure(helpers)
-	cl.refs.Store(int32(helpers + 1))
-	for range helpers {
-		workers.calls <- cl
-	}
-	cl.work()
-	// Wait for blocks that workers are still computing. Spin first:
-	// parking and being woken costs tens of µs, a large share of a
-	// 200×96×784 product, and on a quiet machine the blocks end within µs
-	// of each other. Then block: a worker still busy after waitSpin has
-	// probably been preempted, and a caller spinning on its core would
-	// keep the OS from running the worker there.
-	start := time.Now()
-	for i := 1; cl.done.Load() != int32(parts); i++ {
-		if i%256 == 0 {
-			if time.Since(start) > waitSpin {
-				<-wake
-				break
-			}
-			runtime.Gosched()
-		}
-	}
-	cl.release()
+	cl := newCall()
+	cl.kn, cl.m, cl.n, cl.k, cl.alpha, cl.beta, cl.a, cl.b, cl.c, cl.ldc = kn, m, n, k, alpha, beta, a, b, c, ldc
+	cl.splitN, cl.tiles, cl.unit, cl.parts = splitN, tiles, unit, parts
+	cl.handOut(min(procs, parts)-1, nil)
 }
 
 // gemmSerial is the blocked algorithm of Goto and van de Geijn (the BLIS

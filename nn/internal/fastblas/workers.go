@@ -26,6 +26,10 @@ type call struct {
 	splitN             bool
 	tiles, unit, parts int
 
+	// task, if not nil, makes the call one block that runs task.Run
+	// instead of a product (Overlap).
+	task Task
+
 	next atomic.Int32 // blocks claimed so far
 	done atomic.Int32 // blocks finished
 	refs atomic.Int32 // goroutines still holding the call
@@ -44,6 +48,11 @@ func (cl *call) work() {
 		if w >= cl.parts {
 			return
 		}
+		if cl.task != nil {
+			cl.task.Run()
+			cl.finish()
+			continue
+		}
 		lo := w * cl.tiles / cl.parts * cl.unit
 		hi := (w + 1) * cl.tiles / cl.parts * cl.unit
 		if cl.splitN {
@@ -53,13 +62,96 @@ func (cl *call) work() {
 			hi = min(hi, cl.m)
 			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc)
 		}
-		if cl.done.Add(1) == int32(cl.parts) {
-			select {
-			case cl.wake <- struct{}{}:
-			default:
-			}
+		cl.finish()
+	}
+}
+
+// finish counts one block done and wakes a blocked caller after the last.
+func (cl *call) finish() {
+	if cl.done.Add(1) == int32(cl.parts) {
+		select {
+		case cl.wake <- struct{}{}:
+		default:
 		}
 	}
+}
+
+// newCall returns a call from the pool, its wake channel kept and drained.
+func newCall() *call {
+	cl := callPool.Get().(*call)
+	wake := cl.wake
+	if wake == nil {
+		wake = make(chan struct{}, 1)
+	}
+	select { // drop a token left by the previous use
+	case <-wake:
+	default:
+	}
+	*cl = call{wake: wake}
+	return cl
+}
+
+// handOut gives cl to helpers workers, computes what blocks are left on
+// the caller, waits for the blocks that workers are still computing and
+// lets go of cl. Spin first: parking and being woken costs tens of µs, a
+// large share of a 200×96×784 product, and on a quiet machine the blocks
+// end within µs of each other. Then block: a worker still busy after
+// waitSpin has probably been preempted, and a caller spinning on its core
+// would keep the OS from running the worker there. between, if not nil,
+// runs on the caller after the hand-out and before it claims blocks.
+func (cl *call) handOut(helpers int, between Task) {
+	workers.ensure(helpers)
+	cl.refs.Store(int32(helpers + 1))
+	for range helpers {
+		workers.calls <- cl
+	}
+	if between != nil {
+		between.Run()
+	}
+	cl.work()
+	start := time.Now()
+	for i := 1; cl.done.Load() != int32(cl.parts); i++ {
+		if i%256 == 0 {
+			if time.Since(start) > waitSpin {
+				<-cl.wake
+				break
+			}
+			runtime.Gosched()
+		}
+	}
+	cl.release()
+}
+
+// Task is work that Overlap can hand to another goroutine. A pointer to a
+// struct that holds the arguments (kept between calls) makes a Task
+// without allocating, where a closure handed to another goroutine would
+// escape to the heap on every call.
+type Task interface{ Run() }
+
+// Overlap runs t and u, which must be independent (neither reads what the
+// other writes), at the same time if it can: t is offered to a worker
+// goroutine of the pool while the caller runs u, and the caller runs t
+// itself if no worker has taken it by then, so nothing waits for a worker
+// that the OS has not scheduled. It returns when both are done. The
+// results are those of t.Run(); u.Run() whoever runs t. With one
+// goroutine allowed (GOMAXPROCS or SetThreads) it runs them in that order.
+//
+// In a training step, ∂E/∂W⁽²⁾ = Δ⁽²⁾ᵀ·A⁽¹⁾ and Δ⁽²⁾·W⁽²⁾ are such a pair:
+// two products too small (10×96×200, 200×96×10) to split one across
+// cores with profit.
+func Overlap(t, u Task) {
+	procs := runtime.GOMAXPROCS(0)
+	if n := int(threads.Load()); n > 0 {
+		procs = min(procs, n)
+	}
+	if procs < 2 {
+		t.Run()
+		u.Run()
+		return
+	}
+	cl := newCall()
+	cl.task, cl.parts = t, 1
+	cl.handOut(1, u)
 }
 
 func (cl *call) release() {
