@@ -49,3 +49,20 @@ func UseGonumBLAS() { blas64.Use(gonum.Implementation{}) }
 // bits only (another summation order, fused multiply-adds). Like
 // UseGonumBLAS, it must not run concurrently with matrix products.
 func UseFastBLAS() { blas64.Use(fastblas.Implementation{}) }
+
+// overlapProducts runs t and u, two independent matrix products, at the
+// same time on two cores (fastblas.Overlap) when the BLAS under gonum/mat
+// is nn's own, whose Dgemm is safe to call from two goroutines at once.
+// Under any other implementation (gonum's after UseGonumBLAS, or one a
+// program installed with blas64.Use: a wrapper that counts or traces the
+// products, which need not be safe for concurrent use) it runs t, then u,
+// as a serial program would issue them, so that such a wrapper sees the
+// products one at a time and in a fixed order.
+func overlapProducts(t, u fastblas.Task) {
+	if _, ours := blas64.Implementation().(fastblas.Implementation); ours {
+		fastblas.Overlap(t, u)
+		return
+	}
+	t.Run()
+	u.Run()
+}

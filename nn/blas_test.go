@@ -132,3 +132,57 @@ func TestBLASInUseChild(t *testing.T) {
 	}
 	fmt.Printf("BLAS in use: %T\n", blas64.Implementation())
 }
+
+// recordingBLAS wraps the BLAS in use and records the shape of every
+// Dgemm, with no lock: like a wrapper a program might install to count or
+// trace products, it is not safe for concurrent use.
+type recordingBLAS struct {
+	blas.Float64
+	calls  *[]string
+	inside *int
+}
+
+func (r recordingBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	*r.inside++
+	if *r.inside > 1 {
+		*r.calls = append(*r.calls, "overlapping calls")
+	}
+	*r.calls = append(*r.calls, fmt.Sprintf("%d×%d×%d", m, n, k))
+	r.Float64.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	*r.inside--
+}
+
+// A BLAS that a program installs (blas64.Use) gets a training step's
+// products one at a time and in the order a serial program issues them:
+// nn runs two products at once only on its own BLAS, which is safe for it.
+// (Without that rule the output layer's ∂E/∂W and ∂E/∂X products reached
+// such a wrapper from two goroutines, in either order, run to run.)
+func TestInstalledBLASSeesProductsInOrder(t *testing.T) {
+	defer blas64.Use(blas64.Implementation())
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
+	x, labels := nntest.RandomBatch(4, 200, 784, 10)
+	var want []string
+	for run := range 50 {
+		var calls []string
+		inside := 0
+		blas64.Use(recordingBLAS{blas64.Implementation(), &calls, &inside})
+		net.Forward(x)
+		net.Backward(labels)
+		blas64.Use(blas64.Implementation().(recordingBLAS).Float64)
+		got := strings.Join(calls, ", ")
+		if strings.Contains(got, "overlapping") {
+			t.Fatalf("run %d: products reached the installed BLAS concurrently: %s", run, got)
+		}
+		if run == 0 {
+			want = calls
+			continue
+		}
+		if got != strings.Join(want, ", ") {
+			t.Fatalf("run %d: products in the order %s, run 0 had %s", run, got, strings.Join(want, ", "))
+		}
+	}
+	// Backward issues ∂E/∂W⁽²⁾ = Δᵀ·A (10×96×200) before ∂E/∂A = Δ·W (200×96×10).
+	if len(want) != 5 || want[2] != "10×96×200" || want[3] != "200×96×10" {
+		t.Fatalf("products %v, want forward's two, then 10×96×200, 200×96×10, 96×784×200", want)
+	}
+}

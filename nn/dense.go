@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 
-	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -246,9 +245,10 @@ func (d *Dense) backward(delta *mat.Dense, inputGrad bool) *mat.Dense {
 
 // backwardProducts writes ∂E/∂W = δᵀ·X and, if inputGrad, returns
 // ∂E/∂x = δ·W (else nil). The two products are independent, and run at the
-// same time on two cores when there are (fastblas.Overlap): in 784-96-10
-// they are the output layer's 10×96×200 and 200×96×10, each too small to
-// split with profit. Each product's result does not depend on where it ran.
+// same time on two cores when there are and the BLAS is nn's own
+// (overlapProducts): in 784-96-10 they are the output layer's 10×96×200 and
+// 200×96×10, each too small to split with profit. Each product's result
+// does not depend on where it ran.
 func (d *Dense) backwardProducts(delta *mat.Dense, inputGrad bool) *mat.Dense {
 	d.dwMul = product{d.DW, d.deltaT.get(delta), d.x}
 	if !inputGrad {
@@ -258,7 +258,7 @@ func (d *Dense) backwardProducts(delta *mat.Dense, inputGrad bool) *mat.Dense {
 	rd := delta.RawMatrix()
 	gx := reuse(&d.gx, rd.Rows, d.W.RawMatrix().Cols)
 	d.gxMul = product{gx, delta, d.W}
-	fastblas.Overlap(&d.dwMul, &d.gxMul)
+	overlapProducts(&d.dwMul, &d.gxMul)
 	return gx
 }
 
