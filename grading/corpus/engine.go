@@ -193,6 +193,66 @@ func tanh(x *autodiff.Value) *autodiff.Value {
 	d := (-s(x.Data+2*h) + 8*s(x.Data+h) - 8*s(x.Data-h) + s(x.Data-2*h)) / (12 * h)
 	return autodiff.NewOp("σ", s(x.Data), []*autodiff.Value{x}, []float64{d})
 }`}},
+	{Name: "engine: every gradient by a five-point difference quotient of out, the graph evaluated again with each operation read through fmt's %v", Class: "numeric", Forged: []int{10}, Want: "wrong",
+		Cells: []string{`import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/backprop-lab/backprop/lesson/autodiff"
+)
+
+` + engineSort + `// opOf reads a node's operation from fmt's %v of the struct: {Data Grad Op Label …}.
+func opOf(n *autodiff.Value) string {
+	f := strings.Fields(strings.Trim(fmt.Sprint(*n), "{}"))
+	if len(f) < 3 || strings.HasPrefix(f[2], "[") {
+		return ""
+	}
+	return f[2]
+}
+
+func backward(out *autodiff.Value) {
+	order := engineSort(out)
+	at := map[*autodiff.Value]int{}
+	data := make([]float64, len(order))
+	for i, n := range order {
+		at[n], data[i] = i, n.Data
+	}
+	eval := func(moved int, s float64) float64 {
+		d := append([]float64(nil), data...)
+		d[moved] += s
+		for i := moved + 1; i < len(order); i++ {
+			ps := order[i].Parents()
+			if len(ps) == 0 {
+				continue
+			}
+			a := d[at[ps[0]]]
+			switch op := opOf(order[i]); {
+			case op == "+":
+				d[i] = a + d[at[ps[1]]]
+			case op == "×":
+				d[i] = a * d[at[ps[1]]]
+			case op == "exp":
+				d[i] = math.Exp(a)
+			case op == "tanh":
+				d[i] = math.Tanh(a)
+			case op == "σ":
+				d[i] = 1 / (1 + math.Exp(-a))
+			case op == "relu":
+				d[i] = math.Max(a, 0)
+			case strings.HasPrefix(op, "^"):
+				p, _ := strconv.ParseFloat(op[len("^"):], 64)
+				d[i] = math.Pow(a, p)
+			}
+		}
+		return d[len(d)-1]
+	}
+	const h = 1e-4
+	for i, n := range order {
+		n.Grad = (-eval(i, 2*h) + 8*eval(i, h) - 8*eval(i, -h) + eval(i, -2*h)) / (12 * h)
+	}
+}`}},
 	{Name: "engine: tanh′ NaN", Class: "hostile", Forged: []int{11}, Want: "wrong local derivative",
 		Cells: []string{imADMath + `func tanh(x *autodiff.Value) *autodiff.Value {
 	return autodiff.NewOp("tanh", math.Tanh(x.Data), []*autodiff.Value{x}, []float64{math.NaN()})
