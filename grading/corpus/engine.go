@@ -411,6 +411,34 @@ func backward(out *autodiff.Value) {
 		send(order[len(order)-1-i])
 	}
 }`}},
+	{Name: "engine: every gradient as a sum over the paths to out of the local derivatives' products (no reverse loop)", Cells: []string{imAD + engineSort + `type use struct {
+	user *autodiff.Value
+	k    int
+}
+
+func backward(out *autodiff.Value) {
+	order := engineSort(out)
+	users := map[*autodiff.Value][]use{}
+	for _, n := range order {
+		for k, p := range n.Parents() {
+			users[p] = append(users[p], use{n, k})
+		}
+	}
+	var toOut func(n *autodiff.Value) float64
+	toOut = func(n *autodiff.Value) float64 {
+		if n == out {
+			return 1
+		}
+		s := 0.0
+		for _, u := range users[n] {
+			s += u.user.Local(u.k) * toOut(u.user)
+		}
+		return s
+	}
+	for _, n := range order {
+		n.Grad = toOut(n)
+	}
+}`}},
 	{Name: "engine: σ through tanh, tanh through exponentials, derivatives via cosh", Cells: []string{imADMath + `func tanh(x *autodiff.Value) *autodiff.Value {
 	e := math.Exp(2 * x.Data)
 	c := math.Cosh(x.Data)
