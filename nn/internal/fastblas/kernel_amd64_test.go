@@ -44,34 +44,7 @@ func TestKern6x4MatchesKern6x8(t *testing.T) {
 	if avx2Kernel.fnHalf == nil {
 		t.Fatal("avx2 kernel has no half-width edge kernel")
 	}
-	r := rand.New(rand.NewPCG(9, 9))
-	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 96, 97} {
-		for _, lay := range [][2]int{{1, 6}, {k + 3, 1}} { // A as ars, aks
-			ars, aks := lay[0], lay[1]
-			a := randSlice(r, 6*ars+k*aks)
-			b := randSlice(r, k*8)
-			for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.5}} {
-				const ldc = 11
-				c0 := randSlice(r, 6*ldc)
-				want := slices.Clone(c0)
-				got := slices.Clone(c0)
-				wide := make([]float64, 6*8)
-				for i := range 6 {
-					copy(wide[i*8:i*8+4], c0[i*ldc:i*ldc+4])
-				}
-				kernAVX2(k, a, ars, aks, b, 8, wide, 8, ab[0], ab[1])
-				for i := range 6 {
-					copy(want[i*ldc:i*ldc+4], wide[i*8:i*8+4])
-				}
-				kernAVX2Half(k, a, ars, aks, b, 8, got, ldc, ab[0], ab[1])
-				for i := range got {
-					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-						t.Fatalf("k=%d ars=%d aks=%d alpha=%g beta=%g: C[%d] = %v, want %v", k, ars, aks, ab[0], ab[1], i, got[i], want[i])
-					}
-				}
-			}
-		}
-	}
+	edgeMatchesKern6x8(t, kernAVX2Half, 6, 4, 9)
 }
 
 // TestKern4x8MatchesKern6x8 checks the 4×8 edge kernel against the first
@@ -80,7 +53,16 @@ func TestKern4x8MatchesKern6x8(t *testing.T) {
 	if avx2Kernel.fnShort == nil || avx2Kernel.shortRows != 4 {
 		t.Fatal("avx2 kernel has no 4-row edge kernel")
 	}
-	r := rand.New(rand.NewPCG(10, 10))
+	edgeMatchesKern6x8(t, kernAVX2Short, 4, 8, 10)
+}
+
+// edgeMatchesKern6x8 checks that the edge kernel edge, which computes a
+// rows×cols tile, gives the top-left rows×cols of the 6×8 kernel's tile
+// bit for bit, and writes nothing else of C, over the depths, layouts of A
+// and (alpha, beta) pairs above; seed seeds the operands.
+func edgeMatchesKern6x8(t *testing.T, edge func(k int, a []float64, ars, aks int, b []float64, bks int, c []float64, ldc int, alpha, beta float64), rows, cols int, seed uint64) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed))
 	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 96, 97} {
 		for _, lay := range [][2]int{{1, 6}, {k + 3, 1}} { // A as ars, aks
 			ars, aks := lay[0], lay[1]
@@ -92,14 +74,14 @@ func TestKern4x8MatchesKern6x8(t *testing.T) {
 				want := slices.Clone(c0)
 				got := slices.Clone(c0)
 				wide := make([]float64, 6*8)
-				for i := range 4 {
-					copy(wide[i*8:i*8+8], c0[i*ldc:i*ldc+8])
+				for i := range rows {
+					copy(wide[i*8:i*8+cols], c0[i*ldc:i*ldc+cols])
 				}
 				kernAVX2(k, a, ars, aks, b, 8, wide, 8, ab[0], ab[1])
-				for i := range 4 {
-					copy(want[i*ldc:i*ldc+8], wide[i*8:i*8+8])
+				for i := range rows {
+					copy(want[i*ldc:i*ldc+cols], wide[i*8:i*8+cols])
 				}
-				kernAVX2Short(k, a, ars, aks, b, 8, got, ldc, ab[0], ab[1])
+				edge(k, a, ars, aks, b, 8, got, ldc, ab[0], ab[1])
 				for i := range got {
 					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
 						t.Fatalf("k=%d ars=%d aks=%d alpha=%g beta=%g: C[%d] = %v, want %v", k, ars, aks, ab[0], ab[1], i, got[i], want[i])
