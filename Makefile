@@ -46,7 +46,7 @@ TOOLS := $(CURDIR)/bin
 NB_HIDE := instructor nbtool __pycache__ *.pyc *.pyo .DS_Store *.so *.dylib *~
 
 .PHONY: help test lint vet fmt-check deps deps-test deps-notebooks venv assets kernel notebooks check-standalone \
-        train train-embedded bench bench-peers bench-notebooks strip-notebooks
+        train train-embedded bench bench-peers bench-process bench-notebooks strip-notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -133,6 +133,10 @@ bench: ## GEMM, training-epoch and gradcheck benchmarks
 bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLAS), same run, with the BLAS each used
 	$(call apt_install,$(APT_BENCH))
 	$(GO) run ./cmd/benchpeers -epochs 3 -reps 3 $(BENCH_ARGS)
+
+bench-process: ## the whole cmd/train process (8 epochs, data loading and evaluation included) beside the peers doing the same
+	$(call apt_install,$(APT_BENCH))
+	$(GO) run ./cmd/benchpeers -process -epochs 8 -reps 3 $(BENCH_ARGS)
 
 bench-notebooks: ## wall time of the whole notebook suite, cold and warm
 	notebooks/nbtool/bench.sh

@@ -82,6 +82,8 @@ func classify(b blasInfo, ours float64) blasVerdict {
 		v.refuse = fmt.Sprintf("it ran with %s (%s) loaded", referenceBLAS, filepath.Base(ref))
 	} else if name, where, ok := identify(append(slices.Clone(b.Libraries), b.Config)); ok {
 		v.name, v.where = name, where
+	} else if b.DGEMM == 0 {
+		v.refuse = "its BLAS is not one this command knows, and a -process run does not time it: run without -process to see its speed"
 	} else if b.DGEMM < minDGEMMShare*ours {
 		v.refuse = fmt.Sprintf("its BLAS is not one this command knows and its 1000×1000 DGEMM ran at %.1f GFLOP/s, below %g of ours (%.1f GFLOP/s): as slow as a reference BLAS", b.DGEMM, minDGEMMShare, ours)
 	}
@@ -129,9 +131,18 @@ func describe(b blasInfo, v blasVerdict) string {
 	if v.where != "" {
 		s += " (" + v.where + ")"
 	}
-	s += fmt.Sprintf("; DGEMM 1000×1000: %.1f GFLOP/s", b.DGEMM)
+	s += "; " + b.speed()
 	if b.Config != "" && b.Config != v.where {
 		s += "; " + b.Config
 	}
 	return s
+}
+
+// speed is the report's words for b.DGEMM: its GFLOP/s, or that it was not
+// timed (0: a -process run).
+func (b blasInfo) speed() string {
+	if b.DGEMM == 0 {
+		return "DGEMM not timed (-process)"
+	}
+	return fmt.Sprintf("DGEMM 1000×1000: %.1f GFLOP/s", b.DGEMM)
 }

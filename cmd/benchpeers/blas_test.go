@@ -137,7 +137,7 @@ func TestReportPrintsRatiosAndEveryBLAS(t *testing.T) {
 		"torch": `{"peer": "torch", "unavailable": "No module named 'torch'"}` + "\n",
 	})
 	var out strings.Builder
-	if err := report(&out, order, rs); err != nil {
+	if err := report(&out, order, rs, "s/epoch"); err != nil {
 		t.Fatalf("report: %v\n%s", err, &out)
 	}
 	s := out.String()
@@ -166,7 +166,7 @@ func TestReportRefusesARatioAgainstTheReferenceBLAS(t *testing.T) {
 		"torch": peerOutput("torch", openBLAS, "1.0", "0.9", "1.1"),
 	})
 	var out strings.Builder
-	err := report(&out, order, rs)
+	err := report(&out, order, rs, "s/epoch")
 	s := out.String()
 	if !errors.Is(err, errRefused) {
 		t.Errorf("err = %v, want errRefused", err)
@@ -206,5 +206,47 @@ func TestParseKeepsTheFastestDGEMM(t *testing.T) {
 	}
 	if r.blas.DGEMM != 61.3 || len(r.seconds) != 3 {
 		t.Errorf("DGEMM %v over %d epochs; want 61.3 (the fastest) over 3", r.blas.DGEMM, len(r.seconds))
+	}
+}
+
+// TestProcessRunTimesTheWholeProcess: in a -process run a peer's epoch
+// records do not count, the process's wall time does (one figure per
+// run), and cmd/train's text output gives ours.
+func TestProcessRunTimesTheWholeProcess(t *testing.T) {
+	peer := `{"peer": "numpy", "blas": {"config": "numpy", "libraries": ["/usr/lib/libopenblas.so.0"]}, "process": true}
+{"peer": "numpy", "epoch": 1, "seconds": 123.0, "loss": 0.3, "test_acc": 0.9}
+{"peer": "numpy", "summary": true, "test_acc": 0.9701, "train_acc": 0.98}`
+	r := &result{name: "numpy"}
+	for range 2 {
+		if err := runOne([]string{"sh", "-c", "sleep 0.05; cat <<'END'\n" + peer + "\nEND"}, r, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(r.seconds) != 2 || r.seconds[0] < 0.05 || r.seconds[0] > 100 || !r.process {
+		t.Errorf("seconds %v (process %v); want two wall times of at least 0.05 s, not the epoch's 123", r.seconds, r.process)
+	}
+	train := `Data: MNIST from /data/mnist
+Epoch 1/2  loss 0.3  train accuracy  91.00% (running)  test accuracy  94.00%  0.40 s
+Epoch 2/2  loss 0.2  train accuracy  95.00% (running)  test accuracy  95.50%  0.40 s
+Trained in 0.8 s
+Training accuracy: 96.10%
+Test accuracy: 95.50%
+`
+	g := &result{name: "go"}
+	if err := runOne([]string{"sh", "-c", "cat <<'END'\n" + train + "END"}, g, true); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.seconds) != 1 || g.testAcc != 0.955 || g.blas == nil || g.blas.DGEMM != 0 {
+		t.Errorf("cmd/train's run: seconds %v, test accuracy %v, blas %+v", g.seconds, g.testAcc, g.blas)
+	}
+	if err := parseTrain(strings.NewReader("Trained in 0.8 s\n"), &result{}); err == nil {
+		t.Error("parseTrain accepted an output without epochs or test accuracy")
+	}
+	// Neither side timed a product: an unknown BLAS cannot be vouched for.
+	if v := classify(blasInfo{Config: "numpy, built with something"}, 0); v.refuse == "" {
+		t.Errorf("an unidentified, untimed BLAS was not refused: %+v", v)
+	}
+	if v := classify(*r.blas, 0); v.refuse != "" || v.name != "OpenBLAS" {
+		t.Errorf("OpenBLAS refused in a -process run: %+v", v)
 	}
 }

@@ -26,6 +26,17 @@
 // batch 200, learning rate 0.1, float64) for -epochs epochs; a round runs
 // each participant once, and -reps rounds are made, alternating the order.
 // The figures are the median and minimum over all epochs of all rounds.
+//
+// With -process the whole process is timed instead, from its start to its
+// exit (loading the data, training, evaluating): ours is cmd/train
+// (-train names a built one, else it is built), the peers run peers.py's
+// --process mode, which does cmd/train's work the numpy (or PyTorch) way:
+// the test accuracy after every epoch, then the training and test
+// accuracy. Neither side times a 1000×1000 product then, so a peer's BLAS
+// is named from its libraries and build report alone (an unknown one is
+// refused).
+//
+//	go run ./cmd/benchpeers -process -epochs 8 -reps 3   # or: make bench-process
 package main
 
 import (
@@ -64,7 +75,8 @@ type config struct {
 	epochs, reps, batch          int
 	lr                           float64
 	peers                        []string
-	worker                       bool
+	worker, process              bool
+	train                        string // cmd/train's binary for -process
 }
 
 func main() {
@@ -79,6 +91,8 @@ func main() {
 	flag.IntVar(&c.reps, "reps", 3, "rounds")
 	flag.IntVar(&c.batch, "batch", 200, "batch size")
 	flag.Float64Var(&c.lr, "lr", 0.1, "learning rate")
+	flag.BoolVar(&c.process, "process", false, "time whole processes (cmd/train against the peers' --process mode) instead of epochs")
+	flag.StringVar(&c.train, "train", "", "with -process: cmd/train's binary (default: built from this module into a temporary directory)")
 	flag.BoolVar(&c.worker, "worker", false, "internal: train in this process and print JSON lines")
 	flag.Parse()
 	for _, p := range strings.Split(peers, ",") {
@@ -122,6 +136,7 @@ type record struct {
 	Seconds     float64   `json:"seconds,omitempty"`
 	Loss        float64   `json:"loss,omitempty"`
 	Summary     bool      `json:"summary,omitempty"`
+	Process     bool      `json:"process,omitempty"` // the blas record of a --process run
 	TestAcc     float64   `json:"test_acc,omitempty"`
 }
 
@@ -186,6 +201,9 @@ type result struct {
 	testAcc     float64
 	blas        *blasInfo // the report with the fastest DGEMM; nil if none came
 	unavailable string    // why the peer could not run ("" if it ran)
+	// process: seconds are whole processes' wall times, not epochs'
+	// (-process; a peer's records say so).
+	process bool
 }
 
 // errRefused is compare's error when a ratio was refused (the report says why).
@@ -196,13 +214,13 @@ func compare(c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp("", "benchpeers-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	script := c.script
 	if script == "" {
-		dir, err := os.MkdirTemp("", "benchpeers-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
 		script = filepath.Join(dir, "peers.py")
 		if err := os.WriteFile(script, peersScript, 0o644); err != nil {
 			return err
@@ -211,6 +229,14 @@ func compare(c config, w io.Writer) error {
 	common := []string{"-data", c.data, "-hidden", c.hidden, "-epochs", strconv.Itoa(c.epochs),
 		"-batch", strconv.Itoa(c.batch), "-lr", fmt.Sprint(c.lr)}
 	cmds := map[string][]string{"go": append([]string{self, "-worker"}, common...)}
+	if c.process {
+		train, err := trainBinary(c.train, dir)
+		if err != nil {
+			return err
+		}
+		cmds["go"] = trainArgs(train, c)
+		common = append(common, "-process")
+	}
 	order := []string{"go"}
 	for _, p := range c.peers {
 		if p != "numpy" && p != "torch" {
@@ -240,32 +266,100 @@ func compare(c config, w io.Writer) error {
 				continue
 			}
 			fmt.Fprintf(os.Stderr, "round %d/%d: %s\n", rep+1, c.reps, name)
-			if err := runOne(cmds[name], results[name]); err != nil {
+			if err := runOne(cmds[name], results[name], c.process && name == "go"); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
 	}
+	unit := "s/epoch"
+	if c.process {
+		unit = "s/process"
+		fmt.Fprintf(w, "whole processes: %s against the peers' --process mode\n", strings.Join(cmds["go"], " "))
+	}
 	fmt.Fprintf(w, "%d rounds × %d epochs, 784-%s-10, batch %d, lr %g, float64, %s, data %s\n",
 		c.reps, c.epochs, c.hidden, c.batch, c.lr, time.Now().UTC().Format(time.DateOnly), c.data)
-	return report(w, order, results)
+	return report(w, order, results, unit)
+}
+
+// trainBinary returns path if given, else builds cmd/train into dir and
+// returns the binary's path there.
+func trainBinary(path, dir string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	bin := filepath.Join(dir, "train")
+	build := exec.Command("go", "build", "-o", bin, "github.com/backprop-lab/backprop/cmd/train")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("building cmd/train (or pass -train PATH): %w", err)
+	}
+	return bin, nil
+}
+
+// trainArgs is cmd/train's command line for the run the peers make: the
+// same network, batch, learning rate and number of epochs (all of them:
+// no early stop), no progress bar.
+func trainArgs(train string, c config) []string {
+	return []string{train, "-d", c.data, "-s", c.hidden, "-l", fmt.Sprint(c.lr), "-b", strconv.Itoa(c.batch),
+		"-m", strconv.Itoa(c.epochs), "--target-accuracy", "0", "-q"}
 }
 
 // runOne runs a participant, parses its records and reads its peak RSS from
-// the operating system's accounting of the finished process.
-func runOne(argv []string, r *result) error {
+// the operating system's accounting of the finished process. With
+// whole, the participant is cmd/train: its wall time, start to exit, is
+// the figure, and its output is cmd/train's text (parseTrain).
+func runOne(argv []string, r *result, whole bool) error {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
+	t0 := time.Now()
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
+	wall := time.Since(t0).Seconds()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.peakMB = max(r.peakMB, float64(ru.Maxrss)/1024) // Linux reports KiB
 	}
-	if err := parse(&out, r); err != nil {
+	parser := parse
+	if whole {
+		parser = parseTrain
+	}
+	if err := parser(&out, r); err != nil {
 		return fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
+	if r.process {
+		r.seconds = append(r.seconds, wall)
+	}
+	return nil
+}
+
+// parseTrain reads cmd/train's output into r: how many epochs it reported
+// and its final test accuracy. Its BLAS is nn's own.
+func parseTrain(out io.Reader, r *result) error {
+	sc := bufio.NewScanner(out)
+	epochs, acc := 0, -1.0
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "Epoch ") {
+			epochs++
+		}
+		if v, ok := strings.CutPrefix(line, "Test accuracy:"); ok {
+			p, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+			if err != nil {
+				return fmt.Errorf("unreadable line %q: %w", line, err)
+			}
+			acc = p / 100
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if epochs == 0 || acc < 0 {
+		return errors.New(`no "Epoch" lines or no "Test accuracy:" line in its output`)
+	}
+	r.testAcc, r.process = acc, true
+	r.blas = &blasInfo{Config: "nn's pure-Go Dgemm under gonum/mat (cmd/train)"}
 	return nil
 }
 
@@ -291,10 +385,13 @@ func parse(out io.Reader, r *result) error {
 			if r.blas == nil || rec.Blas.DGEMM > r.blas.DGEMM {
 				r.blas = rec.Blas
 			}
+			r.process = r.process || rec.Process
 		case rec.Summary:
 			r.testAcc = rec.TestAcc
 		case rec.Epoch > 0:
-			r.seconds = append(r.seconds, rec.Seconds)
+			if !r.process {
+				r.seconds = append(r.seconds, rec.Seconds)
+			}
 			epochs++
 		}
 	}
@@ -315,7 +412,7 @@ func parse(out io.Reader, r *result) error {
 // first of order) to each peer's. A peer that could not run gets a line
 // saying why; a peer whose BLAS classify refuses gets no ratio but a line
 // saying why, and report returns errRefused.
-func report(w io.Writer, order []string, results map[string]*result) error {
+func report(w io.Writer, order []string, results map[string]*result, unit string) error {
 	ours := results[order[0]]
 	refused := map[string]string{}
 	for _, name := range order {
@@ -324,7 +421,7 @@ func report(w io.Writer, order []string, results map[string]*result) error {
 		case r.unavailable != "":
 			fmt.Fprintf(w, "%s: skipped, it could not run: %s\n", name, r.unavailable)
 		case name == ours.name:
-			fmt.Fprintf(w, "BLAS %s: %s; DGEMM 1000×1000: %.1f GFLOP/s\n", name, r.blas.Config, r.blas.DGEMM)
+			fmt.Fprintf(w, "BLAS %s: %s; %s\n", name, r.blas.Config, r.blas.speed())
 		default:
 			v := classify(*r.blas, ours.blas.DGEMM)
 			fmt.Fprintf(w, "BLAS %s: %s\n", name, describe(*r.blas, v))
@@ -334,7 +431,7 @@ func report(w io.Writer, order []string, results map[string]*result) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "participant\tmedian s/epoch\tmin s/epoch\tpeak RSS MB\ttest acc\tgo/peer median\tgo/peer min\tgo/peer RSS\t")
+	fmt.Fprintf(tw, "participant\tmedian %s\tmin %s\tpeak RSS MB\ttest acc\tgo/peer median\tgo/peer min\tgo/peer RSS\t\n", unit, unit)
 	for _, name := range order {
 		r := results[name]
 		if r.unavailable != "" {
