@@ -88,17 +88,21 @@ func (s *Set) Batch(x []float64, labels []int, idx []int) {
 		if i < 0 || i >= s.N {
 			panic(fmt.Sprintf("mnist: Batch: idx[%d] = %d out of range [0,%d)", r, i, s.N))
 		}
-		scale(x[r*d:(r+1)*d], s.Images[i*d:(i+1)*d])
+		var next []byte // the next row, for scale to prefetch
+		if r+1 < k && idx[r+1] >= 0 && idx[r+1] < s.N {
+			next = s.Images[idx[r+1]*d : (idx[r+1]+1)*d]
+		}
+		scale(x[r*d:(r+1)*d], s.Images[i*d:(i+1)*d], next)
 		labels[r] = int(s.Labels[i])
 	}
 }
 
-// scale sets dst[j] = src[j]/255 (unit[src[j]]) for len(src) == len(dst).
-// Most of an MNIST image is background: 8 bytes at a time are read as one
-// word, and a zero word becomes 8 zeros without a table lookup (200×784
-// batch of the embedded set, old and new builds alternated 3 times: 108–119
-// → 56–75 µs).
-func scale(dst []float64, src []byte) {
+// scaleGo sets dst[j] = src[j]/255 (unit[src[j]]) for len(src) == len(dst):
+// the portable path of scale. Most of an MNIST image is background: 8
+// bytes at a time are read as one word, and a zero word becomes 8 zeros
+// without a table lookup (200×784 batch of the embedded set, old and new
+// builds alternated 3 times: 108–119 → 56–75 µs).
+func scaleGo(dst []float64, src []byte) {
 	dst = dst[:len(src)]
 	j := 0
 	for ; j+8 <= len(src); j += 8 {

@@ -2,6 +2,7 @@ package mnist
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -56,6 +57,37 @@ func TestUnitTable(t *testing.T) {
 	}
 	if unit[0] != 0 || unit[255] != 1 {
 		t.Errorf("unit[0], unit[255] = %v, %v; want exactly 0 and 1", unit[0], unit[255])
+	}
+}
+
+// TestScaleExact: scale (the vector path where the CPU has one) and the
+// portable scaleGo give every byte's b/255 to the last bit, at every
+// length and alignment (the 8-byte steps and the tail), and write nothing
+// past len(src).
+func TestScaleExact(t *testing.T) {
+	every := make([]byte, 256+7)
+	for i := range every {
+		every[i] = byte(i * 167) // each of the 256 values in the first 256
+	}
+	for name, f := range map[string]func([]float64, []byte){"scale": func(d []float64, s []byte) { scale(d, s, nil) }, "scaleGo": scaleGo} {
+		for off := range 8 {
+			for n := 0; n+off <= len(every); n += 1 + n/16 {
+				src := every[off : off+n]
+				dst := make([]float64, n+1)
+				for j := range dst {
+					dst[j] = math.NaN()
+				}
+				f(dst[:n], src)
+				for j, b := range src {
+					if want := float64(b) / 255; math.Float64bits(dst[j]) != math.Float64bits(want) {
+						t.Fatalf("%s: offset %d, length %d: byte %d (%d) became %v, want %v", name, off, n, j, b, dst[j], want)
+					}
+				}
+				if !math.IsNaN(dst[n]) {
+					t.Fatalf("%s: offset %d, length %d wrote past the end: %v", name, off, n, dst[n])
+				}
+			}
+		}
 	}
 }
 
