@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/backprop-lab/backprop/nn/internal/reluvec"
 	"math"
 	"strings"
 
@@ -127,7 +128,7 @@ func (reluAct) Forward(a, v *mat.Dense) {
 	rows2(a, v, func(ra, rv []float64) {
 		ra = ra[:len(rv)]
 		for j, x := range rv {
-			ra[j] = reluMasked(x, x)
+			ra[j] = reluvec.Masked(x, x)
 		}
 	})
 }
@@ -136,7 +137,7 @@ func (reluAct) Backward(delta, v, a, g *mat.Dense) {
 	rows4(delta, v, a, g, func(rd, rv, _, rg []float64) {
 		rd, rg = rd[:len(rv)], rg[:len(rv)]
 		for j, x := range rv {
-			rd[j] = reluMasked(rg[j], x)
+			rd[j] = reluvec.Masked(rg[j], x)
 		}
 	})
 }
@@ -149,15 +150,7 @@ func (reluAct) forwardBias(a, v, u *mat.Dense, b []float64) {
 	ru, rv, ra := u.RawMatrix(), v.RawMatrix(), a.RawMatrix()
 	b = b[:ru.Cols]
 	for i := 0; i < ru.Rows; i++ {
-		ui := ru.Data[i*ru.Stride : i*ru.Stride+len(b)]
-		vi := rv.Data[i*rv.Stride : i*rv.Stride+len(b)]
-		ai := ra.Data[i*ra.Stride : i*ra.Stride+len(b)]
-		ui, vi, ai = ui[:len(b)], vi[:len(b)], ai[:len(b)] // no bounds checks below
-		for j, bj := range b {
-			x := ui[j] + bj
-			vi[j] = x
-			ai[j] = reluMasked(x, x)
-		}
+		reluvec.ForwardBias(rv.Data[i*rv.Stride:], ra.Data[i*ra.Stride:], ru.Data[i*ru.Stride:], b)
 	}
 }
 
@@ -170,35 +163,8 @@ func (reluAct) backwardSum(delta, v, g *mat.Dense, db []float64) {
 	db = db[:rv.Cols]
 	clear(db)
 	for i := 0; i < rv.Rows; i++ {
-		vi := rv.Data[i*rv.Stride : i*rv.Stride+len(db)]
-		gi := rg.Data[i*rg.Stride : i*rg.Stride+len(db)]
-		di := rd.Data[i*rd.Stride : i*rd.Stride+len(db)]
-		vi, gi, di = vi[:len(db)], gi[:len(db)], di[:len(db)] // no bounds checks below
-		for j, x := range vi {
-			d := reluMasked(gi[j], x)
-			di[j] = d
-			db[j] += d
-		}
+		reluvec.BackwardSum(rd.Data[i*rd.Stride:], db, rv.Data[i*rv.Stride:], rg.Data[i*rg.Stride:])
 	}
-}
-
-// reluMasked returns y if x > 0 and +0 otherwise (also for a NaN x): φ(v)
-// is reluMasked(v, v), φ′(v)·g is reluMasked(g, v).
-func reluMasked(y, x float64) float64 {
-	return math.Float64frombits(math.Float64bits(y) & positiveMask(x))
-}
-
-// positiveMask returns all ones if x > 0 and 0 otherwise (also for NaN):
-// ReLU's φ(v) = v·[v > 0] and φ′(v)·g = g·[v > 0] are then a bitwise AND.
-// The signs of v are random, so a branch on them mispredicts half the
-// time; the compiler turns this select between integers into a
-// conditional move (a select between floats stays a branch).
-func positiveMask(x float64) uint64 {
-	var m uint64
-	if x > 0 {
-		m = ^uint64(0)
-	}
-	return m
 }
 
 type sigmoidAct struct{}
