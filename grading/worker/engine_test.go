@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backprop-lab/backprop/lesson/autodiff"
+	"github.com/backprop-lab/backprop/lesson/autodiff/autodifftest"
 )
 
 // diamond is a = x·y, f = a·(a + x) + a; sharedSum is b := a + a, f = b·c.
@@ -16,31 +17,6 @@ var (
 		{Op: "×", Parents: []int{2, 3}}, {Op: "+", Parents: []int{4, 2}}}
 	sharedSum = []GraphNode{{V: 3}, {V: -2}, {Op: "+", Parents: []int{0, 0}}, {Op: "×", Parents: []int{2, 1}}}
 )
-
-func rightBackward(out *autodiff.Value) {
-	var order []*autodiff.Value
-	seen := map[*autodiff.Value]bool{}
-	var visit func(*autodiff.Value)
-	visit = func(n *autodiff.Value) {
-		if !seen[n] {
-			seen[n] = true
-			for _, p := range n.Parents() {
-				visit(p)
-			}
-			order = append(order, n)
-		}
-	}
-	visit(out)
-	for _, n := range order {
-		n.Grad = 0
-	}
-	out.Grad = 1
-	for i := len(order) - 1; i >= 0; i-- {
-		for k, p := range order[i].Parents() {
-			p.Grad += order[i].Grad * order[i].Local(k)
-		}
-	}
-}
 
 // frames is an Asker that sends every query and answer through the
 // pipes' framing (gob), as a worker process does.
@@ -69,7 +45,7 @@ func (f frames) Ask(q Query) (Answer, error) {
 // A graph description crosses the pipes and comes back as every node's
 // gradient, twice, in the description's order.
 func TestEngineQueriesCrossThePipes(t *testing.T) {
-	c := Client{A: frames{NewGuardedSession(Funcs{EngineBackward: rightBackward,
+	c := Client{A: frames{NewGuardedSession(Funcs{EngineBackward: autodifftest.Backward,
 		EngineTanh: func(x *autodiff.Value) *autodiff.Value {
 			z := math.Tanh(x.Data)
 			return autodiff.NewOp("tanh", z, []*autodiff.Value{x}, []float64{1 - z*z})
@@ -90,7 +66,7 @@ func TestEngineQueriesCrossThePipes(t *testing.T) {
 	if len(pts) != 2 || !pts[0].ParentIsX || pts[0].Parents != 1 || pts[1].Data != math.Tanh(-2) || pts[1].Local != 1-math.Tanh(-2)*math.Tanh(-2) {
 		t.Errorf("tanh points: %+v", pts)
 	}
-	if _, err := (frames{NewSession(Funcs{EngineBackward: rightBackward})}).Ask(Query{Op: "engineOp", Kind: "tanh", F: []float64{1}}); err != nil {
+	if _, err := (frames{NewSession(Funcs{EngineBackward: autodifftest.Backward})}).Ask(Query{Op: "engineOp", Kind: "tanh", F: []float64{1}}); err != nil {
 		t.Errorf("a missing operation is an answer, not an error: %v", err)
 	}
 }
@@ -109,7 +85,7 @@ func TestBuildGraphRefusesMalformed(t *testing.T) {
 		if _, err := BuildGraph(g); err == nil {
 			t.Errorf("%s: built", name)
 		}
-		s := NewGuardedSession(Funcs{EngineBackward: rightBackward})
+		s := NewGuardedSession(Funcs{EngineBackward: autodifftest.Backward})
 		if _, err := s.Ask(Query{Op: "engineBackward", Graph: g}); err == nil {
 			t.Errorf("%s: answered", name)
 		}
