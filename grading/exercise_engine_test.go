@@ -15,21 +15,13 @@ import (
 	"github.com/backprop-lab/backprop/grading/runner"
 	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/lesson/autodiff"
+	"github.com/backprop-lab/backprop/lesson/autodiff/autodifftest"
 )
 
-// Right backward passes, written the ways a learner might: recursive
-// depth-first sort, an iterative one with an explicit stack, Kahn's
-// algorithm (counting each node's users), and plain recursion over paths
-// in reverse topological order.
-
-func recursiveBackward(out *autodiff.Value) {
-	order := topoOrder(out)
-	for _, n := range order {
-		n.Grad = 0
-	}
-	out.Grad = 1
-	reverseLoop(order, false)
-}
+// Right backward passes, written the ways a learner might: a recursive
+// depth-first sort (autodifftest.Backward, the tests' one correct pass), an
+// iterative one with an explicit stack, and Kahn's algorithm (counting each
+// node's users), which sends gradients in another order.
 
 func iterativeBackward(out *autodiff.Value) {
 	type frame struct {
@@ -115,7 +107,7 @@ const engineSeeds = 40
 // cause); the stub points to the hints; a missing function is missing.
 func TestEngineBackwardExercise(t *testing.T) {
 	for seed := uint64(1); seed <= engineSeeds; seed++ {
-		for name, b := range map[string]BackwardFunc{"recursive": recursiveBackward, "iterative": iterativeBackward, "Kahn": kahnBackward} {
+		for name, b := range map[string]BackwardFunc{"recursive": autodifftest.Backward, "iterative": iterativeBackward, "Kahn": kahnBackward} {
 			if res, _ := grade(t, 10, Submission{EngineBackward: b}, seed); !res.OK() {
 				t.Errorf("seed %d: %s backward failed:\n%s", seed, name, res)
 			}
@@ -393,6 +385,12 @@ func TestEngineSourceRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	const head = "package main\n\nimport (\n\t\"math\"\n\n\t\"" + runner.AutodiffPath + "\"\n)\n\nvar _ = math.Tanh\n\n"
+	// right is the usual solution plus a term that reads Data, on purpose
+	// (times 0, so the pass stays right): the accepted source then uses
+	// every member exercise 10 allows (Data, Grad, Parents, Local), not
+	// three of the four. It is written here, not taken from package corpus:
+	// the corpus holds no such pass as one string (its engineSort, the sort
+	// alone, is unexported, and its correct passes are the unusual ones).
 	const right = `//line In [3]:1
 func backward(out *autodiff.Value) {
 	var order []*autodiff.Value
