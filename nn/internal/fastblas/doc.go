@@ -117,9 +117,11 @@
 // (∂E/∂W⁽²⁾ and Δ⁽²⁾·W⁽²⁾) and the two halves of W⁽¹⁾'s SGD update so. Which
 // goroutine runs a block or a task never changes its result.
 //
-// The AVX2 kernels' repeated blocks (a k-step of a 6×8, 4×8 or 6×4 tile,
-// a row of the epilogue) are #define macros in kernel_amd64.s, written
-// once each.
+// The kernels' repeated blocks are #define macros, each written once: a
+// k-step of a 6×8, 4×8 or 6×4 tile and a row of the epilogue in
+// kernel_amd64.s, a k-step of the 8×24 tile and a row of its epilogue in
+// kernel512_amd64.s. The macros assemble to the very instructions the
+// written-out kernels had (the object files' code bytes compared equal).
 //
 // # Tests
 //
