@@ -2,5 +2,5 @@
 
 package reluvec
 
-func vectorForwardBias(v, a, u, b []float64) int   { return 0 }
+func vectorForwardBias(v, a, u, b []float64) int  { return 0 }
 func vectorBackwardSum(d, db, v, g []float64) int { return 0 }
