@@ -6,40 +6,8 @@ import (
 
 	"github.com/backprop-lab/backprop/grading/worker"
 	"github.com/backprop-lab/backprop/lesson/autodiff"
+	"github.com/backprop-lab/backprop/lesson/autodiff/autodifftest"
 )
-
-// backwardVisiting is a correct backward pass whose topological sort
-// visits each node's parents in the given order (forward or reversed): two
-// such passes add a shared node's contributions in different orders.
-func backwardVisiting(out *autodiff.Value, reversed bool) {
-	var order []*autodiff.Value
-	seen := map[*autodiff.Value]bool{}
-	var visit func(n *autodiff.Value)
-	visit = func(n *autodiff.Value) {
-		if seen[n] {
-			return
-		}
-		seen[n] = true
-		ps := n.Parents()
-		for i := range ps {
-			if reversed {
-				i = len(ps) - 1 - i
-			}
-			visit(ps[i])
-		}
-		order = append(order, n)
-	}
-	visit(out)
-	for _, n := range order {
-		n.Grad = 0
-	}
-	out.Grad = 1
-	for i := len(order) - 1; i >= 0; i-- {
-		for k, p := range order[i].Parents() {
-			p.Grad += order[i].Grad * order[i].Local(k)
-		}
-	}
-}
 
 // Where a node's contributions cancel, two correct passes that add them in
 // different orders differ by more than 1e-14·(1 + |∂|) (rounding scales
@@ -55,12 +23,13 @@ func TestEngineAllowanceCoversCancellation(t *testing.T) {
 	}
 	want, slack := referenceWithSlack(desc)
 	var grads [2][]float64
-	for i, reversed := range []bool{false, true} {
+	for i, backward := range []func(*autodiff.Value){autodifftest.Backward, autodifftest.BackwardParentsReversed} {
+		reversed := i == 1
 		nodes, err := worker.BuildGraph(desc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		backwardVisiting(nodes[len(nodes)-1], reversed)
+		backward(nodes[len(nodes)-1])
 		for _, n := range nodes {
 			grads[i] = append(grads[i], n.Grad)
 		}

@@ -18,7 +18,15 @@ import "github.com/backprop-lab/backprop/lesson/autodiff"
 // Parents, Local), never Value.Backward or autodiff.Topo: a grading
 // worker's run-time guard (internal/engineguard) refuses those while
 // learner code runs, and tests pass Backward where learner code goes.
-func Backward(out *autodiff.Value) {
+func Backward(out *autodiff.Value) { backward(out, false) }
+
+// BackwardParentsReversed is Backward with a sort that visits each node's
+// parents last to first: another correct order, in which a node used
+// several times gets its contributions added in another order (the same
+// gradients up to rounding).
+func BackwardParentsReversed(out *autodiff.Value) { backward(out, true) }
+
+func backward(out *autodiff.Value, reversed bool) {
 	var order []*autodiff.Value
 	seen := map[*autodiff.Value]bool{}
 	var visit func(n *autodiff.Value)
@@ -27,8 +35,12 @@ func Backward(out *autodiff.Value) {
 			return
 		}
 		seen[n] = true
-		for _, p := range n.Parents() {
-			visit(p)
+		ps := n.Parents()
+		for i := range ps {
+			if reversed {
+				i = len(ps) - 1 - i
+			}
+			visit(ps[i])
 		}
 		order = append(order, n)
 	}
