@@ -449,3 +449,29 @@ func TestDgemmHalfEdge(t *testing.T) {
 		}
 	})
 }
+
+// TestBlocks: how a parallel product is cut. X·W⁽¹⁾ᵀ (200×96×784, B
+// packed, split by columns) on 2 cores gets blocks of 3 panels of the 6×8
+// kernel (12 panels: 4 blocks) and of 2 panels of the 8×24 kernel (4
+// panels: 2 blocks, not 4 of one panel, which would each stream all of A
+// from beyond L2 through one panel).
+func TestBlocks(t *testing.T) {
+	for _, c := range []struct {
+		tiles, procs  int
+		packB, splitN bool
+		want          int
+	}{
+		{12, 2, true, true, 4},  // X·W⁽¹⁾ᵀ, 6×8 kernel
+		{4, 2, true, true, 2},   // X·W⁽¹⁾ᵀ, 8×24 kernel
+		{98, 2, false, true, 8}, // δ⁽¹⁾ᵀ·X, B in place: up to 4 a core
+		{34, 2, true, false, 2}, // split by rows with a packed B: one a core
+		{6, 2, true, true, 2},   // 3 panels a block
+		{12, 8, true, true, 8},  // never fewer than one a goroutine
+		{1, 2, true, true, 1},   // never more than the tiles
+		{64, 8, true, true, 16}, // at most 2 a goroutine
+	} {
+		if got := blocks(c.tiles, c.procs, c.packB, c.splitN); got != c.want {
+			t.Errorf("blocks(%d tiles, %d procs, packB %v, splitN %v) = %d, want %d", c.tiles, c.procs, c.packB, c.splitN, got, c.want)
+		}
+	}
+}

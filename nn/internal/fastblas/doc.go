@@ -93,8 +93,10 @@
 //
 // Products whose kernels execute at least 2¹⁹ multiply-adds (about 10 µs
 // on one core; the small products of a training step stay below) are cut
-// into blocks of whole tiles of C (up to 4 per core; with a packed B, 2
-// when the split is by columns and 1 when by rows), by columns or by rows,
+// into blocks of whole tiles of C (up to 4 per core; with a packed B, 1
+// when the split is by rows and 2 when by columns, fewer where a block
+// would then hold fewer than 3 panels, never fewer than one per core), by
+// columns or by rows,
 // whichever duplicates the smaller operand (each block reads all of the
 // other one). The caller and a persistent pool of GOMAXPROCS-1 worker
 // goroutines claim the blocks from an atomic counter, so on a busy
