@@ -136,7 +136,6 @@ type record struct {
 	Seconds     float64   `json:"seconds,omitempty"`
 	Loss        float64   `json:"loss,omitempty"`
 	Summary     bool      `json:"summary,omitempty"`
-	Process     bool      `json:"process,omitempty"` // the blas record of a --process run
 	TestAcc     float64   `json:"test_acc,omitempty"`
 }
 
@@ -201,9 +200,6 @@ type result struct {
 	testAcc     float64
 	blas        *blasInfo // the report with the fastest DGEMM; nil if none came
 	unavailable string    // why the peer could not run ("" if it ran)
-	// process: seconds are whole processes' wall times, not epochs'
-	// (-process; a peer's records say so).
-	process bool
 }
 
 // errRefused is compare's error when a ratio was refused (the report says why).
@@ -266,7 +262,11 @@ func compare(c config, w io.Writer) error {
 				continue
 			}
 			fmt.Fprintf(os.Stderr, "round %d/%d: %s\n", rep+1, c.reps, name)
-			if err := runOne(cmds[name], results[name], c.process && name == "go"); err != nil {
+			parser := parse
+			if c.process && name == "go" {
+				parser = parseTrain
+			}
+			if err := runOne(cmds[name], results[name], parser, c.process); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
@@ -304,11 +304,13 @@ func trainArgs(train string, c config) []string {
 		"-m", strconv.Itoa(c.epochs), "--target-accuracy", "0", "-q"}
 }
 
-// runOne runs a participant, parses its records and reads its peak RSS from
-// the operating system's accounting of the finished process. With
-// whole, the participant is cmd/train: its wall time, start to exit, is
-// the figure, and its output is cmd/train's text (parseTrain).
-func runOne(argv []string, r *result, whole bool) error {
+// runOne runs a participant, parses its output with parser (parse, or
+// parseTrain for cmd/train) and reads its peak RSS from the operating
+// system's accounting of the finished process. With whole (-process), the
+// figure it adds to r.seconds is the process's wall time, start to exit,
+// in place of the epoch times its output reported.
+func runOne(argv []string, r *result, parser func(io.Reader, *result) error, whole bool) error {
+	epochs := len(r.seconds)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -321,15 +323,11 @@ func runOne(argv []string, r *result, whole bool) error {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.peakMB = max(r.peakMB, float64(ru.Maxrss)/1024) // Linux reports KiB
 	}
-	parser := parse
-	if whole {
-		parser = parseTrain
-	}
 	if err := parser(&out, r); err != nil {
 		return fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 	}
-	if r.process {
-		r.seconds = append(r.seconds, wall)
+	if whole {
+		r.seconds = append(r.seconds[:epochs], wall)
 	}
 	return nil
 }
@@ -358,7 +356,7 @@ func parseTrain(out io.Reader, r *result) error {
 	if epochs == 0 || acc < 0 {
 		return errors.New(`no "Epoch" lines or no "Test accuracy:" line in its output`)
 	}
-	r.testAcc, r.process = acc, true
+	r.testAcc = acc
 	r.blas = &blasInfo{Config: "nn's pure-Go Dgemm under gonum/mat (cmd/train)"}
 	return nil
 }
@@ -385,13 +383,10 @@ func parse(out io.Reader, r *result) error {
 			if r.blas == nil || rec.Blas.DGEMM > r.blas.DGEMM {
 				r.blas = rec.Blas
 			}
-			r.process = r.process || rec.Process
 		case rec.Summary:
 			r.testAcc = rec.TestAcc
 		case rec.Epoch > 0:
-			if !r.process {
-				r.seconds = append(r.seconds, rec.Seconds)
-			}
+			r.seconds = append(r.seconds, rec.Seconds)
 			epochs++
 		}
 	}

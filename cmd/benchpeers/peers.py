@@ -10,8 +10,7 @@ machine. cmd/benchpeers embeds this file and runs it; by hand:
 --process does the work of the whole cmd/train process the peer's way, for
 benchpeers -process, which times the process from start to exit: the test
 accuracy after every epoch, then the training and the test accuracy; the
-1000x1000 product is not timed then (its blas record has no dgemm_gflops
-and says "process": true).
+1000x1000 product is not timed then (its blas record has no dgemm_gflops).
 
 DIR holds the four official MNIST files (gzipped). The network and schedule
 are the lab's README run: 784-H-10, ReLU hidden layers, softmax +
@@ -20,7 +19,7 @@ cross-entropy (mean over the batch), weights uniform in [-0.2, 0.2), biases
 
 Output, one JSON object per line (the schema benchpeers reads):
   {"peer": P, "blas": {"libraries": [...], "config": "...", "dgemm_gflops": G}}
-                                          (--process: no dgemm_gflops, "process": true)
+                                          (--process: no dgemm_gflops)
   {"peer": P, "epoch": k, "seconds": t, "loss": l}          one per epoch
   {"peer": P, "summary": true, "test_acc": a}
 or, when the peer's library cannot be imported,
@@ -233,10 +232,7 @@ def main():
     xte, yte = load(args.data, "t10k")
     sizes = [xtr.shape[1]] + [int(h) for h in args.hidden.split(",") if h] + [10]
     blas, epoch, accuracy, rng = PEERS[args.peer](args, sizes)
-    if args.process:
-        emit({"peer": args.peer, "blas": blas, "process": True})
-    else:
-        emit({"peer": args.peer, "blas": blas})
+    emit({"peer": args.peer, "blas": blas})
     for k in range(1, args.epochs + 1):
         perm = rng.permutation(len(xtr))
         t0 = time.perf_counter()
