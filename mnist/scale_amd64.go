@@ -5,8 +5,9 @@ package mnist
 import "golang.org/x/sys/cpu"
 
 // scaleAVX2 (scale_amd64.s) sets dst[j] = src[j]/255 for j < n, n a
-// positive multiple of 8, and prefetches next[0..n) (read nothing from; a
-// prefetch never faults), 8 bytes a step: widened to float64 (VPMOVZXBD,
+// positive multiple of 8, and prefetches next[0..n) (only a hint to the
+// cache: nothing is read from it, and a prefetch never faults), 8 bytes a
+// step: widened to float64 (VPMOVZXBD,
 // VCVTDQ2PD), then divided by 255 as q = x·r, q += (x − 255·q)·r with
 // r = 1/255 rounded: one correction step of Markstein's division, which
 // gives the correctly rounded x/255, the same bits as the division, for

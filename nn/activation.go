@@ -2,10 +2,10 @@ package nn
 
 import (
 	"fmt"
-	"github.com/backprop-lab/backprop/nn/internal/reluvec"
 	"math"
 	"strings"
 
+	"github.com/backprop-lab/backprop/nn/internal/reluvec"
 	"gonum.org/v1/gonum/mat"
 )
 
