@@ -6,6 +6,7 @@ import (
 	"github.com/backprop-lab/backprop/mnist"
 	"github.com/backprop-lab/backprop/mnist/mnisttest"
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"github.com/backprop-lab/backprop/nn/nntest"
 )
 
@@ -38,7 +39,16 @@ func epochFLOPs(n int, sizes []int) float64 {
 // BenchmarkEpoch trains the lab's 784-96-10 network for one epoch over the
 // 60 000 MNIST training images (batch 200, learning rate 0.1): the figure
 // that cmd/benchpeers compares with numpy and PyTorch.
-func BenchmarkEpoch(b *testing.B) {
+func BenchmarkEpoch(b *testing.B) { benchEpoch(b) }
+
+// BenchmarkEpochDense is BenchmarkEpoch with the products' zero skipping
+// off (fastblas.SetZeroSkip): every product dense, as numpy's are.
+func BenchmarkEpochDense(b *testing.B) {
+	defer fastblas.SetZeroSkip(fastblas.SetZeroSkip(false))
+	benchEpoch(b)
+}
+
+func benchEpoch(b *testing.B) {
 	train := fullMNIST(b)
 	sizes := []int{784, 96, 10}
 	net := nn.MustNew(nn.Config{Sizes: sizes, Seed: 1})

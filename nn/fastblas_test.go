@@ -81,3 +81,32 @@ func TestTrainingIndependentOfThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainingIndependentOfZeroSkip: skipping the products' all-zero steps
+// (the background of the images, fastblas.SetZeroSkip) gives the weights
+// of the dense products bit for bit, on one goroutine and on every core.
+func TestTrainingIndependentOfZeroSkip(t *testing.T) {
+	train, _ := mnist.Embedded()
+	train = train.Subset(1000)
+	run := func(skip bool, threads int) []float64 {
+		defer fastblas.SetZeroSkip(fastblas.SetZeroSkip(skip))
+		defer fastblas.SetThreads(fastblas.SetThreads(threads))
+		net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
+		if err := (nn.SGD{LearningRate: 0.1, BatchSize: 200, Epochs: 2, Seed: 1}).Train(net, train); err != nil {
+			t.Fatal(err)
+		}
+		var w []float64
+		for _, p := range net.Params() {
+			w = append(w, p.Value.RawMatrix().Data...)
+		}
+		return w
+	}
+	for _, threads := range []int{1, 0} {
+		dense, sparse := run(false, threads), run(true, threads)
+		for i := range dense {
+			if math.Float64bits(dense[i]) != math.Float64bits(sparse[i]) {
+				t.Fatalf("threads=%d: parameter %d: %v with dense products, %v skipping zeros", threads, i, dense[i], sparse[i])
+			}
+		}
+	}
+}

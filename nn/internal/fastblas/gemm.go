@@ -38,6 +38,15 @@ type kernel struct {
 	fnShort   kernelFunc
 	shortRows int
 
+	// fnOffA and fnOffB, if not nil, compute full mr×nr tiles with fn's
+	// contract but find the A column (fnOffA) or the B row (fnOffB) of step
+	// p through a byte offset, for zero skipping (zeroskip.go):
+	//
+	//	fnOffA: A(i,p) = a[off[p]/8 + i*ars], B(p,j) = b[p*bks+j]
+	//	fnOffB: A(i,p) = a[i*ars+p*aks],      B(p,j) = b[off[p]/8 + j]
+	fnOffA func(k int, a []float64, ars int, off []int, b []float64, bks int, c []float64, ldc int, alpha, beta float64)
+	fnOffB func(k int, a []float64, ars, aks int, b []float64, off []int, c []float64, ldc int, alpha, beta float64)
+
 	// packTrans, if not nil, packs a full kb×nr panel of a B whose
 	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
 	packTrans func(dst, src []float64, lds, kb int)
@@ -66,6 +75,12 @@ type workspace struct {
 	be   []float64 // one packed B edge panel, kc×nr
 	ap   []float64 // one packed A edge panel, kc×mr
 	tile []float64 // mr×nr scratch tile for edge tiles
+
+	// Zero skipping (zeroskip.go): an A block's full panels with their
+	// steps' B offsets and counts, or one B panel with its A offsets.
+	az, bz     []float64
+	aoff, boff []int
+	acnt       []int
 }
 
 var wsPool = sync.Pool{New: func() any { return new(workspace) }}
@@ -83,6 +98,15 @@ func alignedBuf(buf []float64, n int) []float64 {
 		off = int(64-r) / 8
 	}
 	return raw[off : off+n : off+n]
+}
+
+// intBuf returns buf resliced to n elements, reallocating only when buf is
+// too small.
+func intBuf(buf []int, n int) []int {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	return make([]int, n)
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
@@ -125,6 +149,11 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		dupB *= 4
 	}
 	splitN := tilesM < procs || tilesN >= procs && dupA <= dupB
+	if splitN && tilesM >= procs && skipSide(kn, m, n, a, b, packB) == sparseA && mostlyZero(a.at(0, 0)[:k]) {
+		// Each block packs the nonzero steps of its A panels: split by
+		// rows, so that no two blocks pack the same rows.
+		splitN = false
+	}
 	tiles, unit := tilesM, kn.mr
 	if splitN {
 		tiles, unit = tilesN, kn.nr
@@ -184,7 +213,8 @@ func blocks(tiles, procs int, packB, splitN bool) int {
 // A is always read in place through its strides; the kernel broadcasts its
 // elements one at a time so it needs no particular layout. Only partial
 // tiles at the bottom/right edges pack their A rows or B columns into
-// zero-padded buffers and go through a scratch tile.
+// zero-padded buffers and go through a scratch tile. Full panels of a
+// sparse operand leave out their all-zero steps (zeroskip.go).
 func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
 	mr, nr := kn.mr, kn.nr
 	kc := evenBlock(k, kn.kc, 1)
@@ -204,6 +234,26 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 	if m%mr != 0 {
 		ws.ap = alignedBuf(ws.ap, mr*kc)
 	}
+	skip := skipSide(kn, m, n, a, b, packB)
+	first := true // no sparse panel packed yet
+	switch skip {
+	case sparseA:
+		ws.az = alignedBuf(ws.az, mc*kc)
+		ws.aoff = intBuf(ws.aoff, mc/mr*kc)
+		ws.acnt = intBuf(ws.acnt, mc/mr)
+	case sparseB:
+		ws.bz = alignedBuf(ws.bz, nr*kc)
+		ws.boff = intBuf(ws.boff, kc)
+	}
+	// sparse passes on cnt, the steps a panel kept of its kb: a first panel
+	// without a zero step turns skipping off for the rest of the call.
+	sparse := func(cnt, kb int) int {
+		if first && cnt == kb {
+			skip = dense
+		}
+		first = false
+		return cnt
+	}
 
 	for jc := 0; jc < n; jc += nc {
 		ncb := min(nc, n-jc)
@@ -218,13 +268,38 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 			} else if w := ncb % nr; w != 0 {
 				packPanel(ws.be, nr, b.at(pc, jc+ncb-w), b.cs, b.rs, w, kb)
 			}
+			// The block skips zeros only where the other operand is finite.
+			bs := skip
+			switch {
+			case bs == sparseA && !allFinite(ws.bp[:ceilDiv(ncb, nr)*nr*kb]):
+				bs = dense
+			case bs == sparseB && !finiteRegion(a, 0, pc, m, kb):
+				bs = dense
+			}
 			for ic := 0; ic < m; ic += mc {
 				mcb := min(mc, m-ic)
 				if h := mcb % mr; h != 0 {
 					packPanel(ws.ap, mr, a.at(ic+mcb-h, pc), a.rs, a.cs, h, kb)
 				}
+				if bs == sparseA {
+					for q := range mcb / mr {
+						cnt := packNonzeroA6(ws.az[q*mr*kb:], ws.aoff[q*kb:], a.at(ic+q*mr, pc), a.rs, kb, nr*8)
+						ws.acnt[q] = sparse(cnt, kb)
+						if skip == dense {
+							bs = dense
+							break
+						}
+					}
+				}
 				for jr := 0; jr < ncb; jr += nr {
 					nrb := min(nr, ncb-jr)
+					cntB := 0 // steps kept of a sparse B panel
+					if bs == sparseB && nrb == nr {
+						cntB = sparse(packNonzeroB8(ws.bz, ws.boff, b.at(pc, jc+jr), b.rs, kb, a.cs*8), kb)
+						if skip == dense {
+							bs, cntB = dense, 0
+						}
+					}
 					var bpan []float64
 					bks := nr
 					switch {
@@ -242,6 +317,22 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 							apan, ars, aks = a.at(ic+ir, pc), a.rs, a.cs
 						}
 						ct := c[(ic+ir)*ldc+jc+jr:]
+						switch {
+						case mrb < mr:
+						case bs == sparseA && ws.acnt[ir/mr] > 0:
+							q := ir / mr
+							az, off, cnt := ws.az[q*mr*kb:], ws.aoff[q*kb:], ws.acnt[q]
+							if nrb == nr {
+								kn.fnOffB(cnt, az, 1, mr, bpan, off, ct, ldc, alpha, bt)
+								continue
+							}
+							kn.fnOffB(cnt, az, 1, mr, bpan, off, ws.tile, nr, alpha, 0)
+							mergeTile(ct, ldc, ws.tile, nr, mrb, nrb, bt)
+							continue
+						case cntB > 0:
+							kn.fnOffA(cntB, a.at(ic+ir, pc), a.rs, ws.boff, ws.bz, nr, ct, ldc, alpha, bt)
+							continue
+						}
 						fn, h, w := kn.fn, mr, nr
 						switch {
 						case mrb <= kn.shortRows && kn.fnShort != nil:

@@ -44,6 +44,71 @@ func kernAVX2Short(k int, a []float64, ars, aks int, b []float64, bks int, c []f
 	kern4x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
 
+// kern6x8OffA and kern6x8OffB (kernel_amd64.s) are kern6x8 with the A
+// column (OffA) or the B row (OffB) of step p at a byte offset off[p].
+//
+//go:noescape
+func kern6x8OffA(k int, a *float64, ars int, off *int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern6x8OffB(k int, a *float64, ars, aks int, b *float64, off *int, c *float64, ldc int, alpha, beta float64)
+
+// kernAVX2OffA and kernAVX2OffB adapt them to the kernel's fnOffA and
+// fnOffB contracts. The driver guarantees that every offset lies inside
+// its operand's slice (off holds at least k offsets).
+func kernAVX2OffA(k int, a []float64, ars int, off []int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	_ = off[k-1]
+	kern6x8OffA(k, &a[0], ars*w, &off[0], &b[0], bks*w, &c[0], ldc*w, alpha, beta)
+}
+
+func kernAVX2OffB(k int, a []float64, ars, aks int, b []float64, off []int, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	_ = off[k-1]
+	kern6x8OffB(k, &a[0], ars*w, aks*w, &b[0], &off[0], &c[0], ldc*w, alpha, beta)
+}
+
+// finiteSum (kernel_amd64.s) reports whether the n doubles at x, n a
+// positive multiple of 8, are all finite.
+//
+//go:noescape
+func finiteSum(x *float64, n int) bool
+
+// allFinite reports whether every element of x is finite (no ±Inf, no NaN).
+func allFinite(x []float64) bool {
+	n := len(x) &^ 7
+	if n > 0 && !finiteSum(&x[0], n) {
+		return false
+	}
+	return finiteGo(x[n:])
+}
+
+// packNZ6 and packNZ8 (kernel_amd64.s) are the loops of packNonzeroA6 and
+// packNonzeroB8 (zeroskip.go), with strides in bytes; packNZ6 takes a
+// multiple of 4 steps.
+//
+//go:noescape
+func packNZ6(k int, src *float64, rs int, dst *float64, off *int, bstep int) int
+
+//go:noescape
+func packNZ8(k int, src *float64, rs int, dst *float64, off *int, astep int) int
+
+// packA6Bulk packs the first steps of packNonzeroA6's panel, a multiple of
+// 4, and returns how many steps it packed and how many it kept. The
+// caller has checked every slice's length.
+func packA6Bulk(dst []float64, off []int, src []float64, rs, kb, bstep int) (done, kept int) {
+	done = kb &^ 3
+	if done == 0 {
+		return 0, 0
+	}
+	return done, packNZ6(done, &src[0], rs*8, &dst[0], &off[0], bstep)
+}
+
+// packB8Bulk packs packNonzeroB8's panel whole, as packA6Bulk.
+func packB8Bulk(dst []float64, off []int, src []float64, rs, kb, astep int) (done, kept int) {
+	return kb, packNZ8(kb, &src[0], rs*8, &dst[0], &off[0], astep)
+}
+
 // packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into 8 columns of a
 // panel: dst[p*ldd/8+j] = src[j*lds/8+p]. lds and ldd are in bytes.
 //
@@ -79,6 +144,7 @@ var avx2Kernel = &kernel{
 	fn:      kernAVX2,
 	fnHalf:  kernAVX2Half,
 	fnShort: kernAVX2Short, shortRows: 4,
+	fnOffA: kernAVX2OffA, fnOffB: kernAVX2OffB,
 	packTrans: packTransAVX2(8),
 	peakLoop:  fmaLoop256, peakFlops: 12 * 4 * 2,
 }

@@ -14,7 +14,8 @@
 #define FMA8(addr, yb, y0, y1) VBROADCASTSD addr, yb; VFMADD231PD Y12, yb, y0; VFMADD231PD Y13, yb, y1
 #define FMA4(addr, yb, y) VBROADCASTSD addr, yb; VFMADD231PD Y12, yb, y
 #define ROWS4x8 FMA8((AX), Y14, Y0, Y1); FMA8((AX)(R8*1), Y15, Y2, Y3); FMA8((AX)(R8*2), Y14, Y4, Y5); FMA8((AX)(R9*1), Y15, Y6, Y7)
-#define STEP6x8 LOADB8; ROWS4x8; FMA8((AX)(R8*4), Y14, Y8, Y9); FMA8((AX)(R10*1), Y15, Y10, Y11); NEXTK
+#define BODY6x8 LOADB8; ROWS4x8; FMA8((AX)(R8*4), Y14, Y8, Y9); FMA8((AX)(R10*1), Y15, Y10, Y11)
+#define STEP6x8 BODY6x8; NEXTK
 #define STEP4x8 LOADB8; ROWS4x8; NEXTK
 #define STEP6x4 VMOVUPD (BX), Y12; FMA4((AX), Y14, Y0); FMA4((AX)(R8*1), Y15, Y1); FMA4((AX)(R8*2), Y14, Y2); FMA4((AX)(R9*1), Y15, Y3); FMA4((AX)(R8*4), Y14, Y4); FMA4((AX)(R10*1), Y15, Y5); NEXTK
 
@@ -24,6 +25,15 @@
 #define ROW8STORE(y0, y1) VMULPD Y14, y0, y0; VMOVUPD y0, (DI); VMULPD Y14, y1, y1; VMOVUPD y1, 32(DI)
 #define ROW4BETA(y) VMULPD Y14, y, y; VFMADD231PD (DI), Y15, y; VMOVUPD y, (DI)
 #define ROW4STORE(y) VMULPD Y14, y, y; VMOVUPD y, (DI)
+
+// The 6×8 tile's epilogue: rows Y0/Y1 … Y10/Y11 to C at DI, row stride SI.
+#define TILE6x8BETA ROW8BETA(Y0, Y1); ADDQ SI, DI; ROW8BETA(Y2, Y3); ADDQ SI, DI; ROW8BETA(Y4, Y5); ADDQ SI, DI; ROW8BETA(Y6, Y7); ADDQ SI, DI; ROW8BETA(Y8, Y9); ADDQ SI, DI; ROW8BETA(Y10, Y11)
+#define TILE6x8STORE ROW8STORE(Y0, Y1); ADDQ SI, DI; ROW8STORE(Y2, Y3); ADDQ SI, DI; ROW8STORE(Y4, Y5); ADDQ SI, DI; ROW8STORE(Y6, Y7); ADDQ SI, DI; ROW8STORE(Y8, Y9); ADDQ SI, DI; ROW8STORE(Y10, Y11)
+#define ZERO6x8 VXORPD Y0, Y0, Y0; VXORPD Y1, Y1, Y1; VXORPD Y2, Y2, Y2; VXORPD Y3, Y3, Y3; VXORPD Y4, Y4, Y4; VXORPD Y5, Y5, Y5; VXORPD Y6, Y6, Y6; VXORPD Y7, Y7, Y7; VXORPD Y8, Y8, Y8; VXORPD Y9, Y9, Y9; VXORPD Y10, Y10, Y10; VXORPD Y11, Y11, Y11
+
+// The end of each 6×8 kernel: C = alpha·acc + beta·C, or C = alpha·acc
+// when beta is ±0 (C not read).
+#define DONE6x8 MOVQ c+48(FP), DI; MOVQ ldc+56(FP), SI; VBROADCASTSD alpha+64(FP), Y14; MOVQ beta+72(FP), DX; SHLQ $1, DX; JZ store; VBROADCASTSD beta+72(FP), Y15; TILE6x8BETA; VZEROUPPER; RET
 
 // func kern6x8(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
 //
@@ -47,18 +57,7 @@ TEXT ·kern6x8(SB), NOSPLIT, $0-80
 	LEAQ (R8)(R8*2), R9
 	LEAQ (R8)(R8*4), R10
 
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
+	ZERO6x8
 
 	MOVQ CX, DX
 	SHRQ $2, DX
@@ -82,40 +81,239 @@ loop1:
 	JNZ  loop1
 
 done:
-	MOVQ c+48(FP), DI
-	MOVQ ldc+56(FP), SI
-	VBROADCASTSD alpha+64(FP), Y14
-	MOVQ beta+72(FP), DX
-	SHLQ $1, DX // drop the sign bit: ±0 → 0
-	JZ   store
+	DONE6x8
 
-	VBROADCASTSD beta+72(FP), Y15
-	ROW8BETA(Y0, Y1)
-	ADDQ SI, DI
-	ROW8BETA(Y2, Y3)
-	ADDQ SI, DI
-	ROW8BETA(Y4, Y5)
-	ADDQ SI, DI
-	ROW8BETA(Y6, Y7)
-	ADDQ SI, DI
-	ROW8BETA(Y8, Y9)
-	ADDQ SI, DI
-	ROW8BETA(Y10, Y11)
+store:
+	TILE6x8STORE
 	VZEROUPPER
 	RET
 
+// The k-steps of the two 6×8 kernels that skip zero terms (below): the
+// A (…OFFA) or B (…OFFB) operand of step p is found at R13 + off[p], the
+// offset read at SI; the other moves on by its stride.
+#define STEPOFFA MOVQ (SI), AX; ADDQ R13, AX; ADDQ $8, SI; BODY6x8; ADDQ R12, BX
+#define STEPOFFB MOVQ (SI), BX; ADDQ R13, BX; ADDQ $8, SI; BODY6x8; ADDQ R11, AX
+
+// func kern6x8OffA(k int, a *float64, ars int, off *int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
+//
+// kern6x8 with the A term of each step found through an offset (BYTES):
+//   A(i,p) = *(a + off[p] + i*ars)   i < 6, p < k
+// B and C as in kern6x8. Dgemm's zero skipping packs the B rows p of a
+// panel that are not all zero, and lists where A's column p is.
+//
+// Registers as in kern6x8, with R13 = a and SI = off.
+TEXT ·kern6x8OffA(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), R13
+	MOVQ ars+16(FP), R8
+	MOVQ off+24(FP), SI
+	MOVQ b+32(FP), BX
+	MOVQ bks+40(FP), R12
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
+
+	ZERO6x8
+
+	MOVQ CX, DX
+	SHRQ $2, DX
+	JZ   tail
+
+loop4:
+	STEPOFFA
+	STEPOFFA
+	STEPOFFA
+	STEPOFFA
+	DECQ DX
+	JNZ  loop4
+
+tail:
+	ANDQ $3, CX
+	JZ   done
+
+loop1:
+	STEPOFFA
+	DECQ CX
+	JNZ  loop1
+
+done:
+	DONE6x8
+
 store:
-	ROW8STORE(Y0, Y1)
-	ADDQ SI, DI
-	ROW8STORE(Y2, Y3)
-	ADDQ SI, DI
-	ROW8STORE(Y4, Y5)
-	ADDQ SI, DI
-	ROW8STORE(Y6, Y7)
-	ADDQ SI, DI
-	ROW8STORE(Y8, Y9)
-	ADDQ SI, DI
-	ROW8STORE(Y10, Y11)
+	TILE6x8STORE
+	VZEROUPPER
+	RET
+
+// func kern6x8OffB(k int, a *float64, ars, aks int, b *float64, off *int, c *float64, ldc int, alpha, beta float64)
+//
+// kern6x8 with the B row of each step found through an offset (BYTES):
+//   B(p,j) = *(b + off[p] + 8*j)     j < 8, p < k
+// A and C as in kern6x8. Dgemm's zero skipping packs the columns p of an
+// A panel that are not all zero, and lists where B's row p is.
+//
+// Registers as in kern6x8, with R13 = b and SI = off.
+TEXT ·kern6x8OffB(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ ars+16(FP), R8
+	MOVQ aks+24(FP), R11
+	MOVQ b+32(FP), R13
+	MOVQ off+40(FP), SI
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
+
+	ZERO6x8
+
+	MOVQ CX, DX
+	SHRQ $2, DX
+	JZ   tail
+
+loop4:
+	STEPOFFB
+	STEPOFFB
+	STEPOFFB
+	STEPOFFB
+	DECQ DX
+	JNZ  loop4
+
+tail:
+	ANDQ $3, CX
+	JZ   done
+
+loop1:
+	STEPOFFB
+	DECQ CX
+	JNZ  loop1
+
+done:
+	DONE6x8
+
+store:
+	TILE6x8STORE
+	VZEROUPPER
+	RET
+
+// func finiteSum(x *float64, n int) bool
+//
+// Reports whether the n doubles at x (n a multiple of 8, ≥ 8) are all
+// finite: it sums x·0, which is ±0 for a finite x and NaN for ±Inf or NaN,
+// in two accumulators of 4 lanes, and compares the sum with 0.
+TEXT ·finiteSum(SB), NOSPLIT, $0-17
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $3, CX
+	VXORPD Y15, Y15, Y15
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+
+finloop:
+	VMULPD (SI), Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMULPD 32(SI), Y15, Y3
+	VADDPD Y3, Y1, Y1
+	ADDQ $64, SI
+	DECQ CX
+	JNZ  finloop
+
+	VADDPD Y1, Y0, Y0
+	VCMPPD $0, Y15, Y0, Y0 // EQ_OQ: false for NaN
+	VMOVMSKPD Y0, AX
+	CMPQ AX, $15
+	SETEQ ret+16(FP)
+	VZEROUPPER
+	RET
+
+// One step of packNZ6: the 6 values of A's column at SI+off (rows R8
+// apart, R9 = 3·R8, R10 = 5·R8) go to DI and B's offset DX to BX, both
+// kept (DI += 48, BX += 8) only if the column is not all +0.
+#define NZSTEP6(off) MOVQ off(SI), AX; MOVQ AX, (DI); MOVQ off(SI)(R8*1), R13; MOVQ R13, 8(DI); ORQ R13, AX; MOVQ off(SI)(R8*2), R13; MOVQ R13, 16(DI); ORQ R13, AX; MOVQ off(SI)(R9*1), R13; MOVQ R13, 24(DI); ORQ R13, AX; MOVQ off(SI)(R8*4), R13; MOVQ R13, 32(DI); ORQ R13, AX; MOVQ off(SI)(R10*1), R13; MOVQ R13, 40(DI); ORQ R13, AX; MOVQ DX, (BX); ADDQ R11, DX; TESTQ AX, AX; LEAQ 48(DI), R13; CMOVQNE R13, DI; LEAQ 8(BX), R13; CMOVQNE R13, BX
+
+// func packNZ6(k int, src *float64, rs int, dst *float64, off *int, bstep int) int
+//
+// Packs the columns p < k (k a positive multiple of 4) of the 6-row panel
+// at src (row i at src + i*rs, columns contiguous; rs in BYTES) that are
+// not all +0: their 6 values to dst, one after the other, and p*bstep to
+// off. Returns how many it kept. Four columns are tested at once, and four
+// all-zero ones (the background of an image) are passed over unread.
+TEXT ·packNZ6(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ rs+16(FP), R8
+	MOVQ dst+24(FP), DI
+	MOVQ off+32(FP), BX
+	MOVQ bstep+40(FP), R11
+	MOVQ BX, R14
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
+	LEAQ (R11)(R11*2), R12
+	ADDQ R11, R12 // 4*bstep
+	XORQ DX, DX
+	SHRQ $2, CX
+
+nz6loop:
+	VMOVUPD (SI), Y0
+	VORPD (SI)(R8*1), Y0, Y0
+	VORPD (SI)(R8*2), Y0, Y0
+	VORPD (SI)(R9*1), Y0, Y0
+	VORPD (SI)(R8*4), Y0, Y0
+	VORPD (SI)(R10*1), Y0, Y0
+	VPTEST Y0, Y0
+	JNZ  nz6some
+	ADDQ R12, DX
+	JMP  nz6next
+
+nz6some:
+	NZSTEP6(0)
+	NZSTEP6(8)
+	NZSTEP6(16)
+	NZSTEP6(24)
+
+nz6next:
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  nz6loop
+
+	SUBQ R14, BX
+	SHRQ $3, BX
+	MOVQ BX, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func packNZ8(k int, src *float64, rs int, dst *float64, off *int, astep int) int
+//
+// Packs the rows p < k (k ≥ 1) of the 8-column panel at src (row p at
+// src + p*rs, 8 contiguous values; rs in BYTES) that are not all +0:
+// their 8 values to dst, one after the other, and p*astep to off.
+// Returns how many it kept.
+TEXT ·packNZ8(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ rs+16(FP), R8
+	MOVQ dst+24(FP), DI
+	MOVQ off+32(FP), BX
+	MOVQ astep+40(FP), R11
+	MOVQ BX, R14
+	XORQ DX, DX
+
+nz8loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	MOVQ DX, (BX)
+	VORPD Y1, Y0, Y2
+	ADDQ R11, DX
+	ADDQ R8, SI
+	VPTEST Y2, Y2
+	LEAQ 64(DI), R13
+	CMOVQNE R13, DI
+	LEAQ 8(BX), R13
+	CMOVQNE R13, BX
+	DECQ CX
+	JNZ  nz8loop
+
+	SUBQ R14, BX
+	SHRQ $3, BX
+	MOVQ BX, ret+48(FP)
 	VZEROUPPER
 	RET
 

@@ -1,0 +1,261 @@
+package fastblas
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// opSet sets op(X)(r, c) = v in x, stored with leading dimension ld.
+func opSet(x []float64, ld int, t blas.Transpose, r, c int, v float64) {
+	if t == blas.NoTrans {
+		x[r*ld+c] = v
+		return
+	}
+	x[c*ld+r] = v
+}
+
+// sparsify zeroes each element of the rows×cols op(X) with probability
+// frac, a tenth of them as -0, and op(X) wholly in column (if col) or row
+// zero of index at (−1: none).
+func sparsify(rnd *rand.Rand, x []float64, ld int, t blas.Transpose, rows, cols int, frac float64, col bool, at int) {
+	for i := range rows {
+		for j := range cols {
+			whole := at >= 0 && (col && j == at || !col && i == at)
+			switch u := rnd.Float64(); {
+			case whole || u < 0.9*frac:
+				opSet(x, ld, t, i, j, 0)
+			case u < frac:
+				opSet(x, ld, t, i, j, math.Copysign(0, -1))
+			}
+		}
+	}
+}
+
+// countingKernel returns a copy of the default kernel whose zero-skipping
+// kernels count their calls in n.
+func countingKernel(n *atomic.Int64) *kernel {
+	kn := *kernels[len(kernels)-1]
+	if offA := kn.fnOffA; offA != nil {
+		kn.fnOffA = func(k int, a []float64, ars int, off []int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+			n.Add(1)
+			offA(k, a, ars, off, b, bks, c, ldc, alpha, beta)
+		}
+	}
+	if offB := kn.fnOffB; offB != nil {
+		kn.fnOffB = func(k int, a []float64, ars, aks int, b []float64, off []int, c []float64, ldc int, alpha, beta float64) {
+			n.Add(1)
+			offB(k, a, ars, aks, b, off, c, ldc, alpha, beta)
+		}
+	}
+	return &kn
+}
+
+// TestZeroSkipSameBits checks that skipping the zero steps of sparse
+// operands gives the dense product's bits: on both sides (A sparse with B
+// packed: X·W⁽¹⁾ᵀ; B sparse read in place: Δ⁽¹⁾ᵀ·X), shapes with full and
+// edge tiles, several cache blocks of k, on one goroutine and on several;
+// with -0 among the zeros, all-zero panels, and an ±Inf or NaN facing a
+// zero step, which the dense product turns into NaN and so must the
+// sparse one. It also checks that the zero-skipping kernels ran where the
+// operand was sparse, and not where it was dense.
+func TestZeroSkipSameBits(t *testing.T) {
+	def := Kernel()
+	defer current.Store(current.Load())
+	defer SetZeroSkip(SetZeroSkip(true))
+	defer SetThreads(SetThreads(0))
+	if kn := kernels[len(kernels)-1]; kn.fnOffA == nil || kn.fnOffB == nil {
+		t.Skipf("kernel %q skips no zeros", def)
+	}
+	var calls atomic.Int64
+	counting := countingKernel(&calls)
+
+	type shape struct {
+		tA, tB  blas.Transpose
+		m, n, k int
+		lab     bool // a product of the lab's training step: skips must happen
+	}
+	kc := kernels[len(kernels)-1].kc
+	shapes := []shape{
+		{blas.NoTrans, blas.Trans, 200, 96, 784, true}, // X·W⁽¹⁾ᵀ
+		{blas.NoTrans, blas.Trans, 13, 100, 300, false},
+		{blas.NoTrans, blas.Trans, 6, 32, 5, false},
+		{blas.Trans, blas.NoTrans, 96, 784, 200, true}, // Δ⁽¹⁾ᵀ·X
+		{blas.NoTrans, blas.NoTrans, 97, 21, 300, false},
+		{blas.Trans, blas.NoTrans, 24, 8, 3, false},
+	}
+	type fill struct {
+		name  string
+		frac  float64
+		whole bool    // one step wholly zero on the sparse side
+		other float64 // put at that step on the other side (0: nothing)
+	}
+	fills := []fill{
+		{"dense", 0, false, 0},
+		{"sparse", 0.97, false, 0},
+		{"all zero", 1, false, 0},
+		{"zero step", 0.97, true, 0},
+		{"Inf facing a zero step", 0.97, true, math.Inf(-1)},
+		{"NaN facing a zero step", 0.97, true, math.NaN()},
+	}
+	rnd := rand.New(rand.NewPCG(20, 7))
+	for _, sh := range shapes {
+		sparseA := sh.tB == blas.Trans
+		for _, f := range fills {
+			for _, threads := range []int{1, 2} {
+				for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}} {
+					name := fmt.Sprintf("%c%c %d×%d×%d %s threads=%d alpha=%g beta=%g", sh.tA, sh.tB, sh.m, sh.n, sh.k, f.name, threads, ab[0], ab[1])
+					ar, ac := stored(sh.tA, sh.m, sh.k)
+					br, bc := stored(sh.tB, sh.k, sh.n)
+					a, lda := newMatrix(rnd, ar, ac, 1, sentinel)
+					b, ldb := newMatrix(rnd, br, bc, 1, sentinel)
+					c0, ldc := newMatrix(rnd, sh.m, sh.n, 1, cSentinel)
+					step := -1
+					if f.whole {
+						step = sh.k / 2
+					}
+					if sparseA {
+						sparsify(rnd, a, lda, sh.tA, sh.m, sh.k, f.frac, true, step)
+					} else {
+						sparsify(rnd, b, ldb, sh.tB, sh.k, sh.n, f.frac, false, step)
+					}
+					if f.other != 0 || math.IsNaN(f.other) {
+						if sparseA {
+							opSet(b, ldb, sh.tB, step, sh.n/2, f.other)
+						} else {
+							opSet(a, lda, sh.tA, sh.m/2, step, f.other)
+						}
+					}
+					SetThreads(threads)
+					SetZeroSkip(false)
+					current.Store(kernels[len(kernels)-1])
+					want := slices.Clone(c0)
+					Implementation{}.Dgemm(sh.tA, sh.tB, sh.m, sh.n, sh.k, ab[0], a, lda, b, ldb, ab[1], want, ldc)
+
+					SetZeroSkip(true)
+					current.Store(counting)
+					calls.Store(0)
+					got := slices.Clone(c0)
+					Implementation{}.Dgemm(sh.tA, sh.tB, sh.m, sh.n, sh.k, ab[0], a, lda, b, ldb, ab[1], got, ldc)
+					for i := range got {
+						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("%s: C[%d,%d] = %v skipping zeros, %v dense", name, i/ldc, i%ldc, got[i], want[i])
+						}
+					}
+					// On the lab's shapes: a dense operand is not skipped,
+					// a sparse one is, but not in a cache block of k (kc
+					// deep) where the other operand is not finite.
+					wantSkip := f.frac > 0 && (f.other == 0 || sh.k > kc)
+					if skipped := calls.Load() > 0; sh.lab && skipped != wantSkip {
+						t.Errorf("%s: zero-skipping kernels ran %d times", name, calls.Load())
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestZeroSkipOffKeepsDense: with SetZeroSkip(false) the zero-skipping
+// kernels do not run, even on an all-zero operand.
+func TestZeroSkipOffKeepsDense(t *testing.T) {
+	defer current.Store(current.Load())
+	defer SetZeroSkip(SetZeroSkip(false))
+	var calls atomic.Int64
+	current.Store(countingKernel(&calls))
+	a := make([]float64, 200*784)
+	b := make([]float64, 96*784)
+	c := make([]float64, 200*96)
+	Implementation{}.Dgemm(blas.NoTrans, blas.Trans, 200, 96, 784, 1, a, 784, b, 784, 0, c, 96)
+	if calls.Load() != 0 {
+		t.Fatalf("zero-skipping kernels ran %d times with zero skipping off", calls.Load())
+	}
+}
+
+// TestPackNonzero checks the two packers against their definitions: the
+// steps kept are those not all +0, in order, with their offsets, and an
+// all-zero panel keeps one step.
+func TestPackNonzero(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 3))
+	for _, kb := range []int{1, 2, 7, 64} {
+		for _, frac := range []float64{0, 0.5, 0.9, 1} {
+			const rs = 70
+			src := make([]float64, 8*rs+kb*rs)
+			for i := range src {
+				switch u := rnd.Float64(); {
+				case u < frac:
+				case u < frac+(1-frac)/10:
+					src[i] = math.Copysign(0, -1)
+				default:
+					src[i] = rnd.NormFloat64()
+				}
+			}
+			// A: 6 rows rs apart, steps contiguous.
+			dst, off := make([]float64, 6*kb), make([]int, kb)
+			n := packNonzeroA6(dst, off, src, rs, kb, 64)
+			var wantOff []int
+			var wantVal []float64
+			for p := range kb {
+				col := []float64{src[p], src[rs+p], src[2*rs+p], src[3*rs+p], src[4*rs+p], src[5*rs+p]}
+				if slices.ContainsFunc(col, func(v float64) bool { return math.Float64bits(v) != 0 }) {
+					wantOff = append(wantOff, p*64)
+					wantVal = append(wantVal, col...)
+				}
+			}
+			checkPacked(t, fmt.Sprintf("A kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 6)
+			// B: 8 contiguous values a step, steps rs apart.
+			dst, off = make([]float64, 8*kb), make([]int, kb)
+			n = packNonzeroB8(dst, off, src, rs, kb, 24)
+			wantOff, wantVal = nil, nil
+			for p := range kb {
+				row := src[p*rs : p*rs+8]
+				if slices.ContainsFunc(row, func(v float64) bool { return math.Float64bits(v) != 0 }) {
+					wantOff = append(wantOff, p*24)
+					wantVal = append(wantVal, row...)
+				}
+			}
+			checkPacked(t, fmt.Sprintf("B kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 8)
+		}
+	}
+}
+
+func checkPacked(t *testing.T, name string, n int, dst []float64, off []int, wantVal []float64, wantOff []int, w int) {
+	t.Helper()
+	if len(wantOff) == 0 {
+		if n != 1 || !slices.Equal(dst[:w], make([]float64, w)) {
+			t.Fatalf("%s: all-zero panel kept %d steps, first %v; want one step of +0", name, n, dst[:w])
+		}
+		return
+	}
+	if n != len(wantOff) || !slices.Equal(off[:n], wantOff) || !sameBits(dst[:n*w], wantVal) {
+		t.Fatalf("%s: kept %d steps at %v, want %d at %v (or values differ)", name, n, off[:n], len(wantOff), wantOff)
+	}
+}
+
+// TestAllFinite checks the finite test at every length around the
+// assembly's 8-element blocks, with one ±Inf or NaN at every position.
+func TestAllFinite(t *testing.T) {
+	for n := range 40 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(i) - 3.5
+		}
+		if !allFinite(x) {
+			t.Fatalf("n=%d: finite values reported not finite", n)
+		}
+		for i := range n {
+			for _, bad := range []float64{math.Inf(1), math.Inf(-1), math.NaN()} {
+				old := x[i]
+				x[i] = bad
+				if allFinite(x) {
+					t.Fatalf("n=%d: %v at %d not seen", n, bad, i)
+				}
+				x[i] = old
+			}
+		}
+	}
+}
