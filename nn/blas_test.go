@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/backprop-lab/backprop/nn"
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -111,8 +112,9 @@ func TestEnvBLAS(t *testing.T) {
 		fail        bool
 	}{
 		{"gonum", "gonum.Implementation", false},
-		{"fast", "fastblas.Implementation", false},
-		{"", "fastblas.Implementation", false},
+		{"fast", "fastblas.Implementation, zero skipping true", false},
+		{"", "fastblas.Implementation, zero skipping true", false},
+		{"dense", "fastblas.Implementation, zero skipping false", false},
 		{"mkl", `nn: $BACKPROP_BLAS="mkl": want "gonum"`, true},
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestBLASInUseChild$", "-test.v")
@@ -130,7 +132,7 @@ func TestBLASInUseChild(t *testing.T) {
 	if os.Getenv("NN_BLAS_CHILD") == "" {
 		t.Skip("the child process of TestEnvBLAS")
 	}
-	fmt.Printf("BLAS in use: %T\n", blas64.Implementation())
+	fmt.Printf("BLAS in use: %T, zero skipping %v\n", blas64.Implementation(), fastblas.ZeroSkip())
 }
 
 // recordingBLAS wraps the BLAS in use and records the shape of every

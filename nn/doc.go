@@ -79,7 +79,9 @@
 //     or shares the process with other gonum code;
 //   - the environment variable BACKPROP_BLAS=gonum (EnvBLAS) keeps gonum's
 //     implementation from the start, without a code change (a notebook
-//     kernel, a grader's go test run).
+//     kernel, a grader's go test run); BACKPROP_BLAS=dense keeps the fast
+//     one but computes every term of every product, even those with a
+//     zero factor that the default leaves out (same results, for timing).
 //
 // # Input and output
 //

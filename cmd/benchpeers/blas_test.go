@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -248,5 +249,44 @@ Test accuracy: 95.50%
 	}
 	if v := classify(*r.blas, 0); v.refuse != "" || v.name != "OpenBLAS" {
 		t.Errorf("OpenBLAS refused in a -process run: %+v", v)
+	}
+}
+
+// TestGoDenseIsOursWithEveryProductDense: the go-dense participant is our
+// own command line under $BACKPROP_BLAS=dense, in epoch and in -process
+// runs; its BLAS is reported as ours, never classified or refused (in a
+// -process run nothing is timed, and an unknown untimed BLAS would be).
+func TestGoDenseIsOursWithEveryProductDense(t *testing.T) {
+	for _, process := range []bool{false, true} {
+		c := config{data: "/d", hidden: "96", epochs: 8, batch: 200, lr: 0.1, python: "py",
+			peers: []string{"go-dense", "numpy"}, process: process}
+		order, cmds, err := participants(c, "/self", "/train", "/peers.py")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := append([]string{"env", "BACKPROP_BLAS=dense"}, cmds["go"]...)
+		if !slices.Equal(order, []string{"go", "go-dense", "numpy"}) || !slices.Equal(cmds["go-dense"], want) {
+			t.Errorf("process=%v: order %v, go-dense runs %q; want %q", process, order, cmds["go-dense"], want)
+		}
+	}
+	if _, _, err := participants(config{peers: []string{"numpy", "numpy"}}, "", "", ""); err == nil {
+		t.Error("a peer named twice was accepted")
+	}
+	train := "Epoch 1/1  loss 0.3  0.40 s\nTest accuracy: 95.50%\n"
+	script := "cat <<'END'\n" + train + "END"
+	rs := map[string]*result{}
+	for _, name := range []string{"go", "go-dense"} {
+		rs[name] = &result{name: name, peakMB: 80}
+		if err := runOne([]string{"sh", "-c", script}, rs[name], parseTrain, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out strings.Builder
+	if err := report(&out, []string{"go", "go-dense"}, rs, "s/process"); err != nil {
+		t.Fatalf("report: %v\n%s", err, &out)
+	}
+	if s := out.String(); !strings.Contains(s, "BLAS go-dense: nn's pure-Go Dgemm under gonum/mat, every term computed ($BACKPROP_BLAS=dense) (cmd/train)") ||
+		strings.Contains(s, "refused") {
+		t.Errorf("go-dense not reported as ours:\n%s", s)
 	}
 }

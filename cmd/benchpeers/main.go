@@ -21,6 +21,12 @@
 // A peer whose library is missing (torch not installed) is skipped with a
 // line saying so.
 //
+// The peer go-dense is our own trainer again with $BACKPROP_BLAS=dense:
+// its products compute every term, even those with a zero factor (the
+// images' background) that nn's products leave out by default, as
+// numpy's and PyTorch's do. The ratio go/go-dense is what leaving them out
+// gains; the results are the same bits, so its loss and accuracy are ours.
+//
 // Every participant runs as its own process (so each has its own peak RSS)
 // and trains the lab's network (784-96-10, ReLU, softmax + cross-entropy,
 // batch 200, learning rate 0.1, float64) for -epochs epochs; a round runs
@@ -85,7 +91,7 @@ func main() {
 	flag.StringVar(&c.data, "data", "", "directory with the four MNIST files (default: $BACKPROP_DATA/mnist, else the download cache)")
 	flag.StringVar(&c.python, "python", "/usr/bin/python3", "Python with numpy (and torch) for the peers")
 	flag.StringVar(&c.script, "peers-script", "", "the peers' script (default: the embedded peers.py)")
-	flag.StringVar(&peers, "peers", "numpy,torch", "comma-separated peers to run: numpy, torch")
+	flag.StringVar(&peers, "peers", "go-dense,numpy,torch", "comma-separated peers to run: go-dense (ours, every product dense), numpy, torch")
 	flag.StringVar(&c.hidden, "hidden", "96", "hidden layer sizes")
 	flag.IntVar(&c.epochs, "epochs", 3, "epochs per run")
 	flag.IntVar(&c.reps, "reps", 3, "rounds")
@@ -154,8 +160,11 @@ func work(c config, w io.Writer) error {
 	enc := json.NewEncoder(w)
 	blas := blasInfo{DGEMM: gflops(func(a, b *mat.Dense) { var c mat.Dense; c.Mul(a, b) }),
 		Config: "nn's pure-Go Dgemm under gonum/mat"}
-	if os.Getenv(nn.EnvBLAS) == "gonum" {
+	switch os.Getenv(nn.EnvBLAS) {
+	case "gonum":
 		blas.Config = fmt.Sprintf("gonum's own pure-Go BLAS ($%s=gonum)", nn.EnvBLAS)
+	case "dense":
+		blas.Config = denseConfig
 	}
 	if err := enc.Encode(record{Peer: "go", Blas: &blas}); err != nil {
 		return err
@@ -192,6 +201,16 @@ func gflops(mul func(a, b *mat.Dense)) float64 {
 	return 2 * n * n * n / best.Seconds() / 1e9
 }
 
+// goDense is the participant that is our trainer with every product dense.
+const goDense = "go-dense"
+
+// denseConfig describes go-dense's BLAS.
+var denseConfig = fmt.Sprintf("nn's pure-Go Dgemm under gonum/mat, every term computed ($%s=dense)", nn.EnvBLAS)
+
+// ours reports whether the participant name is our own trainer, whose BLAS
+// is nn's (no classify).
+func ours(name string) bool { return name == "go" || name == goDense }
+
 // result collects one participant's epochs and peak memory over all rounds.
 type result struct {
 	name        string
@@ -222,31 +241,15 @@ func compare(c config, w io.Writer) error {
 			return err
 		}
 	}
-	common := []string{"-data", c.data, "-hidden", c.hidden, "-epochs", strconv.Itoa(c.epochs),
-		"-batch", strconv.Itoa(c.batch), "-lr", fmt.Sprint(c.lr)}
-	cmds := map[string][]string{"go": append([]string{self, "-worker"}, common...)}
+	train := ""
 	if c.process {
-		train, err := trainBinary(c.train, dir)
-		if err != nil {
+		if train, err = trainBinary(c.train, dir); err != nil {
 			return err
 		}
-		cmds["go"] = trainArgs(train, c)
-		common = append(common, "-process")
 	}
-	order := []string{"go"}
-	for _, p := range c.peers {
-		if p != "numpy" && p != "torch" {
-			return fmt.Errorf("unknown peer %q (numpy, torch)", p)
-		}
-		args := []string{c.python, script, "--peer", p}
-		for _, a := range common { // peers.py spells its flags with two dashes
-			if strings.HasPrefix(a, "-") {
-				a = "-" + a
-			}
-			args = append(args, a)
-		}
-		cmds[p] = args
-		order = append(order, p)
+	order, cmds, err := participants(c, self, train, script)
+	if err != nil {
+		return err
 	}
 	results := map[string]*result{}
 	for _, name := range order {
@@ -263,7 +266,7 @@ func compare(c config, w io.Writer) error {
 			}
 			fmt.Fprintf(os.Stderr, "round %d/%d: %s\n", rep+1, c.reps, name)
 			parser := parse
-			if c.process && name == "go" {
+			if c.process && ours(name) {
 				parser = parseTrain
 			}
 			if err := runOne(cmds[name], results[name], parser, c.process); err != nil {
@@ -279,6 +282,43 @@ func compare(c config, w io.Writer) error {
 	fmt.Fprintf(w, "%d rounds × %d epochs, 784-%s-10, batch %d, lr %g, float64, %s, data %s\n",
 		c.reps, c.epochs, c.hidden, c.batch, c.lr, time.Now().UTC().Format(time.DateOnly), c.data)
 	return report(w, order, results, unit)
+}
+
+// participants returns the participants in order, ours ("go") first, and
+// the command line of each: self's worker (or with -process the cmd/train
+// binary train) for ours, the same under $BACKPROP_BLAS=dense for go-dense,
+// and peers.py (script) under c.python for numpy and torch.
+func participants(c config, self, train, script string) ([]string, map[string][]string, error) {
+	common := []string{"-data", c.data, "-hidden", c.hidden, "-epochs", strconv.Itoa(c.epochs),
+		"-batch", strconv.Itoa(c.batch), "-lr", fmt.Sprint(c.lr)}
+	cmds := map[string][]string{"go": append([]string{self, "-worker"}, common...)}
+	if c.process {
+		cmds["go"] = trainArgs(train, c)
+		common = append(common, "-process")
+	}
+	order := []string{"go"}
+	for _, p := range c.peers {
+		if slices.Contains(order, p) {
+			return nil, nil, fmt.Errorf("peer %q named twice", p)
+		}
+		order = append(order, p)
+		if p == goDense {
+			cmds[p] = append([]string{"env", nn.EnvBLAS + "=dense"}, cmds["go"]...)
+			continue
+		}
+		if p != "numpy" && p != "torch" {
+			return nil, nil, fmt.Errorf("unknown peer %q (%s, numpy, torch)", p, goDense)
+		}
+		args := []string{c.python, script, "--peer", p}
+		for _, a := range common { // peers.py spells its flags with two dashes
+			if strings.HasPrefix(a, "-") {
+				a = "-" + a
+			}
+			args = append(args, a)
+		}
+		cmds[p] = args
+	}
+	return order, cmds, nil
 }
 
 // trainBinary returns path if given, else builds cmd/train into dir and
@@ -358,6 +398,9 @@ func parseTrain(out io.Reader, r *result) error {
 	}
 	r.testAcc = acc
 	r.blas = &blasInfo{Config: "nn's pure-Go Dgemm under gonum/mat (cmd/train)"}
+	if r.name == goDense {
+		r.blas.Config = denseConfig + " (cmd/train)"
+	}
 	return nil
 }
 
@@ -408,17 +451,17 @@ func parse(out io.Reader, r *result) error {
 // saying why; a peer whose BLAS classify refuses gets no ratio but a line
 // saying why, and report returns errRefused.
 func report(w io.Writer, order []string, results map[string]*result, unit string) error {
-	ours := results[order[0]]
+	us := results[order[0]]
 	refused := map[string]string{}
 	for _, name := range order {
 		r := results[name]
 		switch {
 		case r.unavailable != "":
 			fmt.Fprintf(w, "%s: skipped, it could not run: %s\n", name, r.unavailable)
-		case name == ours.name:
+		case ours(name):
 			fmt.Fprintf(w, "BLAS %s: %s; %s\n", name, r.blas.Config, r.blas.speed())
 		default:
-			v := classify(*r.blas, ours.blas.DGEMM)
+			v := classify(*r.blas, us.blas.DGEMM)
 			fmt.Fprintf(w, "BLAS %s: %s\n", name, describe(*r.blas, v))
 			if v.refuse != "" {
 				refused[name] = v.refuse
@@ -432,8 +475,8 @@ func report(w io.Writer, order []string, results map[string]*result, unit string
 		if r.unavailable != "" {
 			continue
 		}
-		ratios := fmt.Sprintf("%.2f\t%.2f\t%.2f", median(ours.seconds)/median(r.seconds),
-			slices.Min(ours.seconds)/slices.Min(r.seconds), ours.peakMB/r.peakMB)
+		ratios := fmt.Sprintf("%.2f\t%.2f\t%.2f", median(us.seconds)/median(r.seconds),
+			slices.Min(us.seconds)/slices.Min(r.seconds), us.peakMB/r.peakMB)
 		if refused[name] != "" {
 			ratios = "refused\trefused\trefused"
 		}

@@ -89,6 +89,25 @@
 // lab's 10 outputs (8 + 2 columns, 6 + 4 rows) waste less of the tile:
 // 200×10×96 and 10×96×200 on one core ran 15% faster with them.
 //
+// # Zero skipping
+//
+// An image is mostly background, and a product term with a +0 factor adds
+// nothing: the FMA sums keep their bits whether it is added or not, as
+// long as the other factor is finite (0·Inf and 0·NaN are NaN). So a full
+// tile leaves out its all-zero steps: X·W⁽¹⁾ᵀ packs the columns of each
+// 6-row panel of X that are not all +0 (on MNIST batches 44 % of them)
+// and finds W⁽¹⁾ᵀ's rows by offset (kern6x8OffB); Δ⁽¹⁾ᵀ·X packs the rows
+// of each 8-column panel of X that are not all +0 (40 %) and finds Δ⁽¹⁾ᵀ's
+// columns by offset (kern6x8OffA). The packers are AVX2 (packNZ6 tests
+// four columns at once and passes over four zero ones unread). A block
+// skips nothing where the other operand holds an Inf or NaN, and a call
+// whose first packed panel has no zero step runs dense, so a dense
+// operand costs one panel's packing. The results are the dense product's,
+// bit for bit: TestZeroSkipSameBits compares them with zero skipping off
+// (SetZeroSkip) on sparse, all-zero and dense operands, with -0 among the
+// zeros and an Inf or NaN facing a zero step. The kernels are AVX2 only;
+// on an AVX-512 kernel every product is dense.
+//
 // # Threads
 //
 // Products whose kernels execute at least 2¹⁹ multiply-adds (about 10 µs
@@ -98,7 +117,9 @@
 // would then hold fewer than 3 panels, never fewer than one per core), by
 // columns or by rows,
 // whichever duplicates the smaller operand (each block reads all of the
-// other one). The caller and a persistent pool of GOMAXPROCS-1 worker
+// other one), except that an A that looks sparse (half its first row +0)
+// and qualifies for zero skipping is split by rows, so that no two blocks
+// pack the same rows of it. The caller and a persistent pool of GOMAXPROCS-1 worker
 // goroutines claim the blocks from an atomic counter, so on a busy
 // machine the caller computes the block of a worker that the OS has not
 // scheduled yet instead of waiting for it. A call is handed to the

@@ -32,6 +32,9 @@ var zeroSkip atomic.Bool
 
 func init() { zeroSkip.Store(true) }
 
+// ZeroSkip reports whether zero skipping is on (the default).
+func ZeroSkip() bool { return zeroSkip.Load() }
+
 // SetZeroSkip turns zero skipping on or off and returns the previous
 // setting. Results are the same bits either way; it is meant for tests and
 // for benchmarks that time the dense products.
