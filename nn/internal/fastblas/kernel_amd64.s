@@ -195,29 +195,29 @@ store:
 // func finiteSum(x *float64, n int) bool
 //
 // Reports whether the n doubles at x (n a multiple of 8, ≥ 8) are all
-// finite: it sums x·0, which is ±0 for a finite x and NaN for ±Inf or NaN,
-// in two accumulators of 4 lanes, and compares the sum with 0.
+// finite: x − x is +0 for a finite x and NaN for ±Inf or NaN, and the
+// bits of all the differences, ORed in two accumulators, are all zero
+// only if every x is finite.
 TEXT ·finiteSum(SB), NOSPLIT, $0-17
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $3, CX
-	VXORPD Y15, Y15, Y15
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 
 finloop:
-	VMULPD (SI), Y15, Y2
-	VADDPD Y2, Y0, Y0
-	VMULPD 32(SI), Y15, Y3
-	VADDPD Y3, Y1, Y1
+	VMOVUPD (SI), Y2
+	VSUBPD Y2, Y2, Y2
+	VORPD Y2, Y0, Y0
+	VMOVUPD 32(SI), Y3
+	VSUBPD Y3, Y3, Y3
+	VORPD Y3, Y1, Y1
 	ADDQ $64, SI
 	DECQ CX
 	JNZ  finloop
 
-	VADDPD Y1, Y0, Y0
-	VCMPPD $0, Y15, Y0, Y0 // EQ_OQ: false for NaN
-	VMOVMSKPD Y0, AX
-	CMPQ AX, $15
+	VORPD Y1, Y0, Y0
+	VPTEST Y0, Y0
 	SETEQ ret+16(FP)
 	VZEROUPPER
 	RET
