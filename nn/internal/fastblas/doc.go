@@ -99,10 +99,11 @@
 // and finds W⁽¹⁾ᵀ's rows by offset (kern6x8OffB); Δ⁽¹⁾ᵀ·X packs the rows
 // of each 8-column panel of X that are not all +0 (40 %) and finds Δ⁽¹⁾ᵀ's
 // columns by offset (kern6x8OffA). The packers are AVX2 (packNZ6 tests
-// four columns at once and passes over four zero ones unread). A block
-// skips nothing where the other operand holds an Inf or NaN, and a call
-// whose first packed panel has no zero step runs dense, so a dense
-// operand costs one panel's packing. The results are the dense product's,
+// four columns at once and passes over four zero ones unread). Nothing
+// is skipped against an Inf or NaN: a block of k checks the B it packed
+// facing a sparse A, a call checks the A facing a sparse B, once (every
+// block reads all of it). A call whose first packed panel has no zero step
+// runs dense, so a dense operand costs one panel's packing. The results are the dense product's,
 // bit for bit: TestZeroSkipSameBits compares them with zero skipping off
 // (SetZeroSkip) on sparse, all-zero and dense operands, with -0 among the
 // zeros and an Inf or NaN facing a zero step. The kernels are AVX2 only;

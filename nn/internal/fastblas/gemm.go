@@ -134,8 +134,16 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 		procs = min(procs, t)
 	}
 	tilesM, tilesN := ceilDiv(m, kn.mr), ceilDiv(n, kn.nr)
+	packB := b.cs != 1
+	// A sparse B's zero steps may be skipped where the A facing them is
+	// finite: checked here once, as every block reads all of A (a sparse
+	// A's blocks check the B they pack).
+	zs := skipSide(kn, m, n, a, b, packB)
+	if zs == sparseB && !finiteRegion(a, 0, 0, m, k) {
+		zs = dense
+	}
 	if procs < 2 || tilesM*kn.mr*tilesN*kn.nr*k < parallelMin || tilesM*tilesN < 2 {
-		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc)
+		gemmSerial(kn, m, n, k, alpha, a, b, beta, c, ldc, zs)
 		return
 	}
 	// Blocks are ranges of columns (n-split: every block reads all of A,
@@ -143,13 +151,12 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 	// transposed packs, all of B). Duplicate the cheaper operand; packing
 	// counts four times reading, which makes 200×96×784 (X·W1ᵀ) split by
 	// columns, measured 10% faster than by rows.
-	packB := b.cs != 1
 	dupA, dupB := m, n
 	if packB {
 		dupB *= 4
 	}
 	splitN := tilesM < procs || tilesN >= procs && dupA <= dupB
-	if splitN && tilesM >= procs && skipSide(kn, m, n, a, b, packB) == sparseA && mostlyZero(a.at(0, 0)[:k]) {
+	if splitN && tilesM >= procs && zs == sparseA && mostlyZero(a.at(0, 0)[:k]) {
 		// Each block packs the nonzero steps of its A panels: split by
 		// rows, so that no two blocks pack the same rows.
 		splitN = false
@@ -182,7 +189,7 @@ func gemm(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c 
 
 	cl := newCall()
 	cl.kn, cl.m, cl.n, cl.k, cl.alpha, cl.beta, cl.a, cl.b, cl.c, cl.ldc = kn, m, n, k, alpha, beta, a, b, c, ldc
-	cl.splitN, cl.tiles, cl.unit, cl.parts = splitN, tiles, unit, parts
+	cl.splitN, cl.tiles, cl.unit, cl.parts, cl.zs = splitN, tiles, unit, parts, zs
 	cl.handOut(min(procs, parts)-1, nil)
 }
 
@@ -214,8 +221,9 @@ func blocks(tiles, procs int, packB, splitN bool) int {
 // elements one at a time so it needs no particular layout. Only partial
 // tiles at the bottom/right edges pack their A rows or B columns into
 // zero-padded buffers and go through a scratch tile. Full panels of a
-// sparse operand leave out their all-zero steps (zeroskip.go).
-func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int) {
+// sparse operand leave out their all-zero steps (zeroskip.go) if zs, the
+// side gemm found for the whole call, allows it.
+func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float64, c []float64, ldc int, zs side) {
 	mr, nr := kn.mr, kn.nr
 	kc := evenBlock(k, kn.kc, 1)
 	mc := evenBlock(m, kn.mc, mr)
@@ -234,7 +242,10 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 	if m%mr != 0 {
 		ws.ap = alignedBuf(ws.ap, mr*kc)
 	}
-	skip := skipSide(kn, m, n, a, b, packB)
+	skip := dense
+	if zs != dense {
+		skip = skipSide(kn, m, n, a, b, packB)
+	}
 	first := true // no sparse panel packed yet
 	switch skip {
 	case sparseA:
@@ -268,12 +279,10 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 			} else if w := ncb % nr; w != 0 {
 				packPanel(ws.be, nr, b.at(pc, jc+ncb-w), b.cs, b.rs, w, kb)
 			}
-			// The block skips zeros only where the other operand is finite.
+			// A sparse A's zeros are skipped only where the B facing them,
+			// just packed, is finite.
 			bs := skip
-			switch {
-			case bs == sparseA && !allFinite(ws.bp[:ceilDiv(ncb, nr)*nr*kb]):
-				bs = dense
-			case bs == sparseB && !finiteRegion(a, 0, pc, m, kb):
+			if bs == sparseA && !allFinite(ws.bp[:ceilDiv(ncb, nr)*nr*kb]) {
 				bs = dense
 			}
 			for ic := 0; ic < m; ic += mc {

@@ -25,6 +25,7 @@ type call struct {
 	ldc                int
 	splitN             bool
 	tiles, unit, parts int
+	zs                 side // the side whose zeros may be skipped
 
 	// task, if not nil, makes the call one block that runs task.Run
 	// instead of a product (Overlap).
@@ -57,10 +58,10 @@ func (cl *call) work() {
 		hi := (w + 1) * cl.tiles / cl.parts * cl.unit
 		if cl.splitN {
 			hi = min(hi, cl.n)
-			gemmSerial(cl.kn, cl.m, hi-lo, cl.k, cl.alpha, cl.a, operand{cl.b.at(0, lo), cl.b.rs, cl.b.cs}, cl.beta, cl.c[lo:], cl.ldc)
+			gemmSerial(cl.kn, cl.m, hi-lo, cl.k, cl.alpha, cl.a, operand{cl.b.at(0, lo), cl.b.rs, cl.b.cs}, cl.beta, cl.c[lo:], cl.ldc, cl.zs)
 		} else {
 			hi = min(hi, cl.m)
-			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc)
+			gemmSerial(cl.kn, hi-lo, cl.n, cl.k, cl.alpha, operand{cl.a.at(lo, 0), cl.a.rs, cl.a.cs}, cl.b, cl.beta, cl.c[lo*cl.ldc:], cl.ldc, cl.zs)
 		}
 		cl.finish()
 	}
