@@ -248,10 +248,10 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 	}
 	first := true // no sparse panel packed yet
 	switch skip {
-	case sparseA:
-		ws.az = alignedBuf(ws.az, mc*kc)
-		ws.aoff = intBuf(ws.aoff, mc/mr*kc)
-		ws.acnt = intBuf(ws.acnt, mc/mr)
+	case sparseA: // the full panels of an A block and its edge
+		ws.az = alignedBuf(ws.az, (mc/mr+1)*mr*kc)
+		ws.aoff = intBuf(ws.aoff, (mc/mr+1)*kc)
+		ws.acnt = intBuf(ws.acnt, mc/mr+1)
 	case sparseB:
 		ws.bz = alignedBuf(ws.bz, nr*kc)
 		ws.boff = intBuf(ws.boff, kc)
@@ -291,8 +291,13 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 					packPanel(ws.ap, mr, a.at(ic+mcb-h, pc), a.rs, a.cs, h, kb)
 				}
 				if bs == sparseA {
-					for q := range mcb / mr {
-						cnt := packNonzeroA6(ws.az[q*mr*kb:], ws.aoff[q*kb:], a.at(ic+q*mr, pc), a.rs, kb, nr*8)
+					for q := range ceilDiv(mcb, mr) {
+						var cnt int
+						if q < mcb/mr {
+							cnt = packNonzeroA6(ws.az[q*mr*kb:], ws.aoff[q*kb:], a.at(ic+q*mr, pc), a.rs, kb, nr*8)
+						} else { // the edge, packed above with zero rows
+							cnt = compactPacked6(ws.az[q*mr*kb:], ws.aoff[q*kb:], ws.ap, kb, nr*8)
+						}
 						ws.acnt[q] = sparse(cnt, kb)
 						if skip == dense {
 							bs = dense
@@ -327,17 +332,17 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 						}
 						ct := c[(ic+ir)*ldc+jc+jr:]
 						switch {
-						case mrb < mr:
-						case bs == sparseA && ws.acnt[ir/mr] > 0:
+						case bs == sparseA:
 							q := ir / mr
 							az, off, cnt := ws.az[q*mr*kb:], ws.aoff[q*kb:], ws.acnt[q]
-							if nrb == nr {
+							if mrb == mr && nrb == nr {
 								kn.fnOffB(cnt, az, 1, mr, bpan, off, ct, ldc, alpha, bt)
 								continue
 							}
 							kn.fnOffB(cnt, az, 1, mr, bpan, off, ws.tile, nr, alpha, 0)
 							mergeTile(ct, ldc, ws.tile, nr, mrb, nrb, bt)
 							continue
+						case mrb < mr:
 						case cntB > 0:
 							kn.fnOffA(cntB, a.at(ic+ir, pc), a.rs, ws.boff, ws.bz, nr, ct, ldc, alpha, bt)
 							continue

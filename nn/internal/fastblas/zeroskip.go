@@ -123,6 +123,25 @@ func packNonzeroB8(dst []float64, off []int, src []float64, rs, kb, astep int) i
 	return atLeastOne(n, dst[:8], off)
 }
 
+// compactPacked6 packs the steps p < kb of the packed 6-row panel src
+// (step p's values at src[6p:6p+6]) that are not all +0, as
+// packNonzeroA6 does: the bottom edge of an A block, packed with zero rows
+// by packPanel.
+func compactPacked6(dst []float64, off []int, src []float64, kb, bstep int) int {
+	dst, off, src = dst[:6*kb], off[:kb], src[:6*kb]
+	n := 0
+	for p := range off {
+		s := src[6*p : 6*p+6 : 6*p+6]
+		copy(dst[6*n:6*n+6], s)
+		off[n] = p * bstep
+		if math.Float64bits(s[0])|math.Float64bits(s[1])|math.Float64bits(s[2])|
+			math.Float64bits(s[3])|math.Float64bits(s[4])|math.Float64bits(s[5]) != 0 {
+			n++
+		}
+	}
+	return atLeastOne(n, dst[:6], off)
+}
+
 // atLeastOne returns n, or makes an empty packed panel one step of +0
 // values at offset 0 (step 0) and returns 1.
 func atLeastOne(n int, step []float64, off []int) int {

@@ -177,7 +177,7 @@ func TestZeroSkipOffKeepsDense(t *testing.T) {
 	}
 }
 
-// TestPackNonzero checks the two packers against their definitions: the
+// TestPackNonzero checks the three packers against their definitions: the
 // steps kept are those not all +0, in order, with their offsets, and an
 // all-zero panel keeps one step.
 func TestPackNonzero(t *testing.T) {
@@ -220,6 +220,18 @@ func TestPackNonzero(t *testing.T) {
 				}
 			}
 			checkPacked(t, fmt.Sprintf("B kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 8)
+			// A packed 6-row panel: 6 values a step, one step after the other.
+			dst, off = make([]float64, 6*kb), make([]int, kb)
+			n = compactPacked6(dst, off, src, kb, 16)
+			wantOff, wantVal = nil, nil
+			for p := range kb {
+				col := src[6*p : 6*p+6]
+				if slices.ContainsFunc(col, func(v float64) bool { return math.Float64bits(v) != 0 }) {
+					wantOff = append(wantOff, p*16)
+					wantVal = append(wantVal, col...)
+				}
+			}
+			checkPacked(t, fmt.Sprintf("packed kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 6)
 		}
 	}
 }
