@@ -38,14 +38,18 @@ type kernel struct {
 	fnShort   kernelFunc
 	shortRows int
 
-	// fnOffA and fnOffB, if not nil, compute full mr×nr tiles with fn's
-	// contract but find the A column (fnOffA) or the B row (fnOffB) of step
-	// p through a byte offset, for zero skipping (zeroskip.go):
-	//
-	//	fnOffA: A(i,p) = a[off[p]/8 + i*ars], B(p,j) = b[p*bks+j]
-	//	fnOffB: A(i,p) = a[i*ars+p*aks],      B(p,j) = b[off[p]/8 + j]
-	fnOffA func(k int, a []float64, ars int, off []int, b []float64, bks int, c []float64, ldc int, alpha, beta float64)
+	// fnOffB and fnOffA, if not nil, are the zero-skipping kernels
+	// (zeroskip.go), which find the other operand's step p through a byte
+	// offset off[p]. fnOffB computes a full mr×nr tile with fn's contract
+	// but B(p,j) = b[off[p]/8 + j]: a sparse A, packed. fnOffA computes a
+	// 2mr×nr/2 tile (rows of two row tiles, half the columns of one) of
+	// a sparse B packed in nr/2-column panels, B(p,j) = b[p*nr/2+j], and
+	// an A contiguous along its rows, A(i,p) = a[off[p]/8 + i]: narrower
+	// panels of B keep fewer steps (Δ⁽¹⁾ᵀ·X on MNIST: 28 % of the rows of
+	// a 4-column panel of X, 40 % of an 8-column one), and the taller tile
+	// keeps the FMAs ahead of the broadcasts.
 	fnOffB func(k int, a []float64, ars, aks int, b []float64, off []int, c []float64, ldc int, alpha, beta float64)
+	fnOffA func(k int, a []float64, off []int, b []float64, c []float64, ldc int, alpha, beta float64)
 
 	// packTrans, if not nil, packs a full kb×nr panel of a B whose
 	// columns are contiguous: dst[p*nr+j] = src[j*lds+p].
@@ -252,9 +256,9 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 		ws.az = alignedBuf(ws.az, (mc/mr+1)*mr*kc)
 		ws.aoff = intBuf(ws.aoff, (mc/mr+1)*kc)
 		ws.acnt = intBuf(ws.acnt, mc/mr+1)
-	case sparseB:
+	case sparseB: // the two halves of a B panel
 		ws.bz = alignedBuf(ws.bz, nr*kc)
-		ws.boff = intBuf(ws.boff, kc)
+		ws.boff = intBuf(ws.boff, 2*kc)
 	}
 	// sparse passes on cnt, the steps a panel kept of its kb: a first panel
 	// without a zero step turns skipping off for the rest of the call.
@@ -307,11 +311,14 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 				}
 				for jr := 0; jr < ncb; jr += nr {
 					nrb := min(nr, ncb-jr)
-					cntB := 0 // steps kept of a sparse B panel
+					cntL, cntR := 0, 0 // steps kept of a sparse B panel's halves
 					if bs == sparseB && nrb == nr {
-						cntB = sparse(packNonzeroB8(ws.bz, ws.boff, b.at(pc, jc+jr), b.rs, kb, a.cs*8), kb)
+						src := b.at(pc, jc+jr)
+						cntL = packNonzeroB4(ws.bz, ws.boff, src, b.rs, kb, a.cs*8)
+						cntR = packNonzeroB4(ws.bz[nr/2*kb:], ws.boff[kb:], src[nr/2:], b.rs, kb, a.cs*8)
+						sparse(cntL+cntR, 2*kb)
 						if skip == dense {
-							bs, cntB = dense, 0
+							bs, cntL = dense, 0
 						}
 					}
 					var bpan []float64
@@ -343,8 +350,12 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 							mergeTile(ct, ldc, ws.tile, nr, mrb, nrb, bt)
 							continue
 						case mrb < mr:
-						case cntB > 0:
-							kn.fnOffA(cntB, a.at(ic+ir, pc), a.rs, ws.boff, ws.bz, nr, ct, ldc, alpha, bt)
+						case cntL > 0 && ir%(2*mr) == 0 && ir+2*mr <= mcb:
+							// Two row tiles at once; an odd last one runs dense.
+							at := a.at(ic+ir, pc)
+							kn.fnOffA(cntL, at, ws.boff, ws.bz, ct, ldc, alpha, bt)
+							kn.fnOffA(cntR, at, ws.boff[kb:], ws.bz[nr/2*kb:], ct[nr/2:], ldc, alpha, bt)
+							ir += mr
 							continue
 						}
 						fn, h, w := kn.fn, mr, nr

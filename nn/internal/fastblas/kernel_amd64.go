@@ -44,28 +44,46 @@ func kernAVX2Short(k int, a []float64, ars, aks int, b []float64, bks int, c []f
 	kern4x8(k, &a[0], ars*w, aks*w, &b[0], bks*w, &c[0], ldc*w, alpha, beta)
 }
 
-// kern6x8OffA and kern6x8OffB (kernel_amd64.s) are kern6x8 with the A
-// column (OffA) or the B row (OffB) of step p at a byte offset off[p].
+// kern6x8OffB (kernel_amd64.s) is kern6x8 with the B row of step p at a
+// byte offset off[p].
 //
-//go:noescape
-func kern6x8OffA(k int, a *float64, ars int, off *int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
-
 //go:noescape
 func kern6x8OffB(k int, a *float64, ars, aks int, b *float64, off *int, c *float64, ldc int, alpha, beta float64)
 
-// kernAVX2OffA and kernAVX2OffB adapt them to the kernel's fnOffA and
-// fnOffB contracts. The driver guarantees that every offset lies inside
-// its operand's slice (off holds at least k offsets).
-func kernAVX2OffA(k int, a []float64, ars int, off []int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
-	const w = int(unsafe.Sizeof(float64(0)))
-	_ = off[k-1]
-	kern6x8OffA(k, &a[0], ars*w, &off[0], &b[0], bks*w, &c[0], ldc*w, alpha, beta)
-}
-
+// kernAVX2OffB adapts it to the kernel's fnOffB contract. The driver
+// guarantees that every offset lies inside b (off holds at least k
+// offsets).
 func kernAVX2OffB(k int, a []float64, ars, aks int, b []float64, off []int, c []float64, ldc int, alpha, beta float64) {
 	const w = int(unsafe.Sizeof(float64(0)))
 	_ = off[k-1]
 	kern6x8OffB(k, &a[0], ars*w, aks*w, &b[0], &off[0], &c[0], ldc*w, alpha, beta)
+}
+
+// kern12x4OffA (kernel_amd64.s) computes a 12×4 tile with A's column p
+// (12 contiguous doubles) at a byte offset off[p] and B a packed 4-column
+// panel; packNZ4 packs the rows of a 4-column panel of B that are not all
+// +0 (packNonzeroB4).
+//
+//go:noescape
+func kern12x4OffA(k int, a *float64, off *int, b *float64, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func packNZ4(k int, src *float64, rs int, dst *float64, off *int, astep int) int
+
+// kernAVX2OffA12x4 adapts kern12x4OffA to the kernel's fnOffA contract.
+// The driver guarantees that every offset lies inside a (off holds at
+// least k offsets, b at least 4k values).
+func kernAVX2OffA12x4(k int, a []float64, off []int, b []float64, c []float64, ldc int, alpha, beta float64) {
+	const w = int(unsafe.Sizeof(float64(0)))
+	_ = off[k-1]
+	_ = b[4*k-1]
+	_ = c[11*ldc+3]
+	kern12x4OffA(k, &a[0], &off[0], &b[0], &c[0], ldc*w, alpha, beta)
+}
+
+// packB4Bulk packs packNonzeroB4's panel whole, as packA6Bulk.
+func packB4Bulk(dst []float64, off []int, src []float64, rs, kb, astep int) (done, kept int) {
+	return kb, packNZ4(kb, &src[0], rs*8, &dst[0], &off[0], astep)
 }
 
 // finiteSum (kernel_amd64.s) reports whether the n doubles at x, n a
@@ -83,15 +101,11 @@ func allFinite(x []float64) bool {
 	return finiteGo(x[n:])
 }
 
-// packNZ6 and packNZ8 (kernel_amd64.s) are the loops of packNonzeroA6 and
-// packNonzeroB8 (zeroskip.go), with strides in bytes; packNZ6 takes a
-// multiple of 4 steps.
+// packNZ6 (kernel_amd64.s) is the loop of packNonzeroA6 (zeroskip.go),
+// with strides in bytes, for a multiple of 4 steps.
 //
 //go:noescape
 func packNZ6(k int, src *float64, rs int, dst *float64, off *int, bstep int) int
-
-//go:noescape
-func packNZ8(k int, src *float64, rs int, dst *float64, off *int, astep int) int
 
 // packA6Bulk packs the first steps of packNonzeroA6's panel, a multiple of
 // 4, and returns how many steps it packed and how many it kept. The
@@ -102,11 +116,6 @@ func packA6Bulk(dst []float64, off []int, src []float64, rs, kb, bstep int) (don
 		return 0, 0
 	}
 	return done, packNZ6(done, &src[0], rs*8, &dst[0], &off[0], bstep)
-}
-
-// packB8Bulk packs packNonzeroB8's panel whole, as packA6Bulk.
-func packB8Bulk(dst []float64, off []int, src []float64, rs, kb, astep int) (done, kept int) {
-	return kb, packNZ8(kb, &src[0], rs*8, &dst[0], &off[0], astep)
 }
 
 // packT8 (kernel_amd64.s) packs 8 rows of length k&^3 into 8 columns of a
@@ -144,7 +153,7 @@ var avx2Kernel = &kernel{
 	fn:      kernAVX2,
 	fnHalf:  kernAVX2Half,
 	fnShort: kernAVX2Short, shortRows: 4,
-	fnOffA: kernAVX2OffA, fnOffB: kernAVX2OffB,
+	fnOffA: kernAVX2OffA12x4, fnOffB: kernAVX2OffB,
 	packTrans: packTransAVX2(8),
 	peakLoop:  fmaLoop256, peakFlops: 12 * 4 * 2,
 }

@@ -88,60 +88,10 @@ store:
 	VZEROUPPER
 	RET
 
-// The k-steps of the two 6×8 kernels that skip zero terms (below): the
-// A (…OFFA) or B (…OFFB) operand of step p is found at R13 + off[p], the
-// offset read at SI; the other moves on by its stride.
-#define STEPOFFA MOVQ (SI), AX; ADDQ R13, AX; ADDQ $8, SI; BODY6x8; ADDQ R12, BX
+// The k-step of the 6×8 kernel that skips zero terms (below): the B row
+// of step p is found at R13 + off[p], the offset read at SI; A moves on by
+// its stride.
 #define STEPOFFB MOVQ (SI), BX; ADDQ R13, BX; ADDQ $8, SI; BODY6x8; ADDQ R11, AX
-
-// func kern6x8OffA(k int, a *float64, ars int, off *int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
-//
-// kern6x8 with the A term of each step found through an offset (BYTES):
-//   A(i,p) = *(a + off[p] + i*ars)   i < 6, p < k
-// B and C as in kern6x8. Dgemm's zero skipping packs the B rows p of a
-// panel that are not all zero, and lists where A's column p is.
-//
-// Registers as in kern6x8, with R13 = a and SI = off.
-TEXT ·kern6x8OffA(SB), NOSPLIT, $0-80
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), R13
-	MOVQ ars+16(FP), R8
-	MOVQ off+24(FP), SI
-	MOVQ b+32(FP), BX
-	MOVQ bks+40(FP), R12
-	LEAQ (R8)(R8*2), R9
-	LEAQ (R8)(R8*4), R10
-
-	ZERO6x8
-
-	MOVQ CX, DX
-	SHRQ $2, DX
-	JZ   tail
-
-loop4:
-	STEPOFFA
-	STEPOFFA
-	STEPOFFA
-	STEPOFFA
-	DECQ DX
-	JNZ  loop4
-
-tail:
-	ANDQ $3, CX
-	JZ   done
-
-loop1:
-	STEPOFFA
-	DECQ CX
-	JNZ  loop1
-
-done:
-	DONE6x8
-
-store:
-	TILE6x8STORE
-	VZEROUPPER
-	RET
 
 // func kern6x8OffB(k int, a *float64, ars, aks int, b *float64, off *int, c *float64, ldc int, alpha, beta float64)
 //
@@ -189,6 +139,110 @@ done:
 
 store:
 	TILE6x8STORE
+	VZEROUPPER
+	RET
+
+// One k-step of kern12x4OffA: A's column p is 12 contiguous doubles at
+// R13 + off[p] (the offset read at SI), loaded as 3 vectors of 4 rows
+// (Y12..Y14); each of B's 4 values at BX, broadcast in Y15, multiplies
+// them into column j's 3 accumulators Y(3j)..Y(3j+2).
+#define COL12(d, y0, y1, y2) VBROADCASTSD d(BX), Y15; VFMADD231PD Y12, Y15, y0; VFMADD231PD Y13, Y15, y1; VFMADD231PD Y14, Y15, y2
+#define STEP12x4 MOVQ (SI), AX; ADDQ R13, AX; ADDQ $8, SI; VMOVUPD (AX), Y12; VMOVUPD 32(AX), Y13; VMOVUPD 64(AX), Y14; COL12(0, Y0, Y1, Y2); COL12(8, Y3, Y4, Y5); COL12(16, Y6, Y7, Y8); COL12(24, Y9, Y10, Y11); ADDQ $32, BX
+
+// TRANS4 transposes the 4×4 block whose columns are c0..c3 (4 rows each)
+// into its rows, back in c0..c3, through Y12..Y15.
+#define TRANS4(c0, c1, c2, c3) VUNPCKLPD c1, c0, Y12; VUNPCKHPD c1, c0, Y13; VUNPCKLPD c3, c2, Y14; VUNPCKHPD c3, c2, Y15; VPERM2F128 $0x20, Y14, Y12, c0; VPERM2F128 $0x20, Y15, Y13, c1; VPERM2F128 $0x31, Y14, Y12, c2; VPERM2F128 $0x31, Y15, Y13, c3
+
+// A row of the 12×4 tile's epilogue, alpha in Y12 and beta in Y13.
+#define ROW4AB(y) VMULPD Y12, y, y; VFMADD231PD (DI), Y13, y; VMOVUPD y, (DI); ADDQ SI, DI
+#define ROW4A(y) VMULPD Y12, y, y; VMOVUPD y, (DI); ADDQ SI, DI
+
+// func kern12x4OffA(k int, a *float64, off *int, b *float64, c *float64, ldc int, alpha, beta float64)
+//
+// Computes the 12×4 tile C = alpha·A·B + beta·C, where (BYTES)
+//   A(i,p) = *(a + off[p] + 8*i)   i < 12, p < k (A contiguous along i)
+//   B(p,j) = *(b + 32*p + 8*j)     j < 4 (a packed 4-column panel)
+//   C(i,j) = *(c + i*ldc + 8*j)
+// beta == ±0 means C is only written (never read). k must be ≥ 1. Dgemm's
+// zero skipping packs the rows p of a 4-column panel of B that are not all
+// +0 and lists where A's column p is: Δ⁽¹⁾ᵀ·X, whose A (Δ⁽¹⁾ᵀ) is
+// contiguous along i. A's column is loaded as vectors and B's values are
+// broadcast (8 loads for 12 FMAs a step; broadcasting A instead would take
+// 13), so the accumulators hold C's columns, transposed in 4×4 blocks at
+// the end.
+//
+// Register use: Y(3j+r) accumulates C(4r…4r+3, j); Y12..Y14 the A column,
+// Y15 a broadcast B value. R13 = a, SI = off, BX = b, CX = k counter.
+TEXT ·kern12x4OffA(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), R13
+	MOVQ off+16(FP), SI
+	MOVQ b+24(FP), BX
+
+	ZERO6x8
+
+loop12:
+	STEP12x4
+	DECQ CX
+	JNZ  loop12
+
+	// Rows 4r…4r+3 of C are the columns of Y(r), Y(3+r), Y(6+r), Y(9+r).
+	TRANS4(Y0, Y3, Y6, Y9)
+	TRANS4(Y1, Y4, Y7, Y10)
+	TRANS4(Y2, Y5, Y8, Y11)
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), SI
+	VBROADCASTSD alpha+48(FP), Y12
+	MOVQ beta+56(FP), DX
+	SHLQ $1, DX // drop the sign bit: ±0 → 0
+	JZ   store12
+	VBROADCASTSD beta+56(FP), Y13
+	ROW4AB(Y0); ROW4AB(Y3); ROW4AB(Y6); ROW4AB(Y9)
+	ROW4AB(Y1); ROW4AB(Y4); ROW4AB(Y7); ROW4AB(Y10)
+	ROW4AB(Y2); ROW4AB(Y5); ROW4AB(Y8); ROW4AB(Y11)
+	VZEROUPPER
+	RET
+
+store12:
+	ROW4A(Y0); ROW4A(Y3); ROW4A(Y6); ROW4A(Y9)
+	ROW4A(Y1); ROW4A(Y4); ROW4A(Y7); ROW4A(Y10)
+	ROW4A(Y2); ROW4A(Y5); ROW4A(Y8); ROW4A(Y11)
+	VZEROUPPER
+	RET
+
+// func packNZ4(k int, src *float64, rs int, dst *float64, off *int, astep int) int
+//
+// Packs the rows p < k (k ≥ 1) of the 4-column panel at src (row p at
+// src + p*rs, 4 contiguous values; rs in BYTES) that are not all +0:
+// their 4 values to dst, one after the other, and p*astep to off.
+// Returns how many it kept.
+TEXT ·packNZ4(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ rs+16(FP), R8
+	MOVQ dst+24(FP), DI
+	MOVQ off+32(FP), BX
+	MOVQ astep+40(FP), R11
+	MOVQ BX, R14
+	XORQ DX, DX
+
+nz4loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD Y0, (DI)
+	MOVQ DX, (BX)
+	ADDQ R11, DX
+	ADDQ R8, SI
+	VPTEST Y0, Y0
+	LEAQ 32(DI), R13
+	CMOVQNE R13, DI
+	LEAQ 8(BX), R13
+	CMOVQNE R13, BX
+	DECQ CX
+	JNZ  nz4loop
+
+	SUBQ R14, BX
+	SHRQ $3, BX
+	MOVQ BX, ret+48(FP)
 	VZEROUPPER
 	RET
 
@@ -271,45 +325,6 @@ nz6next:
 	ADDQ $32, SI
 	DECQ CX
 	JNZ  nz6loop
-
-	SUBQ R14, BX
-	SHRQ $3, BX
-	MOVQ BX, ret+48(FP)
-	VZEROUPPER
-	RET
-
-// func packNZ8(k int, src *float64, rs int, dst *float64, off *int, astep int) int
-//
-// Packs the rows p < k (k ≥ 1) of the 8-column panel at src (row p at
-// src + p*rs, 8 contiguous values; rs in BYTES) that are not all +0:
-// their 8 values to dst, one after the other, and p*astep to off.
-// Returns how many it kept.
-TEXT ·packNZ8(SB), NOSPLIT, $0-56
-	MOVQ k+0(FP), CX
-	MOVQ src+8(FP), SI
-	MOVQ rs+16(FP), R8
-	MOVQ dst+24(FP), DI
-	MOVQ off+32(FP), BX
-	MOVQ astep+40(FP), R11
-	MOVQ BX, R14
-	XORQ DX, DX
-
-nz8loop:
-	VMOVUPD (SI), Y0
-	VMOVUPD 32(SI), Y1
-	VMOVUPD Y0, (DI)
-	VMOVUPD Y1, 32(DI)
-	MOVQ DX, (BX)
-	VORPD Y1, Y0, Y2
-	ADDQ R11, DX
-	ADDQ R8, SI
-	VPTEST Y2, Y2
-	LEAQ 64(DI), R13
-	CMOVQNE R13, DI
-	LEAQ 8(BX), R13
-	CMOVQNE R13, BX
-	DECQ CX
-	JNZ  nz8loop
 
 	SUBQ R14, BX
 	SHRQ $3, BX

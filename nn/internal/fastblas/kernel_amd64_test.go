@@ -91,3 +91,54 @@ func edgeMatchesKern6x8(t *testing.T, edge func(k int, a []float64, ars, aks int
 		}
 	}
 }
+
+// TestKern12x4OffA checks the 12×4 zero-skipping kernel against its
+// definition computed with math.FMA in the same order, bit for bit: for
+// step p < k, A's column at a[off[p]/8:] (12 contiguous values) times B's
+// packed row b[4p:4p+4], summed from +0, then C = alpha·sum + beta·C
+// (beta = 0: C not read, NaN in it does not survive); for depths around
+// nothing and several, every alpha and beta, and nothing outside the tile
+// written.
+func TestKern12x4OffA(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 4))
+	for _, k := range []int{1, 2, 3, 5, 17, 80} {
+		const lda, ldc = 20, 6
+		a := randSlice(r, k*lda+12)
+		b := randSlice(r, 4*k)
+		off := make([]int, k)
+		for p := range off {
+			off[p] = r.IntN(k) * lda * 8 // any columns, in any order, repeated
+		}
+		for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.5}} {
+			c0 := randSlice(r, 12*ldc)
+			if ab[1] == 0 {
+				for i := range 12 {
+					for j := range 4 {
+						c0[i*ldc+j] = math.NaN()
+					}
+				}
+			}
+			want := slices.Clone(c0)
+			for i := range 12 {
+				for j := range 4 {
+					var s float64
+					for p := range k {
+						s = math.FMA(a[off[p]/8+i], b[4*p+j], s)
+					}
+					if ab[1] == 0 {
+						want[i*ldc+j] = ab[0] * s
+					} else {
+						want[i*ldc+j] = math.FMA(c0[i*ldc+j], ab[1], ab[0]*s)
+					}
+				}
+			}
+			got := slices.Clone(c0)
+			kernAVX2OffA12x4(k, a, off, b, got, ldc, ab[0], ab[1])
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("k=%d alpha=%g beta=%g: C[%d] = %v, want %v", k, ab[0], ab[1], i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

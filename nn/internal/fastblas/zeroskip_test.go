@@ -42,9 +42,9 @@ func sparsify(rnd *rand.Rand, x []float64, ld int, t blas.Transpose, rows, cols 
 func countingKernel(n *atomic.Int64) *kernel {
 	kn := *kernels[len(kernels)-1]
 	if offA := kn.fnOffA; offA != nil {
-		kn.fnOffA = func(k int, a []float64, ars int, off []int, b []float64, bks int, c []float64, ldc int, alpha, beta float64) {
+		kn.fnOffA = func(k int, a []float64, off []int, b []float64, c []float64, ldc int, alpha, beta float64) {
 			n.Add(1)
-			offA(k, a, ars, off, b, bks, c, ldc, alpha, beta)
+			offA(k, a, off, b, c, ldc, alpha, beta)
 		}
 	}
 	if offB := kn.fnOffB; offB != nil {
@@ -87,6 +87,7 @@ func TestZeroSkipSameBits(t *testing.T) {
 		{blas.NoTrans, blas.Trans, 6, 32, 5, false},
 		{blas.Trans, blas.NoTrans, 96, 784, 200, true}, // Δ⁽¹⁾ᵀ·X
 		{blas.NoTrans, blas.NoTrans, 97, 21, 300, false},
+		{blas.Trans, blas.NoTrans, 30, 20, 50, false}, // 2 pairs of row tiles and one more; an edge panel
 		{blas.Trans, blas.NoTrans, 24, 8, 3, false},
 	}
 	type fill struct {
@@ -208,18 +209,18 @@ func TestPackNonzero(t *testing.T) {
 				}
 			}
 			checkPacked(t, fmt.Sprintf("A kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 6)
-			// B: 8 contiguous values a step, steps rs apart.
-			dst, off = make([]float64, 8*kb), make([]int, kb)
-			n = packNonzeroB8(dst, off, src, rs, kb, 24)
+			// B: 4 contiguous values a step, steps rs apart.
+			dst, off = make([]float64, 4*kb), make([]int, kb)
+			n = packNonzeroB4(dst, off, src, rs, kb, 24)
 			wantOff, wantVal = nil, nil
 			for p := range kb {
-				row := src[p*rs : p*rs+8]
+				row := src[p*rs : p*rs+4]
 				if slices.ContainsFunc(row, func(v float64) bool { return math.Float64bits(v) != 0 }) {
 					wantOff = append(wantOff, p*24)
 					wantVal = append(wantVal, row...)
 				}
 			}
-			checkPacked(t, fmt.Sprintf("B kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 8)
+			checkPacked(t, fmt.Sprintf("B kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 4)
 			// A packed 6-row panel: 6 values a step, one step after the other.
 			dst, off = make([]float64, 6*kb), make([]int, kb)
 			n = compactPacked6(dst, off, src, kb, 16)
