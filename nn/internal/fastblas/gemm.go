@@ -314,8 +314,7 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 					cntL, cntR := 0, 0 // steps kept of a sparse B panel's halves
 					if bs == sparseB && nrb == nr {
 						src := b.at(pc, jc+jr)
-						cntL = packNonzeroB4(ws.bz, ws.boff, src, b.rs, kb, a.cs*8)
-						cntR = packNonzeroB4(ws.bz[nr/2*kb:], ws.boff[kb:], src[nr/2:], b.rs, kb, a.cs*8)
+						cntL, cntR = packNonzeroB4x2(ws.bz, ws.boff, ws.bz[nr/2*kb:], ws.boff[kb:], src, b.rs, kb, a.cs*8)
 						sparse(cntL+cntR, 2*kb)
 						if skip == dense {
 							bs, cntL = dense, 0

@@ -61,14 +61,14 @@ func kernAVX2OffB(k int, a []float64, ars, aks int, b []float64, off []int, c []
 
 // kern12x4OffA (kernel_amd64.s) computes a 12×4 tile with A's column p
 // (12 contiguous doubles) at a byte offset off[p] and B a packed 4-column
-// panel; packNZ4 packs the rows of a 4-column panel of B that are not all
-// +0 (packNonzeroB4).
+// panel; packNZ4x2 packs the rows of both 4-column halves of an 8-column
+// panel of B that are not all +0 (packNonzeroB4x2).
 //
 //go:noescape
 func kern12x4OffA(k int, a *float64, off *int, b *float64, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
-func packNZ4(k int, src *float64, rs int, dst *float64, off *int, astep int) int
+func packNZ4x2(k int, src *float64, rs int, dl *float64, ol *int, dr *float64, or *int, astep int) (kl, kr int)
 
 // kernAVX2OffA12x4 adapts kern12x4OffA to the kernel's fnOffA contract.
 // The driver guarantees that every offset lies inside a (off holds at
@@ -81,9 +81,10 @@ func kernAVX2OffA12x4(k int, a []float64, off []int, b []float64, c []float64, l
 	kern12x4OffA(k, &a[0], &off[0], &b[0], &c[0], ldc*w, alpha, beta)
 }
 
-// packB4Bulk packs packNonzeroB4's panel whole, as packA6Bulk.
-func packB4Bulk(dst []float64, off []int, src []float64, rs, kb, astep int) (done, kept int) {
-	return kb, packNZ4(kb, &src[0], rs*8, &dst[0], &off[0], astep)
+// packB4x2Bulk packs packNonzeroB4x2's panel whole, as packA6Bulk.
+func packB4x2Bulk(dl []float64, ol []int, dr []float64, or []int, src []float64, rs, kb, astep int) (done, kl, kr int) {
+	kl, kr = packNZ4x2(kb, &src[0], rs*8, &dl[0], &ol[0], &dr[0], &or[0], astep)
+	return kb, kl, kr
 }
 
 // finiteSum (kernel_amd64.s) reports whether the n doubles at x, n a

@@ -210,26 +210,30 @@ store12:
 	VZEROUPPER
 	RET
 
-// func packNZ4(k int, src *float64, rs int, dst *float64, off *int, astep int) int
+// func packNZ4x2(k int, src *float64, rs int, dl *float64, ol *int, dr *float64, or *int, astep int) (kl, kr int)
 //
-// Packs the rows p < k (k ≥ 1) of the 4-column panel at src (row p at
-// src + p*rs, 4 contiguous values; rs in BYTES) that are not all +0:
-// their 4 values to dst, one after the other, and p*astep to off.
-// Returns how many it kept.
-TEXT ·packNZ4(SB), NOSPLIT, $0-56
+// Packs both 4-column halves of the 8-column panel at src (row p at
+// src + p*rs; rs in BYTES), k ≥ 1 rows, in one pass: the rows p whose left
+// (right) 4 values are not all +0 go to dl (dr), 4 values a row, and
+// p*astep to ol (or). Returns how many rows each half kept.
+TEXT ·packNZ4x2(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ rs+16(FP), R8
-	MOVQ dst+24(FP), DI
-	MOVQ off+32(FP), BX
-	MOVQ astep+40(FP), R11
-	MOVQ BX, R14
+	MOVQ dl+24(FP), DI
+	MOVQ ol+32(FP), BX
+	MOVQ dr+40(FP), R9
+	MOVQ or+48(FP), R10
+	MOVQ astep+56(FP), R11
 	XORQ DX, DX
 
 nz4loop:
 	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
 	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, (R9)
 	MOVQ DX, (BX)
+	MOVQ DX, (R10)
 	ADDQ R11, DX
 	ADDQ R8, SI
 	VPTEST Y0, Y0
@@ -237,12 +241,20 @@ nz4loop:
 	CMOVQNE R13, DI
 	LEAQ 8(BX), R13
 	CMOVQNE R13, BX
+	VPTEST Y1, Y1
+	LEAQ 32(R9), R13
+	CMOVQNE R13, R9
+	LEAQ 8(R10), R13
+	CMOVQNE R13, R10
 	DECQ CX
 	JNZ  nz4loop
 
-	SUBQ R14, BX
+	SUBQ ol+32(FP), BX
 	SHRQ $3, BX
-	MOVQ BX, ret+48(FP)
+	MOVQ BX, kl+64(FP)
+	SUBQ or+48(FP), R10
+	SHRQ $3, R10
+	MOVQ R10, kr+72(FP)
 	VZEROUPPER
 	RET
 

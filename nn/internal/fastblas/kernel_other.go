@@ -10,12 +10,12 @@ func platformKernels() []*kernel { return []*kernel{gonumKernel, genericKernel} 
 // allFinite reports whether every element of x is finite (no ±Inf, no NaN).
 func allFinite(x []float64) bool { return finiteGo(x) }
 
-// packA6Bulk and packB4Bulk pack nothing here: zeroskip.go's Go loops do
+// packA6Bulk and packB4x2Bulk pack nothing here: zeroskip.go's Go loops do
 // it all (no kernel here skips zeros; they are only compiled).
 func packA6Bulk(dst []float64, off []int, src []float64, rs, kb, bstep int) (done, kept int) {
 	return 0, 0
 }
 
-func packB4Bulk(dst []float64, off []int, src []float64, rs, kb, astep int) (done, kept int) {
-	return 0, 0
+func packB4x2Bulk(dl []float64, ol []int, dr []float64, or []int, src []float64, rs, kb, astep int) (done, kl, kr int) {
+	return 0, 0, 0
 }

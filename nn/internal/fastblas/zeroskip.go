@@ -121,23 +121,28 @@ func compactPacked6(dst []float64, off []int, src []float64, kb, bstep int) int 
 	return atLeastOne(n, dst[:6], off)
 }
 
-// packNonzeroB4 packs the rows p < kb of the 4-column panel of B at src
-// (row p at src[p*rs:], 4 contiguous values) that are not all +0: dst gets
-// their values, 4 a row, and off the byte offset p·astep of A's column p.
-// It returns how many rows it kept, at least 1, as packNonzeroA6.
-func packNonzeroB4(dst []float64, off []int, src []float64, rs, kb, astep int) int {
-	_ = src[(kb-1)*rs+3]
-	dst, off = dst[:4*kb], off[:kb]
-	done, n := packB4Bulk(dst, off, src, rs, kb, astep)
+// packNonzeroB4x2 packs the two 4-column halves of the 8-column panel of
+// B at src (row p at src[p*rs:], 8 contiguous values), each as its own
+// panel: the rows p < kb whose half is not all +0 go to dl (dr), 4 values
+// a row, with the byte offset p·astep of A's column p in ol (or). It
+// returns how many rows each half kept, at least 1, as packNonzeroA6.
+func packNonzeroB4x2(dl []float64, ol []int, dr []float64, or []int, src []float64, rs, kb, astep int) (kl, kr int) {
+	_ = src[(kb-1)*rs+7]
+	dl, ol, dr, or = dl[:4*kb], ol[:kb], dr[:4*kb], or[:kb]
+	done, kl, kr := packB4x2Bulk(dl, ol, dr, or, src, rs, kb, astep)
 	for p := done; p < kb; p++ {
-		s := src[p*rs : p*rs+4 : p*rs+4]
-		copy(dst[4*n:4*n+4], s)
-		off[n] = p * astep
+		s := src[p*rs : p*rs+8 : p*rs+8]
+		copy(dl[4*kl:4*kl+4], s[:4])
+		copy(dr[4*kr:4*kr+4], s[4:])
+		ol[kl], or[kr] = p*astep, p*astep
 		if math.Float64bits(s[0])|math.Float64bits(s[1])|math.Float64bits(s[2])|math.Float64bits(s[3]) != 0 {
-			n++
+			kl++
+		}
+		if math.Float64bits(s[4])|math.Float64bits(s[5])|math.Float64bits(s[6])|math.Float64bits(s[7]) != 0 {
+			kr++
 		}
 	}
-	return atLeastOne(n, dst[:4], off)
+	return atLeastOne(kl, dl[:4], ol), atLeastOne(kr, dr[:4], or)
 }
 
 // atLeastOne returns n, or makes an empty packed panel one step of +0

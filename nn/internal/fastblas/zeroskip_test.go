@@ -209,18 +209,25 @@ func TestPackNonzero(t *testing.T) {
 				}
 			}
 			checkPacked(t, fmt.Sprintf("A kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 6)
-			// B: 4 contiguous values a step, steps rs apart.
-			dst, off = make([]float64, 4*kb), make([]int, kb)
-			n = packNonzeroB4(dst, off, src, rs, kb, 24)
-			wantOff, wantVal = nil, nil
-			for p := range kb {
-				row := src[p*rs : p*rs+4]
-				if slices.ContainsFunc(row, func(v float64) bool { return math.Float64bits(v) != 0 }) {
-					wantOff = append(wantOff, p*24)
-					wantVal = append(wantVal, row...)
+			// B: the two 4-value halves of 8 contiguous values a step,
+			// steps rs apart.
+			dl, ol, dr, or := make([]float64, 4*kb), make([]int, kb), make([]float64, 4*kb), make([]int, kb)
+			nl, nr := packNonzeroB4x2(dl, ol, dr, or, src, rs, kb, 24)
+			for h, got := range []struct {
+				n   int
+				dst []float64
+				off []int
+			}{{nl, dl, ol}, {nr, dr, or}} {
+				wantOff, wantVal = nil, nil
+				for p := range kb {
+					half := src[p*rs+4*h : p*rs+4*h+4]
+					if slices.ContainsFunc(half, func(v float64) bool { return math.Float64bits(v) != 0 }) {
+						wantOff = append(wantOff, p*24)
+						wantVal = append(wantVal, half...)
+					}
 				}
+				checkPacked(t, fmt.Sprintf("B half %d kb=%d frac=%g", h, kb, frac), got.n, got.dst, got.off, wantVal, wantOff, 4)
 			}
-			checkPacked(t, fmt.Sprintf("B kb=%d frac=%g", kb, frac), n, dst, off, wantVal, wantOff, 4)
 			// A packed 6-row panel: 6 values a step, one step after the other.
 			dst, off = make([]float64, 6*kb), make([]int, kb)
 			n = compactPacked6(dst, off, src, kb, 16)
