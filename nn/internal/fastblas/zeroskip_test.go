@@ -280,3 +280,50 @@ func TestAllFinite(t *testing.T) {
 		}
 	}
 }
+
+// FuzzZeroSkip checks the bits of products with zero skipping against
+// the same products without it, on shapes, transposes, zero fractions
+// (a tenth of the zeros -0), whole zero steps and an Inf or NaN at one of
+// them decoded from the fuzz input, on one goroutine or two.
+func FuzzZeroSkip(f *testing.F) {
+	f.Add(uint8(200), uint8(96), uint8(200), uint8(2), uint8(230), uint8(0), uint64(1))
+	f.Add(uint8(96), uint8(200), uint8(200), uint8(1), uint8(240), uint8(5), uint64(2))
+	f.Add(uint8(30), uint8(20), uint8(50), uint8(1), uint8(255), uint8(9), uint64(3))
+	f.Fuzz(func(t *testing.T, m, n, k, trans, zeros, special uint8, seed uint64) {
+		defer SetZeroSkip(SetZeroSkip(true))
+		defer SetThreads(SetThreads(int(special>>4&1) + 1))
+		tA, tB := transposes[trans&1], transposes[trans>>1&1]
+		mm, nn, kk := int(m)%150+1, int(n)%150+1, int(k)%300+1
+		rnd := rand.New(rand.NewPCG(seed, 1))
+		ar, ac := stored(tA, mm, kk)
+		br, bc := stored(tB, kk, nn)
+		a, lda := newMatrix(rnd, ar, ac, int(special>>5), sentinel)
+		b, ldb := newMatrix(rnd, br, bc, int(special>>5), sentinel)
+		frac := float64(zeros) / 255
+		step := -1
+		if special&1 != 0 {
+			step = rnd.IntN(kk)
+		}
+		sparsify(rnd, a, lda, tA, mm, kk, frac, true, step)
+		sparsify(rnd, b, ldb, tB, kk, nn, frac, false, step)
+		if special&6 != 0 && step >= 0 {
+			bad := []float64{math.Inf(1), math.Inf(-1), math.NaN()}[(special>>1&3)%3]
+			if special&8 != 0 {
+				opSet(b, ldb, tB, step, rnd.IntN(nn), bad) // facing A's zeros
+			} else {
+				opSet(a, lda, tA, rnd.IntN(mm), step, bad) // facing B's zeros
+			}
+		}
+		c0, ldc := newMatrix(rnd, mm, nn, 1, cSentinel)
+		want, got := slices.Clone(c0), slices.Clone(c0)
+		SetZeroSkip(false)
+		Implementation{}.Dgemm(tA, tB, mm, nn, kk, 1, a, lda, b, ldb, 0, want, ldc)
+		SetZeroSkip(true)
+		Implementation{}.Dgemm(tA, tB, mm, nn, kk, 1, a, lda, b, ldb, 0, got, ldc)
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%c%c %d×%d×%d zeros %.2f: C[%d] = %v skipping zeros, %v dense", tA, tB, mm, nn, kk, frac, i, got[i], want[i])
+			}
+		}
+	})
+}
