@@ -80,8 +80,9 @@ type workspace struct {
 	ap   []float64 // one packed A edge panel, kc×mr
 	tile []float64 // mr×nr scratch tile for edge tiles
 
-	// Zero skipping (zeroskip.go): an A block's full panels with their
-	// steps' B offsets and counts, or one B panel with its A offsets.
+	// Zero skipping (zeroskip.go): an A block's panels (its edge too) with
+	// their steps' B offsets and counts, or the two halves of one B panel
+	// with their steps' A offsets.
 	az, bz     []float64
 	aoff, boff []int
 	acnt       []int
