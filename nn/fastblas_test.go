@@ -57,23 +57,9 @@ func TestTrainingMatchesReferenceBLAS(t *testing.T) {
 // first) gives bit-identical weights: no result depends on which goroutine
 // computed it, or when.
 func TestTrainingIndependentOfThreads(t *testing.T) {
-	train, _ := mnist.Embedded()
-	train = train.Subset(1000)
-	run := func(threads int) []float64 {
-		defer fastblas.SetThreads(fastblas.SetThreads(threads))
-		net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
-		if err := (nn.SGD{LearningRate: 0.1, BatchSize: 200, Epochs: 2, Seed: 1}).Train(net, train); err != nil {
-			t.Fatal(err)
-		}
-		var w []float64
-		for _, p := range net.Params() {
-			w = append(w, p.Value.RawMatrix().Data...)
-		}
-		return w
-	}
-	one := run(1)
+	one := trainedWeights(t, 1)
 	for range 3 {
-		all := run(0)
+		all := trainedWeights(t, 0)
 		for i := range one {
 			if math.Float64bits(one[i]) != math.Float64bits(all[i]) {
 				t.Fatalf("parameter %d: %v on one goroutine, %v on all cores", i, one[i], all[i])
@@ -86,20 +72,9 @@ func TestTrainingIndependentOfThreads(t *testing.T) {
 // (the background of the images, fastblas.SetZeroSkip) gives the weights
 // of the dense products bit for bit, on one goroutine and on every core.
 func TestTrainingIndependentOfZeroSkip(t *testing.T) {
-	train, _ := mnist.Embedded()
-	train = train.Subset(1000)
 	run := func(skip bool, threads int) []float64 {
 		defer fastblas.SetZeroSkip(fastblas.SetZeroSkip(skip))
-		defer fastblas.SetThreads(fastblas.SetThreads(threads))
-		net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
-		if err := (nn.SGD{LearningRate: 0.1, BatchSize: 200, Epochs: 2, Seed: 1}).Train(net, train); err != nil {
-			t.Fatal(err)
-		}
-		var w []float64
-		for _, p := range net.Params() {
-			w = append(w, p.Value.RawMatrix().Data...)
-		}
-		return w
+		return trainedWeights(t, threads)
 	}
 	for _, threads := range []int{1, 0} {
 		dense, sparse := run(false, threads), run(true, threads)
@@ -109,4 +84,22 @@ func TestTrainingIndependentOfZeroSkip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// trainedWeights trains 784-96-10 for 2 epochs on 1000 embedded MNIST
+// images (batch 200, seed 1) with at most threads goroutines per product
+// (0: all cores) and returns all its parameters, one after the other.
+func trainedWeights(t *testing.T, threads int) []float64 {
+	t.Helper()
+	defer fastblas.SetThreads(fastblas.SetThreads(threads))
+	train, _ := mnist.Embedded()
+	net := nn.MustNew(nn.Config{Sizes: []int{784, 96, 10}, Seed: 1})
+	if err := (nn.SGD{LearningRate: 0.1, BatchSize: 200, Epochs: 2, Seed: 1}).Train(net, train.Subset(1000)); err != nil {
+		t.Fatal(err)
+	}
+	var w []float64
+	for _, p := range net.Params() {
+		w = append(w, p.Value.RawMatrix().Data...)
+	}
+	return w
 }

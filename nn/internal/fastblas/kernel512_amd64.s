@@ -3,6 +3,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "kloop.h"
 
 // The repeated blocks of the kernel, each written once. A k-step loads
 // the B row (24 doubles in Z24…Z26), then for each row i of A broadcasts
@@ -67,28 +68,7 @@ TEXT ·kern8x24(SB), NOSPLIT, $0-80
 	VPXORQ Z22, Z22, Z22
 	VPXORQ Z23, Z23, Z23
 
-	MOVQ CX, DX
-	SHRQ $2, DX
-	JZ   tail
-
-loop4:
-	STEP8x24
-	STEP8x24
-	STEP8x24
-	STEP8x24
-	DECQ DX
-	JNZ  loop4
-
-tail:
-	ANDQ $3, CX
-	JZ   done
-
-loop1:
-	STEP8x24
-	DECQ CX
-	JNZ  loop1
-
-done:
+	KLOOP(STEP8x24)
 	MOVQ c+48(FP), DI
 	MOVQ ldc+56(FP), SI
 	VBROADCASTSD alpha+64(FP), Z30

@@ -3,6 +3,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "kloop.h"
 
 // The repeated blocks of the three kernels, each written once. A k-step
 // loads the B row (8 doubles in Y12/Y13, or 4 in Y12), then for each row i
@@ -59,28 +60,7 @@ TEXT ·kern6x8(SB), NOSPLIT, $0-80
 
 	ZERO6x8
 
-	MOVQ CX, DX
-	SHRQ $2, DX
-	JZ   tail
-
-loop4:
-	STEP6x8
-	STEP6x8
-	STEP6x8
-	STEP6x8
-	DECQ DX
-	JNZ  loop4
-
-tail:
-	ANDQ $3, CX
-	JZ   done
-
-loop1:
-	STEP6x8
-	DECQ CX
-	JNZ  loop1
-
-done:
+	KLOOP(STEP6x8)
 	DONE6x8
 
 store:
@@ -113,28 +93,7 @@ TEXT ·kern6x8OffB(SB), NOSPLIT, $0-80
 
 	ZERO6x8
 
-	MOVQ CX, DX
-	SHRQ $2, DX
-	JZ   tail
-
-loop4:
-	STEPOFFB
-	STEPOFFB
-	STEPOFFB
-	STEPOFFB
-	DECQ DX
-	JNZ  loop4
-
-tail:
-	ANDQ $3, CX
-	JZ   done
-
-loop1:
-	STEPOFFB
-	DECQ CX
-	JNZ  loop1
-
-done:
+	KLOOP(STEPOFFB)
 	DONE6x8
 
 store:
