@@ -44,7 +44,8 @@ type kernel struct {
 	// but B(p,j) = b[off[p]/8 + j]: a sparse A, packed. fnOffA computes a
 	// 2mr×nr/2 tile (rows of two row tiles, half the columns of one) of
 	// a sparse B packed in nr/2-column panels, B(p,j) = b[p*nr/2+j], and
-	// an A contiguous along its rows, A(i,p) = a[off[p]/8 + i]: narrower
+	// an A contiguous along its rows, A(i,p) = a[off[p]/8 + i], off
+	// holding 6 offsets more than the k it uses: narrower
 	// panels of B keep fewer steps (Δ⁽¹⁾ᵀ·X on MNIST: 28 % of the rows of
 	// a 4-column panel of X, 40 % of an 8-column one), and the taller tile
 	// keeps the FMAs ahead of the broadcasts.
@@ -259,7 +260,7 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 		ws.acnt = intBuf(ws.acnt, mc/mr+1)
 	case sparseB: // the two halves of a B panel
 		ws.bz = alignedBuf(ws.bz, nr*kc)
-		ws.boff = intBuf(ws.boff, 2*kc)
+		ws.boff = intBuf(ws.boff, 2*kc+8) // the 12×4 kernel reads offsets 6 steps ahead
 	}
 	// sparse passes on cnt, the steps a panel kept of its kb: a first panel
 	// without a zero step turns skipping off for the rest of the call.

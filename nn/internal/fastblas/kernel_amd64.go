@@ -71,11 +71,11 @@ func kern12x4OffA(k int, a *float64, off *int, b *float64, c *float64, ldc int, 
 func packNZ4x2(k int, src *float64, rs int, dl *float64, ol *int, dr *float64, or *int, astep int) (kl, kr int)
 
 // kernAVX2OffA12x4 adapts kern12x4OffA to the kernel's fnOffA contract.
-// The driver guarantees that every offset lies inside a (off holds at
-// least k offsets, b at least 4k values).
+// The driver guarantees that every offset lies inside a (off holds k
+// offsets and 6 more that are only prefetched, b at least 4k values).
 func kernAVX2OffA12x4(k int, a []float64, off []int, b []float64, c []float64, ldc int, alpha, beta float64) {
 	const w = int(unsafe.Sizeof(float64(0)))
-	_ = off[k-1]
+	_ = off[k+5]
 	_ = b[4*k-1]
 	_ = c[11*ldc+3]
 	kern12x4OffA(k, &a[0], &off[0], &b[0], &c[0], ldc*w, alpha, beta)

@@ -105,7 +105,7 @@ func TestKern12x4OffA(t *testing.T) {
 		const lda, ldc = 20, 6
 		a := randSlice(r, k*lda+12)
 		b := randSlice(r, 4*k)
-		off := make([]int, k)
+		off := make([]int, k+6) // the last 6 only prefetched
 		for p := range off {
 			off[p] = r.IntN(k) * lda * 8 // any columns, in any order, repeated
 		}
