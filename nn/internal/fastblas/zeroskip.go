@@ -8,17 +8,20 @@ import (
 // Zero skipping. A term A(i,p)·B(p,j) with A(i,p) = +0 and B(p,j) finite
 // is ±0, and adding it to a sum leaves the sum's bits as they are (the
 // kernels' sums start at +0, and x + ±0 = x for every x but -0, which a
-// sum from +0 only reaches by a product underflowing to zero). So a tile may leave out the steps p at which all its A
-// values (or all its B values) are +0, and give the same bits as the
-// dense product, as long as the other operand is finite there: 0·Inf and
-// 0·NaN are NaN, and the dense product must show it.
+// sum from +0 only reaches by a product underflowing to zero). So a tile
+// may leave out the steps p at which all its A values (or all its B
+// values) are +0, and give the same bits as the dense product, as long as
+// the other operand is finite there: 0·Inf and 0·NaN are NaN, and the
+// dense product must show it.
 //
 // Images are mostly background. In a batch of 200 MNIST images, 56 % of
 // the columns of a 6-row panel of X are all zero (X·W⁽¹⁾ᵀ), and 72 % of
 // the rows of a 4-column panel of X (Δ⁽¹⁾ᵀ·X). gemmSerial packs the
-// steps that are not all zero of each full panel of the sparse side and
-// runs a kernel that finds the other side's step through an offset
-// (kernel.fnOffA, kernel.fnOffB); edge tiles stay dense. Only +0 counts as
+// steps that are not all zero of each panel of the sparse side and runs a
+// kernel that finds the other side's step through an offset
+// (kernel.fnOffA, kernel.fnOffB). A sparse A's edge rows are skipped too
+// (compactPacked6); a sparse B's edge columns, and a last row tile
+// without a partner for the 12-row kernel, run dense. Only +0 counts as
 // zero (one OR of the bits tests a step); a -0 step is kept, which is
 // never wrong.
 //
@@ -45,16 +48,16 @@ type side int
 
 const (
 	dense   side = iota
-	sparseA      // full mr-row panels of A, packed; B rows found by offset
-	sparseB      // full nr-column panels of B, packed; A columns by offset
+	sparseA      // mr-row panels of A, packed; B rows found by offset
+	sparseB      // nr/2-column panels of B, packed; A columns by offset
 )
 
 // skipSide returns the side gemmSerial may skip zeros on: A when B is
 // packed anyway (so an all-finite check of the packed block is cheap), A's
 // rows are contiguous and a packed A panel serves at least 4 B panels; B
 // when B is read in place with contiguous rows, a packed B panel serves at
-// least 4 A panels and A is contiguous along one of its dimensions (for
-// the finite check).
+// least 4 A panels and A is contiguous along its rows (the 12×4 kernel
+// loads 12 rows of A's column as vectors).
 func skipSide(kn *kernel, m, n int, a, b operand, packB bool) side {
 	switch {
 	case !zeroSkip.Load():
