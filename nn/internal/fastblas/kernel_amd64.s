@@ -250,18 +250,23 @@ finloop:
 	VZEROUPPER
 	RET
 
-// One step of packNZ6: the 6 values of A's column at SI+off (rows R8
-// apart, R9 = 3·R8, R10 = 5·R8) go to DI and B's offset DX to BX, both
-// kept (DI += 48, BX += 8) only if the column is not all +0.
-#define NZSTEP6(off) MOVQ off(SI), AX; MOVQ AX, (DI); MOVQ off(SI)(R8*1), R13; MOVQ R13, 8(DI); ORQ R13, AX; MOVQ off(SI)(R8*2), R13; MOVQ R13, 16(DI); ORQ R13, AX; MOVQ off(SI)(R9*1), R13; MOVQ R13, 24(DI); ORQ R13, AX; MOVQ off(SI)(R8*4), R13; MOVQ R13, 32(DI); ORQ R13, AX; MOVQ off(SI)(R10*1), R13; MOVQ R13, 40(DI); ORQ R13, AX; MOVQ DX, (BX); ADDQ R11, DX; TESTQ AX, AX; LEAQ 48(DI), R13; CMOVQNE R13, DI; LEAQ 8(BX), R13; CMOVQNE R13, BX
+// One column c (0…3) of packNZ6's four: its 6 values, rows 0…3 in yc and
+// rows 4…5 in the low (…LO, xlo) or high (…HI, of y45) 128 bits of a
+// register, go to DI and B's offset DX to BX, both kept (DI += 48,
+// BX += 8) unless bit c of AX says the column is all +0.
+#define NZKEEP6(c) MOVQ DX, (BX); ADDQ R11, DX; BTQ $c, AX; LEAQ 48(DI), R13; CMOVQCC R13, DI; LEAQ 8(BX), R13; CMOVQCC R13, BX
+#define NZCOL6LO(yc, xlo, c) VMOVUPD yc, (DI); VMOVUPD xlo, 32(DI); NZKEEP6(c)
+#define NZCOL6HI(yc, y45, c) VMOVUPD yc, (DI); VEXTRACTF128 $1, y45, 32(DI); NZKEEP6(c)
 
 // func packNZ6(k int, src *float64, rs int, dst *float64, off *int, bstep int) int
 //
 // Packs the columns p < k (k a positive multiple of 4) of the 6-row panel
 // at src (row i at src + i*rs, columns contiguous; rs in BYTES) that are
 // not all +0: their 6 values to dst, one after the other, and p*bstep to
-// off. Returns how many it kept. Four columns are tested at once, and four
-// all-zero ones (the background of an image) are passed over unread.
+// off. Returns how many it kept. Four columns at a time: the 6 rows are
+// loaded as vectors, four all-zero columns (the background of an image)
+// are passed over, else the block is transposed (rows 0…3 by 4×4, rows
+// 4…5 by pairs) and each column stored, kept or not by its bit of a mask.
 TEXT ·packNZ6(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ src+8(FP), SI
@@ -275,25 +280,43 @@ TEXT ·packNZ6(SB), NOSPLIT, $0-56
 	LEAQ (R11)(R11*2), R12
 	ADDQ R11, R12 // 4*bstep
 	XORQ DX, DX
+	VPXOR Y15, Y15, Y15
 	SHRQ $2, CX
 
 nz6loop:
 	VMOVUPD (SI), Y0
-	VORPD (SI)(R8*1), Y0, Y0
-	VORPD (SI)(R8*2), Y0, Y0
-	VORPD (SI)(R9*1), Y0, Y0
-	VORPD (SI)(R8*4), Y0, Y0
-	VORPD (SI)(R10*1), Y0, Y0
-	VPTEST Y0, Y0
+	VMOVUPD (SI)(R8*1), Y1
+	VMOVUPD (SI)(R8*2), Y2
+	VMOVUPD (SI)(R9*1), Y3
+	VMOVUPD (SI)(R8*4), Y4
+	VMOVUPD (SI)(R10*1), Y5
+	VORPD Y1, Y0, Y6
+	VORPD Y2, Y6, Y6
+	VORPD Y3, Y6, Y6
+	VORPD Y4, Y6, Y6
+	VORPD Y5, Y6, Y6
+	VPTEST Y6, Y6
 	JNZ  nz6some
 	ADDQ R12, DX
 	JMP  nz6next
 
 nz6some:
-	NZSTEP6(0)
-	NZSTEP6(8)
-	NZSTEP6(16)
-	NZSTEP6(24)
+	VPCMPEQQ Y15, Y6, Y7 // all ones in the lanes of the all-zero columns
+	VMOVMSKPD Y7, AX
+	VUNPCKLPD Y1, Y0, Y8  // r0c0 r1c0 r0c2 r1c2
+	VUNPCKHPD Y1, Y0, Y9  // r0c1 r1c1 r0c3 r1c3
+	VUNPCKLPD Y3, Y2, Y10 // r2c0 r3c0 r2c2 r3c2
+	VUNPCKHPD Y3, Y2, Y11 // r2c1 r3c1 r2c3 r3c3
+	VPERM2F128 $0x20, Y10, Y8, Y0
+	VPERM2F128 $0x20, Y11, Y9, Y1
+	VPERM2F128 $0x31, Y10, Y8, Y2
+	VPERM2F128 $0x31, Y11, Y9, Y3
+	VUNPCKLPD Y5, Y4, Y12 // r4c0 r5c0 r4c2 r5c2
+	VUNPCKHPD Y5, Y4, Y13 // r4c1 r5c1 r4c3 r5c3
+	NZCOL6LO(Y0, X12, 0)
+	NZCOL6LO(Y1, X13, 1)
+	NZCOL6HI(Y2, Y12, 2)
+	NZCOL6HI(Y3, Y13, 3)
 
 nz6next:
 	ADDQ $32, SI
