@@ -235,24 +235,43 @@ func (softmaxAct) Name() string { return "softmax" }
 // Forward computes the softmax of each row with its maximum subtracted:
 // e^{v_i−m} ≤ 1, so nothing overflows, and the largest term is exactly 1,
 // so the sum is ≥ 1 and never underflows to 0.
-func (softmaxAct) Forward(a, v *mat.Dense) {
+func (s softmaxAct) Forward(a, v *mat.Dense) {
 	checkForward("softmax", a, v)
-	rows2(a, v, func(ra, rv []float64) {
-		m := math.Inf(-1)
-		for _, x := range rv {
-			m = max(m, x)
-		}
-		var sum float64
-		for j, x := range rv {
-			e := math.Exp(x - m)
-			ra[j] = e
-			sum += e
-		}
-		inv := 1 / sum
-		for j := range ra {
-			ra[j] *= inv
-		}
-	})
+	s.forwardRows(a, v, 0, v.RawMatrix().Rows)
+}
+
+// forwardRows is Forward on rows lo…hi−1 alone.
+func (softmaxAct) forwardRows(a, v *mat.Dense, lo, hi int) {
+	ra, rv := a.RawMatrix(), v.RawMatrix()
+	for i := lo; i < hi; i++ {
+		softmaxRow(ra.Data[i*ra.Stride:i*ra.Stride+ra.Cols], rv.Data[i*rv.Stride:i*rv.Stride+rv.Cols])
+	}
+}
+
+// softmaxRow writes the softmax of rv into ra.
+func softmaxRow(ra, rv []float64) {
+	m := math.Inf(-1)
+	for _, x := range rv {
+		m = max(m, x)
+	}
+	var sum float64
+	for j, x := range rv {
+		e := math.Exp(x - m)
+		ra[j] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for j := range ra {
+		ra[j] *= inv
+	}
+}
+
+// rowwiseActivation is an activation whose Forward treats each row of the
+// batch alone (softmax: a row's exponentials and their sum). forwardRows
+// computes rows lo…hi−1 of Forward's result, with Forward's bits, so that
+// Dense can compute the two halves of a batch on two cores at once.
+type rowwiseActivation interface {
+	forwardRows(a, v *mat.Dense, lo, hi int)
 }
 
 // Backward computes δ_i = a_i (g_i − Σ_k a_k g_k) for each row.

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -64,10 +65,11 @@ type Dense struct {
 	Act Activation // φ
 
 	x, u, v, a, delta, gx *mat.Dense
-	wT, deltaT            transposed // cached Wᵀ and δᵀ views
-	dwMul, gxMul          product    // backward's two products, for fastblas.Overlap
-	pa                    *mat.Dense // ForwardPerturbed's A
-	pcol                  []float64  // ForwardPerturbed's saved column of V
+	wT, deltaT            transposed        // cached Wᵀ and δᵀ views
+	dwMul, gxMul          product           // backward's two products, for fastblas.Overlap
+	actHalves             [2]activationRows // Forward's φ in two halves, for fastblas.Overlap
+	pa                    *mat.Dense        // ForwardPerturbed's A
+	pcol                  []float64         // ForwardPerturbed's saved column of V
 }
 
 // transposed caches m.T(): calling T() boxes a new value on every call, and
@@ -157,9 +159,35 @@ func (d *Dense) Forward(x *mat.Dense) *mat.Dense {
 			vi[j] = ui[j] + rb.Data[j*rb.Stride]
 		}
 	}
+	if r, ok := d.Act.(rowwiseActivation); ok && bsz >= rowsSplit {
+		// Softmax: 2000 exponentials of a 200×10 batch took 37 µs on one
+		// core, a sixth of a training step once the products skip zeros.
+		h := bsz / 2
+		d.actHalves = [2]activationRows{{r, a, v, 0, h}, {r, a, v, h, bsz}}
+		fastblas.Overlap(&d.actHalves[0], &d.actHalves[1])
+		return a
+	}
 	d.Act.Forward(a, v)
 	return a
 }
+
+// rowsSplit is the batch size from which Forward computes a row-wise
+// activation's two halves at once on two cores: at 64 rows of 10
+// softmax outputs each half is about 6 µs, a few times what handing one to
+// another goroutine costs.
+const rowsSplit = 64
+
+// activationRows computes rows lo…hi−1 of φ(V) into A as a
+// fastblas.Task; the layer keeps two, so handing one out allocates
+// nothing.
+type activationRows struct {
+	act    rowwiseActivation
+	a, v   *mat.Dense
+	lo, hi int
+}
+
+// Run computes the rows.
+func (t *activationRows) Run() { t.act.forwardRows(t.a, t.v, t.lo, t.hi) }
 
 // Backward takes g = ∂E/∂a (N×n_out), computes δ = ∂E/∂v through the
 // activation (δ = φ′(v) ⊙ g for an element-wise φ), then the gradients and

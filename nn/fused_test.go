@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/backprop-lab/backprop/nn/internal/fastblas"
 	"github.com/backprop-lab/backprop/nn/nntest"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -231,4 +232,25 @@ func BenchmarkUpdate(b *testing.B) {
 			u.update(params, 1e-9)
 		}
 	})
+}
+
+// TestSoftmaxHalvesMatchWhole: a Dense softmax layer computes a batch of
+// at least rowsSplit rows in two halves on two cores; its output has the
+// bits of Softmax.Forward on the whole batch, for odd and even batches,
+// on every core and on one.
+func TestSoftmaxHalvesMatchWhole(t *testing.T) {
+	for _, threads := range []int{0, 1} {
+		defer fastblas.SetThreads(fastblas.SetThreads(threads))
+		for _, n := range []int{rowsSplit - 1, rowsSplit, 201} {
+			x, _ := nntest.RandomBatch(21, n, 7, 2)
+			d := NewDense(7, 10, Softmax)
+			w, _ := nntest.RandomBatch(22, 10, 7, 2)
+			d.W.Copy(w)
+			d.B.Set(3, 0, 0.5)
+			a := d.Forward(x)
+			whole := mat.NewDense(n, 10, nil)
+			Softmax.Forward(whole, d.V())
+			sameBits(t, "softmax layer output", a, whole)
+		}
+	}
 }
