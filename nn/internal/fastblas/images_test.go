@@ -27,7 +27,9 @@ func imageBatch() (x, w, delta []float64) {
 }
 
 // BenchmarkImages times the first layer's two products of a training step
-// on 200 MNIST images, with zero skipping (skip) and without (dense).
+// on 200 MNIST images, with zero skipping (skip) and without (dense), with
+// the default kernel (on an AVX-512 machine the 8×24 kernel, which skips no
+// zeros: run it with the AVX2 kernel too to compare).
 // GFLOP/s counts the dense product's flops in both, so it compares times.
 func BenchmarkImages(b *testing.B) {
 	x, w, delta := imageBatch()
@@ -69,10 +71,7 @@ func TestImagesSkipAndAllocateNothing(t *testing.T) {
 	defer current.Store(current.Load())
 	defer SetZeroSkip(SetZeroSkip(true))
 	var calls atomic.Int64
-	current.Store(countingKernel(&calls))
-	if current.Load().fnOffA == nil {
-		t.Skipf("kernel %q skips no zeros", Kernel())
-	}
+	current.Store(countingKernel(t, &calls))
 	x, w, delta := imageBatch()
 	u, dw := make([]float64, 200*96), make([]float64, 96*784)
 	products := []func(){
