@@ -271,14 +271,13 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 		ws.bz = alignedBuf(ws.bz, nr*kc)
 		ws.boff = intBuf(ws.boff, 2*kc+8) // the 12×4 kernel reads offsets 6 steps ahead
 	}
-	// sparse passes on cnt, the steps a panel kept of its kb: a first panel
+	// packed notes that a panel kept cnt of its kb steps: a first panel
 	// without a zero step turns skipping off for the rest of the call.
-	sparse := func(cnt, kb int) int {
+	packed := func(cnt, kb int) {
 		if first && cnt == kb {
 			skip = dense
 		}
 		first = false
-		return cnt
 	}
 
 	for jc := 0; jc < n; jc += nc {
@@ -313,7 +312,8 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 						} else { // the edge, packed above with zero rows
 							cnt = compactPacked6(ws.az[q*mr*kb:], ws.aoff[q*kb:], ws.ap, kb, nr*8)
 						}
-						ws.acnt[q] = sparse(cnt, kb)
+						ws.acnt[q] = cnt
+						packed(cnt, kb)
 						if skip == dense {
 							bs = dense
 							break
@@ -326,7 +326,7 @@ func gemmSerial(kn *kernel, m, n, k int, alpha float64, a, b operand, beta float
 					if bs == sparseB && nrb == nr {
 						src := b.at(pc, jc+jr)
 						cntL, cntR = packNonzeroB4x2(ws.bz, ws.boff, ws.bz[nr/2*kb:], ws.boff[kb:], src, b.rs, kb, a.cs*8)
-						sparse(cntL+cntR, 2*kb)
+						packed(cntL+cntR, 2*kb)
 						if skip == dense {
 							bs, cntL = dense, 0
 						}

@@ -88,21 +88,9 @@ func mostlyZero(x []float64) bool {
 // p. It returns how many steps it kept, at least 1: an all-zero panel
 // keeps step 0 with +0 values, whose terms leave the sums at +0.
 func packNonzeroA6(dst []float64, off []int, src []float64, rs, kb, bstep int) int {
-	r0, r1, r2 := src[:kb], src[rs:rs+kb], src[2*rs:2*rs+kb]
-	r3, r4, r5 := src[3*rs:3*rs+kb], src[4*rs:4*rs+kb], src[5*rs:5*rs+kb]
-	dst, off = dst[:6*kb], off[:kb]
+	src, dst, off = src[:5*rs+kb], dst[:6*kb], off[:kb]
 	done, n := packA6Bulk(dst, off, src, rs, kb, bstep)
-	for p := done; p < kb; p++ {
-		v0, v1, v2, v3, v4, v5 := r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-		d := dst[6*n : 6*n+6 : 6*n+6]
-		d[0], d[1], d[2], d[3], d[4], d[5] = v0, v1, v2, v3, v4, v5
-		off[n] = p * bstep
-		if math.Float64bits(v0)|math.Float64bits(v1)|math.Float64bits(v2)|
-			math.Float64bits(v3)|math.Float64bits(v4)|math.Float64bits(v5) != 0 {
-			n++
-		}
-	}
-	return atLeastOne(n, dst[:6], off)
+	return atLeastOne(packNonzero6(dst, off, src, rs, 1, done, kb, bstep, n), dst[:6], off)
 }
 
 // compactPacked6 packs the steps p < kb of the packed 6-row panel src
@@ -110,18 +98,36 @@ func packNonzeroA6(dst []float64, off []int, src []float64, rs, kb, bstep int) i
 // packNonzeroA6 does: the bottom edge of an A block, packed with zero rows
 // by packPanel.
 func compactPacked6(dst []float64, off []int, src []float64, kb, bstep int) int {
-	dst, off, src = dst[:6*kb], off[:kb], src[:6*kb]
-	n := 0
-	for p := range off {
-		s := src[6*p : 6*p+6 : 6*p+6]
-		copy(dst[6*n:6*n+6], s)
+	dst, off = dst[:6*kb], off[:kb]
+	return atLeastOne(packNonzero6(dst, off, src[:6*kb], 1, 6, 0, kb, bstep, 0), dst[:6], off)
+}
+
+// packNonzero6 is the loop of the two above: it packs the steps
+// from ≤ p < kb of a 6-row panel whose element (i, p) is src[i*rs+p*cs]
+// after the n steps already kept, as packNonzeroA6 does, and returns how
+// many steps are kept then.
+func packNonzero6(dst []float64, off []int, src []float64, rs, cs, from, kb, bstep, n int) int {
+	for p := from; p < kb; p++ {
+		d := dst[6*n : 6*n+6 : 6*n+6]
+		for i := range d {
+			d[i] = src[i*rs+p*cs]
+		}
 		off[n] = p * bstep
-		if math.Float64bits(s[0])|math.Float64bits(s[1])|math.Float64bits(s[2])|
-			math.Float64bits(s[3])|math.Float64bits(s[4])|math.Float64bits(s[5]) != 0 {
+		if nonzero(d) {
 			n++
 		}
 	}
-	return atLeastOne(n, dst[:6], off)
+	return n
+}
+
+// nonzero reports whether any value of s is not +0: one OR of the bits,
+// so -0 counts as not zero.
+func nonzero(s []float64) bool {
+	var bits uint64
+	for _, v := range s {
+		bits |= math.Float64bits(v)
+	}
+	return bits != 0
 }
 
 // packNonzeroB4x2 packs the two 4-column halves of the 8-column panel of
@@ -138,10 +144,10 @@ func packNonzeroB4x2(dl []float64, ol []int, dr []float64, or []int, src []float
 		copy(dl[4*kl:4*kl+4], s[:4])
 		copy(dr[4*kr:4*kr+4], s[4:])
 		ol[kl], or[kr] = p*astep, p*astep
-		if math.Float64bits(s[0])|math.Float64bits(s[1])|math.Float64bits(s[2])|math.Float64bits(s[3]) != 0 {
+		if nonzero(s[:4]) {
 			kl++
 		}
-		if math.Float64bits(s[4])|math.Float64bits(s[5])|math.Float64bits(s[6])|math.Float64bits(s[7]) != 0 {
+		if nonzero(s[4:]) {
 			kr++
 		}
 	}
