@@ -33,8 +33,9 @@
 #define ZERO6x8 VXORPD Y0, Y0, Y0; VXORPD Y1, Y1, Y1; VXORPD Y2, Y2, Y2; VXORPD Y3, Y3, Y3; VXORPD Y4, Y4, Y4; VXORPD Y5, Y5, Y5; VXORPD Y6, Y6, Y6; VXORPD Y7, Y7, Y7; VXORPD Y8, Y8, Y8; VXORPD Y9, Y9, Y9; VXORPD Y10, Y10, Y10; VXORPD Y11, Y11, Y11
 
 // The end of each 6×8 kernel: C = alpha·acc + beta·C, or C = alpha·acc
-// when beta is ±0 (C not read).
-#define DONE6x8 MOVQ c+48(FP), DI; MOVQ ldc+56(FP), SI; VBROADCASTSD alpha+64(FP), Y14; MOVQ beta+72(FP), DX; SHLQ $1, DX; JZ store; VBROADCASTSD beta+72(FP), Y15; TILE6x8BETA; VZEROUPPER; RET
+// when beta is ±0 (C not read). It defines the label store, so it is used
+// once per TEXT.
+#define DONE6x8 MOVQ c+48(FP), DI; MOVQ ldc+56(FP), SI; VBROADCASTSD alpha+64(FP), Y14; MOVQ beta+72(FP), DX; SHLQ $1, DX; JZ store; VBROADCASTSD beta+72(FP), Y15; TILE6x8BETA; VZEROUPPER; RET; store: TILE6x8STORE; VZEROUPPER; RET
 
 // func kern6x8(k int, a *float64, ars, aks int, b *float64, bks int, c *float64, ldc int, alpha, beta float64)
 //
@@ -63,11 +64,6 @@ TEXT ·kern6x8(SB), NOSPLIT, $0-80
 	KLOOP(STEP6x8)
 	DONE6x8
 
-store:
-	TILE6x8STORE
-	VZEROUPPER
-	RET
-
 // The k-step of the 6×8 kernel that skips zero terms (below): the B row
 // of step p is found at R13 + off[p], the offset read at SI; A moves on by
 // its stride.
@@ -95,11 +91,6 @@ TEXT ·kern6x8OffB(SB), NOSPLIT, $0-80
 
 	KLOOP(STEPOFFB)
 	DONE6x8
-
-store:
-	TILE6x8STORE
-	VZEROUPPER
-	RET
 
 // One k-step of kern12x4OffA: A's column p is 12 contiguous doubles at
 // R13 + off[p] (the offset read at SI), loaded as 3 vectors of 4 rows
