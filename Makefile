@@ -130,7 +130,7 @@ train-embedded: ## a quick run on the embedded MNIST subset (no data needed)
 bench: ## GEMM, training-epoch and gradcheck benchmarks
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./nn/... ./gradcheck/
 
-bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLAS), same run, with the BLAS each used
+bench-peers: ## one epoch of ours beside the numpy and PyTorch peers (on OpenBLAS) and ours with every product dense (go-dense), same run, with the BLAS each used
 	$(call apt_install,$(APT_BENCH))
 	$(GO) run ./cmd/benchpeers -epochs 3 -reps 3 $(BENCH_ARGS)
 
